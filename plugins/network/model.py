@@ -1,0 +1,184 @@
+"""The member model: what one `content/network/<id>.yaml` file may say.
+
+Pydantic checks every file against these classes. `extra="forbid"` everywhere: an unknown key is an
+error, so a typo or a private detail (an e-mail, a phone number) never reaches a public page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class MetKind(StrEnum):
+    conference = "conference"
+    chat = "chat"
+    hashtag = "hashtag"
+    blog = "blog"
+    course = "course"
+    work = "work"
+    in_person = "in-person"
+    other = "other"
+
+
+class Relation(StrEnum):
+    """The XFN subset a member page may publish (only with NETWORK_PUBLISH_RELATIONS)."""
+
+    contact = "contact"
+    acquaintance = "acquaintance"
+    friend = "friend"
+    met = "met"
+    co_worker = "co-worker"
+    colleague = "colleague"
+
+
+class Role(StrEnum):
+    mentor = "mentor"
+    collaborator = "collaborator"
+    expert = "expert"
+    curator = "curator"
+    provocateur = "provocateur"
+    peer = "peer"
+
+
+class Tie(StrEnum):
+    strong = "strong"
+    weak = "weak"
+
+
+class Status(StrEnum):
+    active = "active"
+    dormant = "dormant"
+    archived = "archived"
+
+
+def _check_web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            "must be an absolute http(s) URL (hint: write it as https://example.org/...)"
+        )
+    if any(ch.isspace() for ch in value):
+        raise ValueError("must not contain spaces (hint: encode them as %20)")
+    return value
+
+
+WebUrl = Annotated[str, Field(min_length=8, max_length=2000), AfterValidator(_check_web_url)]
+PlainText = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def _parse_partial_date(value: object) -> str:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD (YAML may hand us an int or a date)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            dt.date(int(text), 1, 1)
+        elif re.fullmatch(r"\d{4}-\d{2}", text):
+            dt.date(int(text[:4]), int(text[5:]), 1)
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            dt.date.fromisoformat(text)
+        else:
+            raise ValueError
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date (hint: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2021-05)"
+        ) from None
+    return text
+
+
+PartialDate = Annotated[str, BeforeValidator(_parse_partial_date)]
+
+
+def _check_country(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{2}", value):
+        raise ValueError("must be an ISO 3166-1 alpha-2 code in capitals (hint: DE, BR, KE)")
+    return value
+
+
+def _check_language(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise ValueError("must be a language code (hint: en, pt-BR, yue)")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Meeting(_Strict):
+    """Where and how the owner met this member."""
+
+    kind: MetKind
+    name: PlainText
+    url: WebUrl | None = None
+    date: PartialDate | None = None
+
+
+class Profile(_Strict):
+    """A presence on a platform (Mastodon, GitHub, a podcast...)."""
+
+    platform: Annotated[str, Field(min_length=1, max_length=40)]
+    url: WebUrl
+
+
+class FeedRef(_Strict):
+    """A feed the reading feed fetches for this member."""
+
+    url: WebUrl
+    title: PlainText | None = None
+    html_url: WebUrl | None = None
+
+
+class Member(_Strict):
+    """One person in the network. `id` comes from the file name, never from the file."""
+
+    id: str = Field(exclude=True)
+    name: PlainText
+    url: WebUrl
+    why: Annotated[str, Field(min_length=1, max_length=1000)]
+    since: PartialDate
+    topics: Annotated[list[Annotated[str, Field(min_length=1, max_length=60)]], Field(min_length=1)]
+    met: list[Meeting] = []
+    relation: list[Relation] = []
+    role: Role | None = None
+    tie: Tie | None = None
+    org: PlainText | None = None
+    job_title: PlainText | None = None
+    locality: PlainText | None = None
+    country: Annotated[str, AfterValidator(_check_country)] | None = None
+    languages: list[Annotated[str, AfterValidator(_check_language)]] = []
+    profiles: list[Profile] = []
+    feeds: list[FeedRef] = []
+    avatar: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    status: Status = Status.active
+
+    @property
+    def since_year(self) -> int:
+        return int(self.since[:4])
+
+    @property
+    def is_listed(self) -> bool:
+        """Archived members stay in the files but leave the public directory."""
+        return self.status is not Status.archived
+
+
+# The keys a member file may hold, for did-you-mean hints on typos.
+MEMBER_KEYS = [name for name in Member.model_fields if name != "id"]
+NESTED_KEYS = {
+    "met": list(Meeting.model_fields),
+    "profiles": list(Profile.model_fields),
+    "feeds": list(FeedRef.model_fields),
+}

@@ -1,0 +1,67 @@
+"""The records that move between the planet's steps: fetch > parse > clean > store > build.
+
+Everything here is plain data. Text fields hold plain text (already unescaped, never HTML);
+`*_html` fields hold HTML that has passed the sanitizer, and only those may be marked safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """One feed to fetch, as a member file names it."""
+
+    member_id: str
+    url: str
+    title: str | None = None
+    html_url: str | None = None
+
+
+@dataclass
+class ParsedEntry:
+    """One entry of a feed after parsing and cleaning."""
+
+    key: str  # stable: the id, else the link, else a hash of the content
+    link: str | None  # absolute http(s) URL of the original, or None
+    title: str  # plain text; may be empty (titleless micro posts)
+    author: str | None  # plain text
+    content_html: str  # sanitized HTML (full content, else the summary)
+    summary_html: str  # sanitized HTML (the summary, else empty)
+    published: dt.datetime | None  # aware, UTC; None when the feed gives no date
+    updated: dt.datetime | None  # aware, UTC
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParsedFeed:
+    """A whole feed after parsing and cleaning."""
+
+    format: str  # "rss", "atom", "json" (feedparser's version string or "json1.0"/"json1.1")
+    title: str | None  # plain text
+    html_url: str | None  # the site the feed belongs to
+    entries: list[ParsedEntry]
+    warning: str | None = None  # recoverable trouble, e.g. "not well-formed XML, recovered"
+
+
+@dataclass
+class StoredEntry:
+    """An entry as the build reads it from the store."""
+
+    key: str
+    feed_url: str
+    member_id: str
+    link: str | None
+    title: str
+    author: str | None
+    content_html: str
+    summary_html: str
+    date: dt.datetime  # aware, UTC: published, else updated, else first seen (never in the future)
+    first_seen: dt.datetime
+    categories: list[str] = field(default_factory=list)
+
+
+class FeedParseError(Exception):
+    """The body is not a feed that can be read; the message says why, in words."""

@@ -1,0 +1,16 @@
+"""Settings for publishing: pelicanconf plus absolute URLs and feeds."""
+
+import os
+import sys
+
+sys.path.append(os.curdir)
+from pelicanconf import *  # noqa: E402,F403
+
+SITEURL = "https://robin.example"
+RELATIVE_URLS = False
+DELETE_OUTPUT_DIRECTORY = True
+
+# `invoke publish` uploads with rsync over ssh; `invoke gh-pages` pushes to a gh-pages branch.
+# Leave a target empty and the task says how to set it.
+SSH_TARGET = ""  # for example "robin@host.example:/var/www/site/"
+GITHUB_PAGES_BRANCH = "gh-pages"

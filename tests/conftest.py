@@ -1,0 +1,45 @@
+"""Shared test helpers: where the project lives, and building a site with Pelican for real."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURE_SITE = Path(__file__).resolve().parent / "site"
+CORPUS = PROJECT.parent / "shared" / "corpus" / "feeds"
+
+
+def build_site(content: Path, output: Path, **overrides) -> dict:
+    """Build `content` into `output` with the project's pelicanconf and `overrides`.
+
+    Returns the settings used, so that tests can read URLs from them.
+    """
+    settings = read_settings(
+        str(PROJECT / "pelicanconf.py"),
+        override={
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "THEME": str(PROJECT / "theme"),
+            "PLUGIN_PATHS": [str(PROJECT / "plugins")],
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+            **overrides,
+        },
+    )
+    Pelican(settings).run()
+    return settings
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    """The real-world feeds; absent outside the project's workspace, required under CI."""
+    if not CORPUS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the feed corpus is missing at {CORPUS} (CI requires it)")
+        pytest.skip("the real-world feed corpus (../shared/corpus/feeds) is not present")
+    return CORPUS
