@@ -1,0 +1,144 @@
+"""Tasks for the site: `invoke --list` shows them, `invoke --help TASK` explains one.
+
+Each task is a thin wrapper: the work lives in plugins/ (sitetasks, network, planet).
+Every task that reads settings takes -s/--settings FILE (default pelicanconf.py), like `pelican -s`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
+
+from network.check import check_members  # noqa: E402
+from sitetasks import build as site  # noqa: E402
+from sitetasks import publish as publishing  # noqa: E402
+from sitetasks.scaffold import ScaffoldError  # noqa: E402
+from sitetasks.scaffold import new_member as scaffold_member
+from sitetasks.scaffold import new_post as scaffold_post  # noqa: E402
+from sitetasks.settings import SettingsError, load_settings  # noqa: E402
+
+SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
+
+
+def _settings(path: str, **overrides) -> dict:
+    try:
+        return load_settings(path, **overrides)
+    except SettingsError as error:
+        raise Exit(str(error), code=2) from None
+
+
+def _exit(code: int) -> None:
+    if code:
+        raise Exit(code=code)
+
+
+@task(help=SETTINGS_HELP)
+def check(c, settings="pelicanconf.py"):
+    """Validate the member files without building; exit non-zero on any problem."""
+    _exit(check_members(_settings(settings)))
+
+
+@task(help=SETTINGS_HELP)
+def build(c, settings="pelicanconf.py"):
+    """Build the site into the output folder (reads the feed store, never the network)."""
+    _exit(site.build(_settings(settings)))
+
+
+@task(help=SETTINGS_HELP)
+def clean(c, settings="pelicanconf.py"):
+    """Remove the output folder; the feed store stays."""
+    print(f"Removed {site.clean(_settings(settings))}")
+
+
+@task(help=SETTINGS_HELP)
+def rebuild(c, settings="pelicanconf.py"):
+    """Clean, then build."""
+    clean(c, settings)
+    build(c, settings)
+
+
+@task(help={**SETTINGS_HELP, "port": "the port on 127.0.0.1 (default 8000)"})
+def serve(c, settings="pelicanconf.py", port=8000):
+    """Serve the built site on http://127.0.0.1:PORT/."""
+    site.serve(_settings(settings), port=int(port))
+
+
+@task(help=SETTINGS_HELP)
+def regenerate(c, settings="pelicanconf.py"):
+    """Rebuild whenever content, theme or settings change."""
+    site.regenerate(settings)
+
+
+@task(help={**SETTINGS_HELP, "title": "the post's title"})
+def new_post(c, title, settings="pelicanconf.py"):
+    """Start a draft post in content/posts/."""
+    try:
+        print(f"Wrote {scaffold_post(title, _settings(settings))}")
+    except ScaffoldError as error:
+        raise Exit(str(error), code=1) from None
+
+
+@task(help={**SETTINGS_HELP, "member_id": "the new member's id (lowercase, digits, hyphens)"})
+def new_member(c, member_id, settings="pelicanconf.py"):
+    """Start content/network/ID.yaml with every field in place, commented."""
+    try:
+        path = scaffold_member(member_id, _settings(settings))
+    except ScaffoldError as error:
+        raise Exit(str(error), code=1) from None
+    print(f"Wrote {path}: fill in why and topics, then run `invoke check`.")
+
+
+@task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
+def fetch(c, settings="pelicanconf.py", json=False):
+    """Fetch every member's feeds into the store (the build then works offline)."""
+    from planet.cli import run_fetch
+
+    _exit(run_fetch(_settings(settings), as_json=json))
+
+
+@task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
+def status(c, settings="pelicanconf.py", json=False):
+    """Show each feed's health from the store, without fetching."""
+    from planet.cli import run_status
+
+    _exit(run_status(_settings(settings), as_json=json))
+
+
+@task(help=SETTINGS_HELP)
+def demo(c, settings="pelicanconf.py"):
+    """Serve the example members' feeds on 127.0.0.1, fetch them for real, then build."""
+    from planet.demo import run_demo
+
+    _exit(run_demo(_settings(settings), build=site.build))
+
+
+@task(help={"settings": "the settings file (default: publishconf.py)"})
+def publish(c, settings="publishconf.py"):
+    """Build with publishconf and upload with rsync over ssh (SSH_TARGET)."""
+    config = _settings(settings)
+    try:
+        command = publishing.rsync_command(config)
+    except publishing.NotConfigured as error:
+        raise Exit(str(error), code=1) from None
+    _exit(site.build(config) or publishing.run(command))
+
+
+@task(help={"settings": "the settings file (default: publishconf.py)"})
+def gh_pages(c, settings="publishconf.py"):
+    """Build with publishconf and push the output to the GitHub Pages branch (ghp-import)."""
+    config = _settings(settings)
+    try:
+        command = publishing.ghp_import_command(config)
+    except publishing.NotConfigured as error:
+        raise Exit(str(error), code=1) from None
+    _exit(site.build(config) or publishing.run(command))
+
+
+@task(help={"args": "extra arguments for pytest"})
+def test(c, args=""):
+    """Run the test suite."""
+    c.run(f"{sys.executable} -m pytest {args}", pty=False)
