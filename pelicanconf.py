@@ -52,3 +52,14 @@ SOCIAL = (
 # The example members' feeds are served from 127.0.0.1 by `invoke demo`; a real site leaves
 # this off so that a member file cannot point the fetcher at the owner's own network.
 PLANET_ALLOW_PRIVATE_ADDRESSES = False
+
+# Autoescape Pelican's own templates too: only the owner's rendered Markdown is marked safe.
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "autoescape": True,
+}
+DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"

@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from network.errors import MemberFilesInvalid
 from network.loader import load_members
 
@@ -70,13 +71,21 @@ def test_private_detail_has_no_field(site):
 
 
 def test_missing_required_field(site):
-    write(site, "ada.yaml", VALID.replace("why: Writes the clearest notes on open education I know.\n", ""))
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("why: Writes the clearest notes on open education I know.\n", ""),
+    )
     problem = only_problem(site)
     assert problem.field == "why" and "required" in problem.message
 
 
 def test_wrong_type(site):
-    write(site, "ada.yaml", VALID.replace("topics: [open education, python]", "topics: open education"))
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("topics: [open education, python]", "topics: open education"),
+    )
     problem = only_problem(site)
     assert (problem.line, problem.field) == (5, "topics")
     assert "must be a list" in problem.message
@@ -189,7 +198,9 @@ def test_duplicate_feed_urls_across_members(site):
     assert "ada.yaml on line 7" in problem.message
 
 
-@pytest.mark.parametrize("avatar", ["../../etc/passwd", "/etc/passwd", "..\\x.png", "gone.png", "a.txt"])
+@pytest.mark.parametrize(
+    "avatar", ["../../etc/passwd", "/etc/passwd", "..\\x.png", "gone.png", "a.txt"]
+)
 def test_avatar_must_be_an_image_inside_the_avatars_folder(site, avatar):
     write(site, "ada.yaml", VALID + f"avatar: '{avatar}'\n")
     problem = only_problem(site)

@@ -1,0 +1,85 @@
+"""Small helpers the templates call: dates in words, initials, "quiet" members, XFN rel values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from collections.abc import Iterable
+
+from .model import Member
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def partial_date(text: str) -> str:
+    """ "2019" -> "2019", "2019-04" -> "April 2019", "2019-04-12" -> "12 April 2019"."""
+    parts = text.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def initials(name: str) -> str:
+    """Up to two letters for the avatar fallback: "Amara Okafor" -> "AO", "Chen" -> "C"."""
+    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def xfn_rel(member: Member, publish: bool) -> str | None:
+    """The XFN rel value for a member's url link, or None when relations stay private.
+
+    Never "me": that value claims the member's site is the owner's own.
+    """
+    if not publish:
+        return None
+    values = [str(value) for value in member.relation if str(value) != "me"]
+    return " ".join(values) or None
+
+
+def build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a build can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def is_quiet(date: dt.datetime | None, quiet_days: int, now: dt.datetime) -> bool:
+    """Whether a member whose last post is from `date` has gone quiet."""
+    return date is not None and now - date > dt.timedelta(days=quiet_days)
+
+
+def url_from(page_save_as: str, target_url: str, siteurl: str) -> str:
+    """A link to `target_url` written into the file `page_save_as`.
+
+    Absolute when the site has an absolute SITEURL; else relative to the file, so that the
+    link works wherever the site is served from (as Pelican's RELATIVE_URLS does).
+    """
+    if siteurl.startswith(("http://", "https://")):
+        return f"{siteurl.rstrip('/')}/{target_url}"
+    folder = posixpath.dirname(page_save_as) or "."
+    relative = posixpath.relpath(target_url or ".", folder)
+    if (not target_url or target_url.endswith("/")) and not relative.endswith("/"):
+        relative += "/"
+    return relative
+
+
+def sort_members(members: Iterable[Member], order: str) -> list[Member]:
+    """Members by name ("name"), by since, newest first ("newest") or oldest first ("oldest")."""
+    by_name = sorted(members, key=lambda m: (m.name.casefold(), m.id))
+    if order == "name":
+        return by_name
+    if order == "newest":
+        return sorted(by_name, key=lambda m: m.since, reverse=True)
+    if order == "oldest":
+        return sorted(by_name, key=lambda m: m.since)
+    raise ValueError(f"unknown order {order!r}")

@@ -1,0 +1,143 @@
+// The network directory, better with JavaScript: topic filters and sort orders work in place.
+// Without this file the same links lead to the topic pages and the pre-sorted directory pages.
+(function () {
+  "use strict";
+
+  var list = document.querySelector("[data-network-cards]");
+  var filter = document.querySelector("[data-network-filter]");
+  var sorter = document.querySelector("[data-network-sort]");
+  if (!list) {
+    return;
+  }
+  var cards = Array.prototype.slice.call(list.querySelectorAll(".network-card"));
+  var status = document.querySelector("[data-network-status]");
+  var current = null;
+  var order = null;
+
+  // The state lives in the address's fragment ("#topic=python&sort=oldest"), never in its path:
+  // the page's links are relative, and a different path would send them elsewhere.
+  function remember() {
+    var params = new URLSearchParams();
+    if (current) {
+      params.set("topic", current);
+    }
+    if (order) {
+      params.set("sort", order);
+    }
+    var hash = params.toString();
+    history.replaceState(null, "", location.pathname + location.search + (hash ? "#" + hash : ""));
+  }
+
+  function showTopic(slug, label) {
+    current = slug;
+    var shown = 0;
+    cards.forEach(function (card) {
+      var topics = (card.getAttribute("data-topics") || "").split(" ");
+      var match = !slug || topics.indexOf(slug) !== -1;
+      card.hidden = !match;
+      // The theme may give cards a display of their own, which would beat [hidden].
+      card.style.display = match ? "" : "none";
+      if (match) {
+        shown += 1;
+      }
+    });
+    if (filter) {
+      filter.querySelectorAll("a[data-topic]").forEach(function (link) {
+        if (link.getAttribute("data-topic") === slug) {
+          link.setAttribute("aria-current", "true");
+        } else {
+          link.removeAttribute("aria-current");
+        }
+      });
+    }
+    if (status) {
+      status.textContent = "";
+      if (slug) {
+        status.appendChild(document.createTextNode(
+          "Showing " + shown + " of " + cards.length + " members on " + label + ". "));
+        var clear = document.createElement("button");
+        clear.type = "button";
+        clear.textContent = "Show everyone";
+        clear.addEventListener("click", function () {
+          showTopic(null, "");
+          remember();
+        });
+        status.appendChild(clear);
+      }
+    }
+  }
+
+  function sortBy(wanted) {
+    order = wanted;
+    var sorted = cards.slice().sort(function (a, b) {
+      var byName = a.getAttribute("data-name").localeCompare(b.getAttribute("data-name"));
+      if (wanted === "name") {
+        return byName;
+      }
+      var sinceA = a.getAttribute("data-since");
+      var sinceB = b.getAttribute("data-since");
+      var bySince = sinceA < sinceB ? -1 : sinceA > sinceB ? 1 : 0;
+      return (wanted === "newest" ? -bySince : bySince) || byName;
+    });
+    sorted.forEach(function (card) {
+      list.appendChild(card);
+    });
+  }
+
+  if (filter) {
+    filter.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-topic]");
+      if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) {
+        return;
+      }
+      event.preventDefault();
+      var slug = link.getAttribute("data-topic");
+      var label = link.firstChild ? link.firstChild.textContent.trim() : slug;
+      if (slug === current) {
+        showTopic(null, "");
+      } else {
+        showTopic(slug, label);
+      }
+      remember();
+    });
+  }
+
+  if (sorter) {
+    sorter.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-order]");
+      if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) {
+        return;
+      }
+      event.preventDefault();
+      sortBy(link.getAttribute("data-order"));
+      markOrder(link);
+      remember();
+    });
+  }
+
+  function markOrder(chosen) {
+    sorter.querySelectorAll("a[data-order]").forEach(function (link) {
+      if (link === chosen) {
+        link.setAttribute("aria-current", "page");
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    });
+  }
+
+  // A shared address opens as it was shared.
+  var params = new URLSearchParams(location.hash.slice(1));
+  var topic = params.get("topic");
+  if (topic && filter) {
+    filter.querySelectorAll("a[data-topic]").forEach(function (link) {
+      if (link.getAttribute("data-topic") === topic) {
+        showTopic(topic, link.firstChild.textContent.trim());
+      }
+    });
+  }
+  var sort = params.get("sort");
+  if (sorter && (sort === "name" || sort === "newest" || sort === "oldest")) {
+    sortBy(sort);
+    markOrder(sorter.querySelector('a[data-order="' + sort + '"]'));
+  }
+})();

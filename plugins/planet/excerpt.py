@@ -1,0 +1,127 @@
+"""Short, balanced HTML excerpts of sanitized entry content for the river pages."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+ELLIPSIS = "…"
+
+#: Left out of excerpts with everything inside them: they make no sense cut short.
+DROPPED = frozenset({"img", "figure", "table", "picture", "video", "audio", "iframe", "svg"})
+_VOID = frozenset({"br", "hr", "wbr", "img", "col", "source", "track", "area", "input"})
+_PRESERVES_SPACE = frozenset({"pre"})
+_WHITESPACE = re.compile(r"\s+")
+_EMPTY_BLOCK = re.compile(r"<(p|div|span|li|ul|ol|blockquote|figcaption|h[1-6])>\s*</\1>")
+
+
+def excerpt_html(value: str, max_chars: int) -> str:
+    """At most about `max_chars` characters of text from `value`, as balanced HTML.
+
+    Cuts at a word boundary and appends an ellipsis when text was left out; keeps text, links,
+    emphasis and code; leaves out images, figures and tables. `value` must already be sanitized.
+    """
+    if not value:
+        return ""
+    builder = _ExcerptBuilder(max_chars)
+    builder.feed(value)
+    builder.close()
+    result = builder.result()
+    previous = None
+    while previous != result:  # dropping an image can leave its paragraph empty
+        previous, result = result, _EMPTY_BLOCK.sub("", result)
+    return result.strip()
+
+
+class _ExcerptBuilder(HTMLParser):
+    def __init__(self, max_chars: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.budget = max(max_chars, 1)
+        self.parts: list[str] = []
+        self.open_tags: list[str] = []
+        self.dropping: list[str] = []  # the dropped elements we are inside of
+        self.text_so_far = 0
+        self.done = False
+
+    # -- HTMLParser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.done:
+            return
+        if self.dropping or tag in DROPPED:
+            if tag not in _VOID:
+                self.dropping.append(tag)
+            return
+        self.parts.append(self.get_starttag_text() or f"<{tag}>")
+        if tag not in _VOID:
+            self.open_tags.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.done and not self.dropping and tag not in DROPPED:
+            self.parts.append(self.get_starttag_text() or f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.done:
+            return
+        if self.dropping:
+            if tag in self.dropping:
+                while self.dropping and self.dropping.pop() != tag:
+                    pass
+            return
+        if tag in self.open_tags:
+            while self.open_tags:
+                open_tag = self.open_tags.pop()
+                self.parts.append(f"</{open_tag}>")
+                if open_tag == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if self.done or self.dropping or not data:
+            return
+        if not any(tag in _PRESERVES_SPACE for tag in self.open_tags):
+            data = _WHITESPACE.sub(" ", data)
+            if self.text_so_far == 0:
+                data = data.lstrip()
+            if not data:
+                return
+        remaining = self.budget - self.text_so_far
+        if len(data) <= remaining:
+            self.parts.append(html.escape(data, quote=False))
+            self.text_so_far += len(data)
+            return
+        self._cut(data, remaining)
+
+    # -- helpers
+
+    def _cut(self, data: str, remaining: int) -> None:
+        head = data[: remaining + 1]
+        space = head.rfind(" ")
+        if space > 0:
+            head = head[:space]
+        elif self.text_so_far > 0 and data[:1] != " " and not self._ends_with_space():
+            head = ""  # mid-word across elements: end at the last whole word already written
+        else:
+            head = head[:remaining]
+        head = head.rstrip(" ,;:.!?-–—(")
+        if not head:
+            self._trim_trailing_space()
+        self.parts.append(html.escape(head, quote=False) + ELLIPSIS)
+        self.text_so_far += len(head)
+        self.done = True
+
+    def _ends_with_space(self) -> bool:
+        for part in reversed(self.parts):
+            if not part.startswith("<"):
+                return part.endswith(" ")
+        return True
+
+    def _trim_trailing_space(self) -> None:
+        for index in range(len(self.parts) - 1, -1, -1):
+            if not self.parts[index].startswith("<"):
+                self.parts[index] = self.parts[index].rstrip(" ,;:")
+                return
+
+    def result(self) -> str:
+        closing = "".join(f"</{tag}>" for tag in reversed(self.open_tags))
+        return "".join(self.parts) + closing
