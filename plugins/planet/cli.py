@@ -43,12 +43,16 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
     settings = with_defaults(settings)
     problems = validate(settings)
     if problems:
-        err.print("The planet's settings have problems:\n" + "\n".join(problems), highlight=False)
+        err.print(
+            "The planet's settings have problems:\n" + "\n".join(problems),
+            highlight=False,
+            soft_wrap=True,
+        )
         return 2
     try:
         members = members_from_settings(settings)
     except MemberFilesInvalid as invalid:
-        err.print(str(invalid), highlight=False, markup=False)
+        err.print(str(invalid), highlight=False, markup=False, soft_wrap=True)
         return 2
     sources = feed_sources(members)
     path = store_path(settings)
