@@ -37,6 +37,8 @@ AUTHORS_SAVE_AS = ""
 DEFAULT_PAGINATION = 10
 RELATIVE_URLS = True
 
+# Feeds need absolute links; in development they point at `invoke serve`.
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 TRANSLATION_FEED_ATOM = None

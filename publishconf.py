@@ -8,6 +8,7 @@ from pelicanconf import *  # noqa: E402,F403
 
 SITEURL = "https://robin.example"
 RELATIVE_URLS = False
+FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True
 
 # `invoke publish` uploads with rsync over ssh; `invoke gh-pages` pushes to a gh-pages branch.
