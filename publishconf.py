@@ -6,7 +6,8 @@ import sys
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: E402,F403
 
-SITEURL = "https://robin.example"
+# The site's address; a CI job can pass it in (the GitHub Pages workflow does).
+SITEURL = os.environ.get("SITEURL") or "https://robin.example"
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
 DELETE_OUTPUT_DIRECTORY = True

@@ -142,3 +142,52 @@ def gh_pages(c, settings="publishconf.py"):
 def test(c, args=""):
     """Run the test suite."""
     c.run(f"{sys.executable} -m pytest {args}", pty=False)
+
+
+@task(
+    help={
+        **SETTINGS_HELP,
+        "url": "their homepage",
+        "id": "the member id to use (default: made from their name)",
+    }
+)
+def add_member(c, url, id=None, settings="pelicanconf.py"):  # noqa: A002 - the option's name
+    """Start content/network/ID.yaml from a homepage: h-card, feeds, photo; never overwrites."""
+    from workflows.addmember import add_member as run_add_member
+
+    _exit(run_add_member(url, _settings(settings), member_id=id))
+
+
+@task(help={**SETTINGS_HELP, "file": "a feed reader's OPML export"})
+def import_opml(c, file, settings="pelicanconf.py"):
+    """Create a member file for each site in an OPML export that is not in the network yet."""
+    from workflows.opmlimport import import_opml as run_import
+
+    _exit(run_import(file, _settings(settings)))
+
+
+@task(help={**SETTINGS_HELP, "url": "the link of an entry in the reading feed"})
+def share(c, url, settings="pelicanconf.py"):
+    """Write a draft post that quotes, links and credits an entry of the reading feed."""
+    from workflows.share import share_entry
+
+    _exit(share_entry(url, _settings(settings)))
+
+
+@task(help={**SETTINGS_HELP, "widths": "comma-separated viewport widths (default 375,1280)"})
+def screenshots(c, settings="pelicanconf.py", widths="375,1280"):
+    """Save a PNG of each page type of the built site into OUTPUT_PATH/screenshots/."""
+    from screenshots.shoot import ScreenshotError, take_screenshots
+
+    try:
+        written = take_screenshots(_settings(settings), [int(w) for w in widths.split(",")])
+    except ScreenshotError as error:
+        raise Exit(str(error), code=1) from None
+    print(f"Wrote {len(written)} screenshots to {written[0].parent if written else '-'}")
+
+
+@task(help={"quick": "only the smallest size of each scenario (a few minutes)"})
+def bench(c, quick=False):
+    """Time fetch and build side by side with other tools; print a table, write bench/results/."""
+    with c.cd(str(Path(__file__).resolve().parent)):
+        c.run(f"{sys.executable} -m bench{' --quick' if quick else ''}", pty=False)

@@ -60,3 +60,62 @@ def _shorten(label: str) -> str:
     if len(label) <= MAX_LABEL_CHARS:
         return label
     return label[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+
+
+GROWTH_WIDTH = 640
+GROWTH_PLOT_HEIGHT = 160
+GROWTH_TOP = 22  # room above the tallest column for its number
+GROWTH_BOTTOM = 24  # room below the columns for the years
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # the year
+    total: int  # members by the end of that year
+    added: int  # members who joined that year
+    x: float
+    y: float
+    width: float
+    height: float
+    show_label: bool  # long ranges label every other year
+
+
+@dataclass(frozen=True)
+class GrowthChart:
+    width: int
+    height: int
+    baseline: float
+    columns: list[Column]
+
+
+def growth_chart(rows: Sequence[Row]) -> GrowthChart:
+    """Columns of the running total of members, one per year (rows: members joined per year)."""
+    totals, running = [], 0
+    for row in rows:
+        running += row.count
+        totals.append(running)
+    top = max(totals, default=0) or 1
+    slot = GROWTH_WIDTH / max(len(rows), 1)
+    step = 1 if len(rows) <= 12 else 2
+    baseline = GROWTH_TOP + GROWTH_PLOT_HEIGHT
+    columns = []
+    for index, (row, total) in enumerate(zip(rows, totals, strict=True)):
+        height = round(GROWTH_PLOT_HEIGHT * total / top, 1)
+        columns.append(
+            Column(
+                label=row.label,
+                total=total,
+                added=row.count,
+                x=round(index * slot + slot * 0.15, 1),
+                y=round(baseline - height, 1),
+                width=round(slot * 0.7, 1),
+                height=height,
+                show_label=(len(rows) - 1 - index) % step == 0,
+            )
+        )
+    return GrowthChart(
+        width=GROWTH_WIDTH,
+        height=int(baseline + GROWTH_BOTTOM),
+        baseline=baseline,
+        columns=columns,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 from pelican.generators import Generator
 
-from . import present
-from .charts import bar_chart
+from . import avatars, present
+from .additions import additions_atom, newest_members
+from .charts import bar_chart, growth_chart
 from .export import members_json
+from .graph import network_graph
 from .jsonld import person_data, script_json
 from .loader import members_from_settings
 from .model import Member
@@ -60,11 +63,15 @@ class NetworkGenerator(Generator):
             member_url=self.member_url,
             topic_url=self.topic_url,
             network_topic_slug=self.topic_slug,
-            network_avatar_url=self.avatar_url,
+            network_avatar_url=self.shown_avatar_url,
             network_initials=present.initials,
             network_partial_date=present.partial_date,
             network_xfn_rel=self.xfn_rel,
             network_is_quiet=self.is_quiet,
+            network_facets=present.facets(self.members),
+            network_newest=newest_members(
+                self.members, int(self.settings.get("NETWORK_NEW_COUNT", 5))
+            ),
         )
         log.info(
             "network: %d members listed, %d archived",
@@ -106,6 +113,17 @@ class NetworkGenerator(Generator):
             return None
         return static.url
 
+    def shown_avatar_url(self, member: Member) -> str | None:
+        """The avatar as pages show it: raster images as a small copy, SVG as they are.
+
+        The exports (JSON, JSON-LD) keep linking the original.
+        """
+        url = self.avatar_url(member)
+        if url and avatars.is_raster(member.avatar):
+            # Written by _write_avatars, after Pelican has emptied the output folder.
+            return posixpath.join(posixpath.dirname(url), avatars.resized_name(member.avatar))
+        return url
+
     def xfn_rel(self, member: Member) -> str | None:
         return present.xfn_rel(member, bool(self.settings["NETWORK_PUBLISH_RELATIONS"]))
 
@@ -120,9 +138,12 @@ class NetworkGenerator(Generator):
         self._write_members(writer)
         self._write_topics(writer)
         self._write_stats(writer)
+        self._write_graph(writer)
         self._write_opml(writer)
         self._write_json(writer)
+        self._write_additions(writer)
         self._write_script(writer)
+        self._write_avatars()
 
     def _write(self, writer: Any, save_as: str, template: str, url: str, **extra: Any) -> None:
         if not save_as:  # an empty *_SAVE_AS turns a page off, as in Pelican
@@ -208,6 +229,7 @@ class NetworkGenerator(Generator):
     def _write_stats(self, writer: Any) -> None:
         dimensions = network_stats(self.members, self.topics)
         charts = {d.key: bar_chart(d.rows) for d in dimensions}
+        years = next((d.rows for d in dimensions if d.key == "year"), [])
         self._write(
             writer,
             self.settings["NETWORK_STATS_SAVE_AS"],
@@ -215,6 +237,17 @@ class NetworkGenerator(Generator):
             self.settings["NETWORK_STATS_URL"],
             dimensions=dimensions,
             charts=charts,
+            growth=growth_chart(years),
+            **self._common(),
+        )
+
+    def _write_graph(self, writer: Any) -> None:
+        self._write(
+            writer,
+            self.settings.get("NETWORK_GRAPH_SAVE_AS", ""),
+            "network_graph",
+            self.settings.get("NETWORK_GRAPH_URL", ""),
+            graph=network_graph(self.members, self.topics),
             **self._common(),
         )
 
@@ -228,6 +261,27 @@ class NetworkGenerator(Generator):
             owner_id=self._absolute(""),
         )
         self._write_text(writer, self.settings["NETWORK_OPML_SAVE_AS"], text)
+
+    def _write_additions(self, writer: Any) -> None:
+        save_as = self.settings.get("NETWORK_NEW_ATOM_SAVE_AS", "")
+        if not save_as:
+            return
+        siteurl = self.settings.get("SITEURL", "")
+
+        def link(url: str) -> str:
+            return present.url_from(save_as, url, siteurl)
+
+        sitename = self.settings.get("SITENAME", "")
+        text = additions_atom(
+            newest_members(self.members, max(int(self.settings.get("NETWORK_NEW_COUNT", 5)), 20)),
+            title=f"{sitename}: new in my network" if sitename else "New in my network",
+            feed_link=link(self.settings.get("NETWORK_NEW_ATOM_URL") or save_as),
+            directory_link=link(self.settings["NETWORK_INDEX_URL"]),
+            member_link=lambda member: link(self.member_url(member)),
+            generated=self._now,
+            author=self.settings.get("AUTHOR"),
+        )
+        self._write_text(writer, save_as, text)
 
     def _write_json(self, writer: Any) -> None:
         save_as = self.settings["NETWORK_JSON_SAVE_AS"]
@@ -254,6 +308,23 @@ class NetworkGenerator(Generator):
         self._write_text(
             writer, self.settings["NETWORK_SCRIPT_SAVE_AS"], SCRIPT_FILE.read_text(encoding="utf-8")
         )
+
+    def _write_avatars(self) -> None:
+        """Resize the raster avatars next to their originals (a copy when that fails)."""
+        output = Path(self.settings["OUTPUT_PATH"])
+        for member in self.members:
+            if not member.avatar or not avatars.is_raster(member.avatar):
+                continue
+            source = posixpath.join(self.settings["NETWORK_AVATARS_PATH"], member.avatar)
+            static = self.context.get("static_content", {}).get(source)
+            if static is None:
+                continue
+            original = Path(self.path) / source
+            folder = output / posixpath.dirname(static.save_as)
+            target = folder / avatars.resized_name(member.avatar)
+            if not avatars.resize_avatar(original, target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(original, target)
 
     def _absolute(self, url: str) -> str | None:
         """`url` on the published site, when SITEURL is absolute; else None."""

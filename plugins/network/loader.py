@@ -8,6 +8,7 @@ bombs), duplicate keys refused, and the line of every key remembered for the rep
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ MAX_FILE_BYTES = 64 * 1024  # a member file is a few hundred bytes; this is gene
 AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 
 Location = tuple[str | int, ...]
+# What YAML refuses to read: C0 controls other than tab and newlines, DEL, C1 controls.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 class _YamlProblem(Exception):
@@ -84,12 +87,17 @@ def members_from_settings(settings: dict) -> list[Member]:
 def load_members(network_dir: Path, avatars_dir: Path) -> list[Member]:
     """Every member file in `network_dir`, validated, sorted by id.
 
-    Raises MemberFilesInvalid listing every problem in every file.
+    Raises MemberFilesInvalid listing every problem in every file. A build reads the files twice
+    (the check, then the pages): unchanged files are not parsed again.
     """
+    paths = _member_files(network_dir)
+    fingerprint = _fingerprint(paths, avatars_dir)
+    cached = _loaded.get(network_dir.resolve())
+    if cached and cached[0] == fingerprint:
+        return list(cached[1])
     problems: list[Problem] = []
     members: list[Member] = []
     feeds: list[tuple[Path, int, int, str]] = []  # (file, line, index, url) for the duplicate check
-    paths = _member_files(network_dir)
     problems += _check_ids(paths)
     for path in paths:
         member, file_feeds, file_problems = _load_one(path, avatars_dir)
@@ -101,7 +109,20 @@ def load_members(network_dir: Path, avatars_dir: Path) -> list[Member]:
     if problems:
         raise MemberFilesInvalid(problems)
     log.debug("loaded %d members from %s", len(members), network_dir)
-    return sorted(members, key=lambda m: m.id)
+    members.sort(key=lambda m: m.id)
+    _loaded[network_dir.resolve()] = (fingerprint, tuple(members))
+    return members
+
+
+# network folder -> (fingerprint of its files, the members they gave); members are frozen.
+_loaded: dict[Path, tuple[tuple, tuple[Member, ...]]] = {}
+
+
+def _fingerprint(paths: list[Path], avatars_dir: Path) -> tuple:
+    """What the result depends on: each file's name, size and time, and the avatars folder."""
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths]
+    avatars = avatars_dir.stat().st_mtime_ns if avatars_dir.is_dir() else None
+    return (str(avatars_dir.resolve()), avatars, tuple(stats))
 
 
 def _member_files(network_dir: Path) -> list[Path]:
@@ -227,6 +248,14 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
         raise _YamlProblem(
             line, "-", "the file is not valid UTF-8 (hint: save it as UTF-8)"
         ) from None
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        raise _YamlProblem(
+            text.count("\n", 0, control.start()) + 1,
+            "-",
+            f"the file holds a control character (U+{ord(control.group()):04X}) "
+            "(hint: remove it; member files are plain text)",
+        )
     loader = _MemberYamlLoader(text)
     try:
         node = loader.get_single_node()

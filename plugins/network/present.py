@@ -73,6 +73,42 @@ def url_from(page_save_as: str, target_url: str, siteurl: str) -> str:
     return relative
 
 
+def facets(members: Iterable[Member]) -> dict[str, list[tuple[str, str, int]]]:
+    """The directory's filters: per facet, (value, label, how many members) sorted by label.
+
+    Values are what the cards carry in their data-* attributes (platforms in lower case).
+    """
+    counters: dict[str, dict[str, tuple[str, int]]] = {
+        "country": {},
+        "platform": {},
+        "role": {},
+        "status": {},
+    }
+
+    def count(facet: str, value: str, label: str) -> None:
+        first_label, seen = counters[facet].get(value, (label, 0))
+        counters[facet][value] = (first_label, seen + 1)
+
+    for member in members:
+        if member.country:
+            count("country", member.country, member.country)
+        platforms: dict[str, str] = {}
+        for profile in member.profiles:
+            platforms.setdefault(profile.platform.lower(), profile.platform)
+        for value, label in platforms.items():
+            count("platform", value, label)
+        if member.role:
+            count("role", str(member.role), str(member.role))
+        count("status", str(member.status), str(member.status))
+    return {
+        facet: sorted(
+            ((value, label, n) for value, (label, n) in found.items()),
+            key=lambda item: item[1].casefold(),
+        )
+        for facet, found in counters.items()
+    }
+
+
 def sort_members(members: Iterable[Member], order: str) -> list[Member]:
     """Members by name ("name"), by since, newest first ("newest") or oldest first ("oldest")."""
     by_name = sorted(members, key=lambda m: (m.name.casefold(), m.id))

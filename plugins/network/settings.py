@@ -23,10 +23,17 @@ DEFAULTS: dict[str, Any] = {
     "NETWORK_TOPIC_SAVE_AS": "network/topics/{slug}/index.html",
     "NETWORK_STATS_URL": "network/stats/",
     "NETWORK_STATS_SAVE_AS": "network/stats/index.html",
+    # A picture of who works on what: members linked to their topics (empty SAVE_AS: no page).
+    "NETWORK_GRAPH_URL": "network/graph/",
+    "NETWORK_GRAPH_SAVE_AS": "network/graph/index.html",
     "NETWORK_OPML_URL": "network/blogroll.opml",
     "NETWORK_OPML_SAVE_AS": "network/blogroll.opml",
     "NETWORK_JSON_URL": "network/members.json",
     "NETWORK_JSON_SAVE_AS": "network/members.json",
+    # New in my network: the newest additions (by `since`) on the directory, and as Atom.
+    "NETWORK_NEW_COUNT": 5,
+    "NETWORK_NEW_ATOM_URL": "network/new.atom.xml",
+    "NETWORK_NEW_ATOM_SAVE_AS": "network/new.atom.xml",
     # The small script that filters and sorts the directory in place (the pages work without it).
     "NETWORK_SCRIPT_URL": "network/network.js",
     "NETWORK_SCRIPT_SAVE_AS": "network/network.js",

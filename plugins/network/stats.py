@@ -81,11 +81,17 @@ def _multi(
         counter.update(seen)
         unknown += not seen
     plural = {"language": "languages", "platform": "platforms"}.get(key, key + "s")
+    # "Only one member on Mastodon": a platform that hangs on one person is a gap too.
+    lonely = sorted((v for v, n in counter.items() if n == 1), key=str.casefold)
+    gaps = []
+    if key == "platform" and lonely and len(members) > 1:
+        gaps.append(f"Only one member on {_join(lonely)}.")
     return Dimension(
         key,
         title,
         _by_count(counter),
         unknown=unknown,
+        gaps=gaps,
         note=f"A member can count under several {plural}.",
     )
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from pelican import signals
-
-from .generator import ReadingGenerator
-from .settings import apply_defaults
-
 
 def _enabled(pelican) -> bool:
     # Signals are process-wide: a second site built in the same process without this plugin
@@ -15,14 +10,22 @@ def _enabled(pelican) -> bool:
 
 
 def initialized(pelican) -> None:
+    from .settings import apply_defaults
+
     if _enabled(pelican):
         apply_defaults(pelican)
 
 
 def get_generators(pelican) -> list:
+    from .generator import ReadingGenerator
+
     return [ReadingGenerator] if _enabled(pelican) else []
 
 
 def register() -> None:
+    # Pelican is imported here, not at the top: the fetcher's parse workers import this package
+    # and need none of it.
+    from pelican import signals
+
     signals.initialized.connect(initialized)
     signals.get_generators.connect(get_generators)

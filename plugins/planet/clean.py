@@ -69,6 +69,22 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 LINK_REL = "nofollow noopener ugc"
 PLAIN_TEXT_MAX_CHARS = 300
 
+#: HTML nested deeper than this is an attack, not writing: the HTML5 tree builder's work grows
+#: with the square of the depth (50,000 nested <div>s take seconds, nested lists over a minute),
+#: so such HTML is kept as its text, without building a tree at all.
+MAX_NESTING = 512
+# Elements that never hold others, or whose end tag is optional: they add no depth to count.
+_FLAT_ELEMENTS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "option", "optgroup", "rb", "rt", "rp", "rtc", "colgroup", "caption", "html",
+        "head", "body",
+    }
+)  # fmt: skip
+_TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
+_ANY_TAG = re.compile(r"<[^>]*>")
+
 _WHITESPACE = re.compile(r"\s+")
 
 # C0 controls other than tab/newline are never meaningful in text (often pasted garbage);
@@ -130,8 +146,33 @@ def clean_html(value: str, base_url: str) -> str:
     """
     if not value or value.isspace():
         return ""
+    if too_deep(value):
+        log.info("HTML nested more than %d deep: kept as text", MAX_NESTING)
+        return text_to_html(_text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
     return _cleaner(base).clean(strip_control_chars(value)).strip()
+
+
+def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
+    """True when elements in `value` nest more than `limit` deep (counted from the tags alone)."""
+    if value.count("<") <= limit:  # cannot nest that deep: the common case costs one count
+        return False
+    depth = 0
+    for match in _TAG_START.finditer(value):
+        if match.group(2).lower() in _FLAT_ELEMENTS:
+            continue
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
+
+
+def _text_without_tags(value: str) -> str:
+    # A regular expression, not a parser: no tree is built, so nothing grows with the depth.
+    return html.unescape(_ANY_TAG.sub(" ", value))
 
 
 @functools.lru_cache(maxsize=64)
@@ -177,7 +218,9 @@ def plain_text(
     """
     if not value:
         return ""
-    if is_html and ("<" in value or "&" in value):
+    if is_html and too_deep(value):
+        value = _text_without_tags(value)
+    elif is_html and ("<" in value or "&" in value):
         # nh3 drops every tag (and script/style content) and returns escaped text; unescaping
         # that once decodes the input's own references exactly once.
         value = html.unescape(nh3.clean(value, tags=set()))

@@ -17,7 +17,7 @@ from network.model import Member
 from .entry import FeedSource
 from .report import print_fetch_report, print_status
 from .settings import store_path, validate, with_defaults
-from .store import FetchLocked, Store
+from .store import FetchLocked, Store, StoreUnavailable
 from .update import FeedOutcome, fetch_all
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
     """Fetch every member's feeds into the store and print a report.
 
     Exit codes: 0 when the run completed (even if some feeds failed), 1 when another fetch holds
-    the store, 2 for bad settings or member files (the problems are printed).
+    the store, 2 for bad settings or member files (the problems are printed), 3 when the store
+    cannot be opened or written (a read-only or full disk, a damaged file: the message says).
     """
     out, err = Console(), Console(stderr=True)
     settings = with_defaults(settings)
@@ -65,8 +66,12 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
             else:
                 report = _fetch_with_progress(sources, store, settings, err)
     except FetchLocked as locked:
-        err.print(f"Not fetching: {locked}", highlight=False)
+        err.print(f"Not fetching: {locked}", highlight=False, soft_wrap=True)
         return 1
+    except StoreUnavailable as trouble:
+        # soft_wrap: a long path stays whole on one line, ready to copy.
+        err.print(f"Fetch stopped: {trouble}", highlight=False, markup=False, soft_wrap=True)
+        return 3
     print_fetch_report(report, out, as_json=as_json)
     return 0
 
@@ -89,15 +94,25 @@ def _fetch_with_progress(sources: list[FeedSource], store: Store, settings: dict
 
 
 def run_status(settings: dict, *, as_json: bool = False) -> int:
-    """Print each feed's health from the store; touches no network."""
+    """Print each feed's health from the store; touches no network and changes nothing.
+
+    Exit codes: 0, or 3 when the store cannot be read (the message says why).
+    """
     out = Console()
     path = store_path(with_defaults(settings))
-    if not Path(path).is_file():
+    if not Path(path).exists():
         if as_json:
             print("[]")
         else:
             print(f"No store at {path} yet: run `invoke fetch` first.", file=sys.stderr)
         return 0
-    with Store(path) as store:
-        print_status(store.feed_health(), out, as_json=as_json)
+    try:
+        with Store(path, read_only=True) as store:
+            health = store.feed_health()
+    except StoreUnavailable as trouble:
+        Console(stderr=True).print(
+            f"No status: {trouble}", highlight=False, markup=False, soft_wrap=True
+        )
+        return 3
+    print_status(health, out, as_json=as_json)
     return 0

@@ -14,6 +14,9 @@ _VOID = frozenset({"br", "hr", "wbr", "img", "col", "source", "track", "area", "
 _PRESERVES_SPACE = frozenset({"pre"})
 _WHITESPACE = re.compile(r"\s+")
 _EMPTY_BLOCK = re.compile(r"<(p|div|span|li|ul|ol|blockquote|figcaption|h[1-6])>\s*</\1>")
+# The parser is fed this much at a time and stops once the excerpt is full: a long post is cut
+# after its first few kilobytes instead of being parsed to the end (the text budget is small).
+_CHUNK = 1024
 
 
 def excerpt_html(value: str, max_chars: int) -> str:
@@ -25,7 +28,10 @@ def excerpt_html(value: str, max_chars: int) -> str:
     if not value:
         return ""
     builder = _ExcerptBuilder(max_chars)
-    builder.feed(value)
+    for start in range(0, len(value), _CHUNK):
+        builder.feed(value[start : start + _CHUNK])
+        if builder.done:
+            break
     builder.close()
     result = builder.result()
     previous = None
@@ -43,10 +49,17 @@ class _ExcerptBuilder(HTMLParser):
         self.dropping: list[str] = []  # the dropped elements we are inside of
         self.text_so_far = 0
         self.done = False
+        # Text arrives in pieces wherever a fed chunk ends; it is handled whole, at the next tag.
+        self.pending_text: list[str] = []
+
+    def close(self) -> None:
+        super().close()
+        self._flush_text()
 
     # -- HTMLParser callbacks
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush_text()
         if self.done:
             return
         if self.dropping or tag in DROPPED:
@@ -58,10 +71,12 @@ class _ExcerptBuilder(HTMLParser):
             self.open_tags.append(tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._flush_text()
         if not self.done and not self.dropping and tag not in DROPPED:
             self.parts.append(self.get_starttag_text() or f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
+        self._flush_text()
         if self.done:
             return
         if self.dropping:
@@ -77,6 +92,16 @@ class _ExcerptBuilder(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
+        if not self.done and not self.dropping:
+            self.pending_text.append(data)
+
+    def _flush_text(self) -> None:
+        if self.pending_text:
+            data = "".join(self.pending_text)
+            self.pending_text.clear()
+            self._add_text(data)
+
+    def _add_text(self, data: str) -> None:
         if self.done or self.dropping or not data:
             return
         if not any(tag in _PRESERVES_SPACE for tag in self.open_tags):

@@ -13,10 +13,18 @@ import logging
 import ssl
 import zlib
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import httpx
 
-from .netguard import AddressRefused, NameNotResolved, SchemeRefused, check_url
+from .netguard import (
+    KEPT_LOCATION,
+    AddressRefused,
+    NameNotResolved,
+    NotAURL,
+    SchemeRefused,
+    check_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +124,10 @@ async def _follow(
             if response.status_code not in REDIRECT_STATUSES:
                 await _read_answer(response, result, limits)
                 return
-            location = response.headers.get("Location")
+            location = response.headers.get(KEPT_LOCATION) or response.headers.get("Location")
             if not location:
                 raise FetchProblem(f"HTTP {response.status_code} redirect without a Location")
-            next_url = str(response.url.join(location).copy_with(fragment=None))
+            next_url = redirect_target(response.url, location)
         finally:
             await response.aclose()
         if still_permanent and response.status_code in PERMANENT_REDIRECTS:
@@ -133,9 +141,27 @@ async def _follow(
     raise FetchProblem(f"more than {limits.max_redirects} redirects")
 
 
+def redirect_target(base: httpx.URL, location: str) -> str:
+    """Where a Location header leads from `base`; a target that is no http(s) URL is refused
+    here, by scheme when it has one, since httpx cannot even represent some (data:, javascript:)."""
+    try:
+        return str(base.join(location).copy_with(fragment=None))
+    except httpx.InvalidURL:
+        pass
+    try:
+        target = urljoin(str(base), location.strip())
+    except ValueError:
+        target = None
+    if target is not None:
+        check_url(target)  # names the scheme it refuses
+    raise FetchProblem(f"redirect to something that is not a URL: {location[:200]!r}")
+
+
 async def _read_answer(response: httpx.Response, result: FetchResult, limits: Limits) -> None:
     status = response.status_code
     if status == 304:
+        # A 304 has no body; reading its end keeps the connection alive for the host's next feed.
+        await response.aread()
         return
     if status == 410:
         result.gone = True
@@ -247,7 +273,7 @@ def describe_error(error: BaseException, limits: Limits) -> str:
     """What went wrong, in the words the report shows."""
     if isinstance(error, BodyTooLarge):
         return f"body larger than {_size(limits.max_bytes)}, cut"
-    if isinstance(error, FetchProblem | AddressRefused | NameNotResolved | SchemeRefused):
+    if isinstance(error, FetchProblem | AddressRefused | NameNotResolved | SchemeRefused | NotAURL):
         return str(error)
     if isinstance(error, httpx.ConnectTimeout):
         return f"connection timed out after {_seconds(limits.connect_timeout)}"

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 
 from .entry import StoredEntry
+from .excerptcache import ExcerptCache
 from .outfeeds import FeedInfo, FeedItem, FeedOrigin, atom_feed, json_feed, rss_feed
 from .river import RiverItem, entry_title, listed_entries, paginate, posts_by_member, river_items
 from .settings import store_path
@@ -100,7 +101,7 @@ class ReadingGenerator(Generator):
             )
             return [], []
         try:
-            with Store(path) as store:
+            with Store(path, read_only=True) as store:
                 entries = store.entries(member_ids=list(self.members))
                 health = store.feed_health()
         except sqlite3.DatabaseError as error:
@@ -145,7 +146,10 @@ class ReadingGenerator(Generator):
     def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
         avatar = self.context.get("network_avatar_url")
         initials = self.context.get("network_initials") or _initials
-        return river_items(
+        # Excerpts are kept next to the store between builds (cutting them is most of the
+        # river's cost, and entries seldom change); without a store there is nothing to keep.
+        cache = ExcerptCache(_excerpt_cache_path(self.settings) if self.store_found else None)
+        items = river_items(
             entries,
             self.members,
             tz=self._timezone(),
@@ -154,7 +158,10 @@ class ReadingGenerator(Generator):
             member_page_url=self.member_page_url,
             avatar_url=avatar if callable(avatar) else (lambda _member: None),
             initials=initials,
+            excerpt=cache.excerpt,
         )
+        cache.save()
+        return items
 
     def _topic_items(self, topic: Any, items: list[RiverItem]) -> list[RiverItem]:
         ids = {member.id for member in topic.members}
@@ -263,7 +270,8 @@ class ReadingGenerator(Generator):
             return
         for topic in self.topics:
             ids = {member.id for member in topic.members}
-            chosen = [self._feed_item(i) for i in items if i.entry.member_id in ids][:cap]
+            mine = [item for item in items if item.entry.member_id in ids]
+            chosen = [self._feed_item(item) for item in mine[:cap]]
             save_as = topic_save_as.format(slug=topic.slug)
             info = self._feed_info(
                 f"{title}, {topic.name}",
@@ -330,6 +338,12 @@ class ReadingGenerator(Generator):
         if url.endswith("/") and not relative.endswith("/"):
             relative += "/"
         return relative
+
+
+def _excerpt_cache_path(settings: dict) -> Path:
+    """Beside the store: cache/planet.sqlite3 keeps its excerpts in cache/planet-excerpts.json."""
+    store = store_path(settings)
+    return store.with_name(f"{store.stem}-excerpts.json")
 
 
 def _entry_id(entry: StoredEntry) -> str:

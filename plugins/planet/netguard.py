@@ -56,10 +56,21 @@ class SchemeRefused(Exception):
         super().__init__(f"only http and https URLs are fetched, not {scheme}:")
 
 
+class NotAURL(Exception):
+    """The text cannot even be read as a URL (an unclosed IPv6 bracket, a bad port...)."""
+
+    def __init__(self, url: str):
+        super().__init__(f"not a URL: {url[:200]!r}")
+
+
 def check_url(url: str) -> None:
     """Refuse anything but an absolute http(s) URL with a host."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ALLOWED_SCHEMES or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise NotAURL(url) from None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES or not hostname:
         raise SchemeRefused(url)
 
 
@@ -178,6 +189,20 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+#: Where a redirect's Location header is kept (see `_set_location_aside`).
+KEPT_LOCATION = "X-Planet-Location"
+
+
+async def _set_location_aside(response: httpx.Response) -> None:
+    """Move Location out of httpx's sight: the fetcher follows redirects itself, checking each
+    hop, while httpx would parse the target on its own (for `response.next_request`) and fail on
+    ones such as data: or javascript: before the fetcher could refuse them with a reason."""
+    location = response.headers.get("Location")
+    if location is not None:
+        del response.headers["Location"]
+        response.headers[KEPT_LOCATION] = location
+
+
 def guarded_client(
     *,
     allow_private: bool,
@@ -200,4 +225,5 @@ def guarded_client(
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
         follow_redirects=False,
         trust_env=False,
+        event_hooks={"response": [_set_location_aside]},
     )

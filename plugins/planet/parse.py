@@ -74,6 +74,11 @@ _HTML_PAGE = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 # Characters XML 1.0 forbids; some feeds contain them (pasted backspaces...) and a strict parser
 # would give up on the whole document for one of them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A feed is a few elements deep (XHTML content a few more). feedparser's work grows with the
+# square of the depth (400,000 nested elements take over 20 s), so deeper documents are refused.
+MAX_XML_DEPTH = 512
+_XML_NOT_ELEMENTS = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+_XML_TAG = re.compile(r"<(/?)[A-Za-z_][^>]*?(/?)>")
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -103,6 +108,8 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> Parse
     if "\x00" in text:
         raise FeedParseError("binary data, not a feed")
     document = strip_prolog(_XML_ILLEGAL.sub("", text))
+    if xml_depth_exceeds(document, MAX_XML_DEPTH):
+        raise FeedParseError(f"elements nested more than {MAX_XML_DEPTH} deep, not a feed")
     result = feedparser.parse(
         io.BytesIO(document.encode("utf-8")),
         response_headers={
@@ -282,6 +289,24 @@ def _codec(label: str) -> str | None:
         log.debug("unknown encoding label %r", label)
         return None
     return "utf-8" if name in ("utf-8", "utf_8") else name
+
+
+def xml_depth_exceeds(text: str, limit: int) -> bool:
+    """True when elements in the XML `text` nest more than `limit` deep (CDATA and comments,
+    which hold no elements, are skipped)."""
+    if text.count("<") <= limit:
+        return False
+    depth = 0
+    for match in _XML_TAG.finditer(_XML_NOT_ELEMENTS.sub("", text)):
+        if match.group(2):  # <empty/>
+            continue
+        if match.group(1):
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 
 def strip_prolog(text: str) -> str:

@@ -27,6 +27,9 @@ WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 STAND_IN_MAX_CHARS = 80
 UNTITLED = "Untitled post"
 LATEST_PER_MEMBER = 10
+# Page numbers shown on each side of the current page; the first and last are always shown.
+# Listing every page on every page would make a long river cost the square of its length.
+PAGE_WINDOW = 2
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,12 @@ class RiverPage:
     def days(self) -> list[RiverDay]:
         return group_by_day(self.items)
 
+    @property
+    def page_window(self) -> list[tuple[int | None, str | None]]:
+        """(number, url) of the pages to list: the first, the last and those near this one;
+        (None, None) stands for a run of pages left out."""
+        return page_window(self.number, self.page_urls)
+
 
 def listed_entries(entries: Iterable[StoredEntry], member_ids: Iterable[str]) -> list[StoredEntry]:
     """Only the entries of the given (listed) members, in the order given."""
@@ -108,12 +117,17 @@ def entry_title(entry: StoredEntry) -> tuple[str, bool]:
     return (own, True) if own else (stand_in_title(entry), False)
 
 
-def entry_body(entry: StoredEntry, *, full: bool, excerpt_chars: int) -> str:
+Excerpter = Callable[[str, int], str]
+
+
+def entry_body(
+    entry: StoredEntry, *, full: bool, excerpt_chars: int, excerpt: Excerpter = excerpt_html
+) -> str:
     """Sanitized HTML for the entry's text: the full content, or an excerpt of it."""
     if full:
         return entry.content_html or entry.summary_html
     # An author's own summary reads better than the first words of the post.
-    return excerpt_html(entry.summary_html or entry.content_html, excerpt_chars)
+    return excerpt(entry.summary_html or entry.content_html, excerpt_chars)
 
 
 def river_items(
@@ -126,8 +140,10 @@ def river_items(
     member_page_url: Callable[[Any], str | None],
     avatar_url: Callable[[Any], str | None],
     initials: Callable[[str], str],
+    excerpt: Excerpter = excerpt_html,
 ) -> list[RiverItem]:
-    """The entries (of members in `members`) as the river pages show them."""
+    """The entries (of members in `members`) as the river pages show them; `excerpt` cuts
+    the excerpts (excerpt_html, or a cache in front of it)."""
     items = []
     for entry in entries:
         member = members.get(entry.member_id)
@@ -141,7 +157,9 @@ def river_items(
                 title=title,
                 has_title=has_title,
                 # The store holds sanitizer output only; the excerpt is cut from it.
-                body_html=Markup(entry_body(entry, full=full, excerpt_chars=excerpt_chars)),
+                body_html=Markup(
+                    entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
+                ),
                 is_full=full,
                 local_date=entry.date.astimezone(tz),
                 member_page_url=member_page_url(member),
@@ -195,6 +213,24 @@ def paginate(
         )
         for index, piece in enumerate(pieces)
     ]
+
+
+def page_window(
+    current: int, urls: Sequence[str], around: int = PAGE_WINDOW
+) -> list[tuple[int | None, str | None]]:
+    """The page numbers a pagination shows for page `current` (1-based) of len(urls) pages."""
+    count = len(urls)
+    shown = {1, count, *range(max(1, current - around), min(count, current + around) + 1)}
+    window: list[tuple[int | None, str | None]] = []
+    previous = 0
+    for number in sorted(shown):
+        if number - previous == 2:  # one page left out: show it rather than an ellipsis
+            window.append((number - 1, urls[number - 2]))
+        elif number - previous > 2:
+            window.append((None, None))
+        window.append((number, urls[number - 1]))
+        previous = number
+    return window
 
 
 def day_label(date: dt.date) -> str:

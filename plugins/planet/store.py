@@ -68,6 +68,55 @@ MIGRATIONS: list[str] = [
 LOCK_WAIT_SECONDS = 5.0
 
 
+class StoreUnavailable(sqlite3.DatabaseError, RuntimeError):
+    """The store file cannot be opened, read or written (permissions, a full disk, damage).
+
+    A DatabaseError, so that code which already catches SQLite's errors still does.
+    """
+
+    def __init__(
+        self, path: Path, action: str, cause: BaseException | str, *, hint: str | None = None
+    ):
+        self.path, self.action, self.cause = path, action, cause
+        text = cause if isinstance(cause, str) else _cause_text(cause)
+        hint = hint or _hint_for(path, cause)
+        super().__init__(
+            f"the store {path} cannot be {action}: {text}" + (f" (hint: {hint})" if hint else "")
+        )
+
+
+def _cause_text(cause: BaseException) -> str:
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror.lower() + (f": {cause.filename}" if cause.filename else "")
+    return str(cause) or type(cause).__name__
+
+
+def _hint_for(path: Path, cause: BaseException | str) -> str | None:
+    text = str(cause).lower()
+    folder = path.parent
+    if isinstance(cause, PermissionError) or "readonly" in text or "read-only" in text:
+        return (
+            f"make {folder} and the files in it writable, or point PLANET_STORE_PATH at a "
+            "folder you can write"
+        )
+    if isinstance(cause, NotADirectoryError | FileExistsError):
+        return f"{folder} must be a folder; move the file that is in the way"
+    if "disk is full" in text or "i/o error" in text or "too large" in text:
+        return "is the disk full? free some space, or point PLANET_STORE_PATH at another disk"
+    if "not a database" in text or "malformed" in text:
+        return "the file is damaged or not a store: move it away; `invoke fetch` makes a new one"
+    if "unable to open" in text:
+        return f"check that {folder} exists, is a folder and is writable"
+    if "locked" in text:
+        return "another program holds the store; try again when it has finished"
+    return None
+
+
+def _storage_trouble(error: sqlite3.Error) -> bool:
+    """Errors of the file and the disk, as opposed to mistakes in this code's SQL."""
+    return isinstance(error, sqlite3.OperationalError) or type(error) is sqlite3.DatabaseError
+
+
 class FetchLocked(Exception):
     """Another fetch holds the store's lock."""
 
@@ -137,19 +186,61 @@ def display_date(
 
 
 class Store:
-    """The SQLite store; a context manager. Creates its folder and schema on first use."""
+    """The SQLite store; a context manager. Creates its folder and schema on first use.
 
-    def __init__(self, path: Path | str):
+    With `read_only`, nothing is created or changed (`invoke status`, the build): the file must
+    exist with the current schema, and it may sit in a folder the process cannot write.
+    Every trouble with the file itself (missing folder, no permission, a full disk, a damaged
+    file) raises StoreUnavailable, whose message names the file, says what failed and hints why.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer takes the
-        # write lock up front instead of failing halfway through.
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
+        self.read_only = read_only
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._open()
+        except StoreUnavailable:
+            self.close()
+            raise
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            if isinstance(error, sqlite3.Error) and not _storage_trouble(error):
+                raise
+            raise StoreUnavailable(self.path, "opened", error) from None
+
+    def _open(self) -> None:
+        if self.read_only:
+            if not self.path.is_file():
+                raise StoreUnavailable(self.path, "opened", FileNotFoundError("no such file"))
+            self._db = self._connect_read_only()
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so a writer takes the
+            # write lock up front instead of failing halfway through.
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=10)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
+        if not self.read_only:
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        db = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=10)
+        try:
+            db.execute("PRAGMA user_version").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            if os.access(self.path.parent, os.W_OK):
+                raise
+        # A WAL store in a folder this process cannot write: SQLite cannot make its shared-memory
+        # file there. Nobody can be writing the store through this folder, so reading it as an
+        # unchanging file is safe.
+        log.info("reading %s as an immutable file (its folder is read-only)", self.path)
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None, timeout=10)
 
     def __enter__(self) -> Store:
         return self
@@ -158,20 +249,34 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     @property
     def schema_version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise StoreUnavailable(
+                self.path,
+                "used",
+                f"it has schema version {version}, newer than this code ({len(MIGRATIONS)})",
+                hint="update the project or delete the store",
+            )
+        if self.read_only:
+            if version < len(MIGRATIONS):
+                raise StoreUnavailable(
+                    self.path,
+                    "read",
+                    f"it has schema version {version}, older than this code ({len(MIGRATIONS)})",
+                    hint="run `invoke fetch` once to update it",
+                )
+            return
         with self._transaction():
             version = self.schema_version
-            if version > len(MIGRATIONS):
-                raise RuntimeError(
-                    f"{self.path} has schema version {version}, newer than this code "
-                    f"({len(MIGRATIONS)}): update the project or delete the store"
-                )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in script.split(";"):
                     if statement.strip():
@@ -181,13 +286,21 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            if not _storage_trouble(error):
+                raise
+            raise StoreUnavailable(self.path, "written", error) from None
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+            self._db.execute("COMMIT")
+        except BaseException as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error) and _storage_trouble(error):
+                raise StoreUnavailable(self.path, "written", error) from None
             raise
-        self._db.execute("COMMIT")
 
     # -- the lock ------------------------------------------------------------------------------
     @contextmanager
@@ -196,7 +309,10 @@ class Store:
         FetchLocked naming the process that holds it."""
         wait = LOCK_WAIT_SECONDS if wait is None else wait
         lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+        try:
+            handle = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+        except OSError as error:
+            raise StoreUnavailable(self.path, "locked for fetching", error) from None
         try:
             deadline = time.monotonic() + wait
             while not _try_lock(handle):
@@ -219,8 +335,18 @@ class Store:
             handle.close()
 
     # -- what the fetcher reads and writes -----------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._db
+        except sqlite3.Error as error:
+            if not _storage_trouble(error):
+                raise
+            raise StoreUnavailable(self.path, "read", error) from None
+
     def feed_state(self, url: str) -> FeedState | None:
-        row = self._db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         if row is None:
             return None
         return FeedState(
@@ -412,7 +538,8 @@ class Store:
             ids = list(member_ids)
             query += f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
             params = ids
-        rows = self._db.execute(query + " ORDER BY date DESC, first_seen DESC", params).fetchall()
+        with self._reading() as db:
+            rows = db.execute(query + " ORDER BY date DESC, first_seen DESC", params).fetchall()
         earliest: dict[str, sqlite3.Row] = {}
         for row in rows:
             link = row["link"]
@@ -424,11 +551,13 @@ class Store:
         return [_stored_entry(row) for row in unique]
 
     def feed_health(self) -> list[FeedHealth]:
-        rows = self._db.execute(
-            """SELECT feeds.*, (SELECT count(*) FROM entries WHERE entries.feed_url = feeds.url)
-                   AS entry_count
-               FROM feeds ORDER BY member_id, url"""
-        ).fetchall()
+        with self._reading() as db:
+            rows = db.execute(
+                """SELECT feeds.*,
+                       (SELECT count(*) FROM entries WHERE entries.feed_url = feeds.url)
+                       AS entry_count
+                   FROM feeds ORDER BY member_id, url"""
+            ).fetchall()
         return [
             FeedHealth(
                 url=row["url"],

@@ -24,9 +24,9 @@ from functools import partial
 from .entry import FeedParseError, FeedSource, ParsedFeed
 from .fetch import ACCEPT, Conditions, FetchResult, Limits, fetch_feed
 from .netguard import guarded_client
-from .parse import parse_feed
+from .parse import parse_feed, strip_prolog
 from .settings import user_agent, with_defaults
-from .store import FeedState, Store
+from .store import FeedState, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,10 @@ UTC = dt.UTC
 
 # Parsing is pure-Python CPU work. Measured on two cores over the 74-feed corpus served three
 # times, two spawned worker processes parse about 1.6x faster than one thread and keep the event
-# loop free (largest stall ~60 ms against 160-700 ms). Starting them costs about a second, so small
-# runs (the demo, a handful of feeds) are better off in one thread.
+# loop free (largest stall ~60 ms against 160-700 ms). Starting them costs about a second of CPU,
+# so runs that parse fewer feeds than this (the demo, a warm run where little changed) parse in
+# one thread; a run that will parse at least this many starts them while the first answers are
+# still on their way (see bench/).
 PROCESS_POOL_MIN_FEEDS = 40
 
 
@@ -112,15 +114,24 @@ def fetch_all(
 ) -> FetchReport:
     """Fetch every source into `store`; `progress` is called as each feed finishes.
 
-    With `parse_processes`, runs of PROCESS_POOL_MIN_FEEDS feeds or more parse in worker
-    processes. Those import the `__main__` module afresh, so only a program whose main module is
-    guarded by `if __name__ == "__main__":` (a console script such as `invoke`) may ask for them.
-    Raises store.FetchLocked when another fetch holds the store.
+    With `parse_processes`, a run that parses PROCESS_POOL_MIN_FEEDS feeds or more does so in
+    worker processes. Those import the `__main__` module afresh, so only a program whose main
+    module is guarded by `if __name__ == "__main__":` (a console script such as `invoke`) may ask
+    for them. Raises store.FetchLocked when another fetch holds the store.
     """
     settings = with_defaults(settings)
     use_processes = parse_processes and len(sources) >= PROCESS_POOL_MIN_FEEDS
     with store.fetch_lock():
         return asyncio.run(_fetch_all(sources, store, settings, progress, use_processes))
+
+
+def _never_parsed(sources: list[FeedSource], store: Store) -> int:
+    """How many sources have no parsed body on record: each of them will surely be parsed."""
+    count = 0
+    for source in sources:
+        state = store.feed_state(source.url)
+        count += state is None or not state.body_hash
+    return count
 
 
 async def _fetch_all(
@@ -136,6 +147,8 @@ async def _fetch_all(
     # Parsing is pure-Python CPU work: a worker thread keeps the event loop answering sockets
     # while a big feed parses (see bench/ for threads vs processes on two cores).
     with _ParsePools(use_processes=use_processes) as pools:
+        if use_processes and _never_parsed(sources, store) >= PROCESS_POOL_MIN_FEEDS:
+            pools.start_processes()  # a first run: the workers start during the first round trip
         updater.pools = pools
         async with updater.client():
             outcomes = await asyncio.gather(*(updater.update(source) for source in sources))
@@ -177,6 +190,8 @@ class _Updater:
         clock = time.monotonic()
         try:
             outcome = await self._update(source)
+        except StoreUnavailable:
+            raise  # the store, not this feed, is broken: the whole run stops with its message
         except Exception as error:  # noqa: BLE001 - a bug with one feed must not end the run
             log.exception("updating %s failed", source.url)
             outcome = FeedOutcome(
@@ -337,7 +352,8 @@ def _when(moment: dt.datetime) -> str:
 
 
 class _ParsePools:
-    """Where parsing runs: worker processes for big runs, one thread otherwise or as fallback."""
+    """Where parsing runs: worker processes once a run has enough to parse, one thread before
+    that, for small runs, or as the fallback."""
 
     def __init__(self, *, use_processes: bool):
         workers = min(os.cpu_count() or 1, 4)
@@ -345,6 +361,7 @@ class _ParsePools:
         self.workers = workers
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planet-parse")
         self.processes: ProcessPoolExecutor | None = None
+        self.jobs = 0  # parse jobs handed out so far
 
     def __enter__(self) -> _ParsePools:
         return self
@@ -355,18 +372,34 @@ class _ParsePools:
             self.processes.shutdown(wait=True, cancel_futures=True)
 
     def current(self) -> Executor:
+        self.jobs += 1
         if not self.use_processes:
             return self.thread
-        if self.processes is None:
-            # "spawn": a fresh interpreter, never a fork of this threaded process.
-            self.processes = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self.processes
+        if self.processes is None and self.jobs >= PROCESS_POOL_MIN_FEEDS:
+            self.start_processes()
+        return self.processes or self.thread
+
+    def start_processes(self) -> None:
+        if not self.use_processes or self.processes is not None:
+            return
+        # "spawn": a fresh interpreter, never a fork of this threaded process.
+        self.processes = ProcessPoolExecutor(
+            self.workers, mp_context=multiprocessing.get_context("spawn")
+        )
+        try:
+            # Workers spawn on demand: ask all of them now for a trivial call that imports the
+            # parser, so that the first feeds do not wait for a worker to start.
+            for _ in range(self.workers):
+                self.processes.submit(strip_prolog, "")
+        except (RuntimeError, OSError, BrokenProcessPool) as error:
+            self.fall_back(error)
 
     def fall_back(self, error: BaseException) -> Executor:
         log.warning("parsing in a thread: worker processes could not start (%s)", error)
         self.use_processes = False
+        if self.processes is not None:
+            self.processes.shutdown(wait=False, cancel_futures=True)
+            self.processes = None
         return self.thread
 
     def replace_processes(self) -> None:

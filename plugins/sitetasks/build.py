@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
+from mentions.check import UnknownMentions
 from network.check import check_members
 
 
@@ -17,7 +18,11 @@ def build(settings: dict) -> int:
     if check_members(settings, out=sys.stderr) != 0:
         print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
         return 1
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    except UnknownMentions as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -9,6 +9,7 @@ from pelican.settings import read_settings
 
 from network.settings import DEFAULTS as NETWORK_DEFAULTS
 from planet.settings import DEFAULTS as PLANET_DEFAULTS
+from search.settings import DEFAULTS as SEARCH_DEFAULTS
 
 
 class SettingsError(Exception):
@@ -25,7 +26,7 @@ def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:
     if not path.is_file():
         raise SettingsError(f"settings file {settings_file} not found (hint: pass -s FILE)")
     settings = read_settings(str(path), override=overrides or None)
-    for defaults in (NETWORK_DEFAULTS, PLANET_DEFAULTS):
+    for defaults in (NETWORK_DEFAULTS, PLANET_DEFAULTS, SEARCH_DEFAULTS):
         for name, value in defaults.items():
             settings.setdefault(name, value)
     store = Path(settings["PLANET_STORE_PATH"])

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from network.avatars import is_raster, resized_name
 from tests.network.checks import assert_card_matches
 
 
@@ -54,7 +55,10 @@ def test_real_avatars_are_local_photos_and_the_others_get_initials(site, listed)
         if member.get("avatar"):
             photo = card["properties"]["photo"][0]
             src = photo["value"] if isinstance(photo, dict) else photo
-            assert src == f"http://site.test/images/avatars/{member['avatar']}"
+            # Raster avatars are shown as resized copies; SVG ones as they are.
+            shown = resized_name(member["avatar"]) if is_raster(member["avatar"]) else member["avatar"]
+            assert src == f"http://site.test/images/avatars/{shown}"
+            assert (site.output / "images" / "avatars" / shown).is_file()
             assert (site.output / "images" / "avatars" / member["avatar"]).is_file()
         else:
             assert "photo" not in card["properties"]

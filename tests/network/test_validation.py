@@ -234,3 +234,9 @@ def test_all_problems_in_all_files_are_reported_at_once(site):
     report = str(MemberFilesInvalid(problems))
     assert "3 problems in 2 member files." in report
     assert "ada.yaml:6: tie: 'stron' is not one of strong, weak (did you mean 'strong'?)" in report
+
+
+def test_a_control_character_names_its_line(site):
+    write(site, "ada.yaml", VALID.encode() + b"org: a\x00b\n")
+    problem = only_problem(site)
+    assert problem.line == 6 and "control character (U+0000)" in problem.message

@@ -79,9 +79,11 @@ def test_an_age_limit_of_zero_keeps_everything(server, fetch, store):
 
 def test_dates_fall_back_and_the_future_is_not_believed(server, fetch, store):
     future = dt.datetime.now(UTC) + dt.timedelta(days=30)
+    # Computed once: two calls to days_ago() can straddle a second.
+    published, updated_only = days_ago(3), days_ago(2)
     body = atom_feed(
-        atom_entry("urn:published", "Published", days_ago(3), updated=days_ago(1)),
-        atom_entry("urn:updated", "Updated only", None, updated=days_ago(2)),
+        atom_entry("urn:published", "Published", published, updated=days_ago(1)),
+        atom_entry("urn:updated", "Updated only", None, updated=updated_only),
         atom_entry("urn:future", "From the future", future),
     )
     server.route("/feed.xml", Route(body=body))
@@ -89,8 +91,8 @@ def test_dates_fall_back_and_the_future_is_not_believed(server, fetch, store):
     fetch(server.url("/feed.xml"))
     after = dt.datetime.now(UTC)
     entries = {entry.title: entry for entry in store.entries()}
-    assert entries["Published"].date == days_ago(3)
-    assert entries["Updated only"].date == days_ago(2)
+    assert entries["Published"].date == published
+    assert entries["Updated only"].date == updated_only
     shown = entries["From the future"]
     assert shown.date == shown.first_seen and before <= shown.date <= after
     # Newest first: the future post is shown as just seen, so it leads.

@@ -1,5 +1,7 @@
-// The network directory, better with JavaScript: topic filters and sort orders work in place.
-// Without this file the same links lead to the topic pages and the pre-sorted directory pages.
+// The network directory, better with JavaScript: filters (topic, country, platform, role,
+// status) and sort orders work in place, and the address keeps them, so a view can be shared.
+// Without this file the topic links lead to the topic pages and the sort links to the
+// pre-sorted directory pages.
 (function () {
   "use strict";
 
@@ -12,7 +14,37 @@
   var cards = Array.prototype.slice.call(list.querySelectorAll(".network-card"));
   var status = document.querySelector("[data-network-status]");
   var current = null;
+  var currentLabel = "";
   var order = null;
+  var facetForm = document.querySelector("[data-network-facets]");
+  var FACETS = ["country", "platform", "role", "status"];
+  var chosen = {}; // facet -> value, e.g. {country: "KE"}
+  if (facetForm) {
+    facetForm.hidden = false;
+  }
+
+  function facetMatches(card) {
+    return FACETS.every(function (facet) {
+      var wanted = chosen[facet];
+      if (!wanted) {
+        return true;
+      }
+      var attribute = facet === "platform" ? "data-platforms" : "data-" + facet;
+      var values = (card.getAttribute(attribute) || "").split(facet === "platform" ? "|" : " ");
+      return values.indexOf(wanted) !== -1;
+    });
+  }
+
+  function facetWords() {
+    return FACETS.filter(function (facet) {
+      return chosen[facet];
+    }).map(function (facet) {
+      var select = facetForm && facetForm.querySelector('[data-facet="' + facet + '"]');
+      var option = select && select.options[select.selectedIndex];
+      var text = option ? option.textContent.replace(/\s*\(\d+\)$/, "") : chosen[facet];
+      return facet + " " + text;
+    });
+  }
 
   // The state lives in the address's fragment ("#topic=python&sort=oldest"), never in its path:
   // the page's links are relative, and a different path would send them elsewhere.
@@ -21,6 +53,11 @@
     if (current) {
       params.set("topic", current);
     }
+    FACETS.forEach(function (facet) {
+      if (chosen[facet]) {
+        params.set(facet, chosen[facet]);
+      }
+    });
     if (order) {
       params.set("sort", order);
     }
@@ -30,10 +67,11 @@
 
   function showTopic(slug, label) {
     current = slug;
+    currentLabel = label;
     var shown = 0;
     cards.forEach(function (card) {
       var topics = (card.getAttribute("data-topics") || "").split(" ");
-      var match = !slug || topics.indexOf(slug) !== -1;
+      var match = (!slug || topics.indexOf(slug) !== -1) && facetMatches(card);
       card.hidden = !match;
       // The theme may give cards a display of their own, which would beat [hidden].
       card.style.display = match ? "" : "none";
@@ -52,13 +90,19 @@
     }
     if (status) {
       status.textContent = "";
-      if (slug) {
+      var words = facetWords();
+      if (slug || words.length) {
+        var what = (slug ? " on " + label : "") + (words.length ? (slug ? ", " : ": ") + words.join(", ") : "");
         status.appendChild(document.createTextNode(
-          "Showing " + shown + " of " + cards.length + " members on " + label + ". "));
+          "Showing " + shown + " of " + cards.length + " members" + what + ". "));
         var clear = document.createElement("button");
         clear.type = "button";
         clear.textContent = "Show everyone";
         clear.addEventListener("click", function () {
+          chosen = {};
+          if (facetForm) {
+            facetForm.reset();
+          }
           showTopic(null, "");
           remember();
         });
@@ -125,8 +169,32 @@
     });
   }
 
+  if (facetForm) {
+    facetForm.addEventListener("change", function (event) {
+      var facet = event.target.getAttribute("data-facet");
+      if (facet) {
+        chosen[facet] = event.target.value;
+        showTopic(current, currentLabel);
+        remember();
+      }
+    });
+    facetForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+    });
+  }
+
   // A shared address opens as it was shared.
   var params = new URLSearchParams(location.hash.slice(1));
+  if (facetForm) {
+    FACETS.forEach(function (facet) {
+      var select = facetForm.querySelector('[data-facet="' + facet + '"]');
+      var value = params.get(facet);
+      if (select && value && select.querySelector('option[value="' + CSS.escape(value) + '"]')) {
+        select.value = value;
+        chosen[facet] = value;
+      }
+    });
+  }
   var topic = params.get("topic");
   if (topic && filter) {
     filter.querySelectorAll("a[data-topic]").forEach(function (link) {
@@ -134,6 +202,9 @@
         showTopic(topic, link.firstChild.textContent.trim());
       }
     });
+  }
+  if (!current && facetWords().length) {
+    showTopic(null, "");
   }
   var sort = params.get("sort");
   if (sorter && (sort === "name" || sort === "newest" || sort === "oldest")) {

@@ -1,0 +1,178 @@
+// The search page: asks the Pagefind index (built with the site) and lists the results, each
+// labelled by kind. The query lives in the address (?q=...&kind=...), so a search can be shared.
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var form = document.querySelector("[data-search-form]");
+  var status = document.querySelector("[data-search-status]");
+  var list = document.querySelector("[data-search-results]");
+  if (!script || !form || !status || !list) {
+    return;
+  }
+  var bundle = new URL(script.getAttribute("data-bundle"), location.href).href;
+  var siteRoot = new URL(script.getAttribute("data-site"), location.href).pathname;
+  var input = form.querySelector("input[name=q]");
+  var kindSelect = form.querySelector("select[name=kind]");
+  var LABELS = { post: "Post", person: "Person", reading: "Reading", page: "Page" };
+  var MAX_RESULTS = 30;
+  var pagefind = null;
+  var latest = 0;
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  // Pagefind's excerpts are HTML with <mark> around the hits: keep the text and the marks only.
+  function excerptNodes(html) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    var out = document.createDocumentFragment();
+    doc.body.firstChild.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return out;
+  }
+
+  function resultItem(kind, title, url, excerpt, context) {
+    var item = document.createElement("li");
+    item.className = "search-result search-result--" + kind;
+    var label = document.createElement("span");
+    label.className = "tag search-result__kind";
+    label.textContent = LABELS[kind] || kind;
+    var heading = document.createElement("h2");
+    heading.className = "search-result__title";
+    var link = document.createElement("a");
+    link.href = url;
+    link.textContent = title;
+    heading.appendChild(link);
+    item.appendChild(label);
+    item.appendChild(heading);
+    if (context) {
+      var where = document.createElement("p");
+      where.className = "muted search-result__context";
+      where.textContent = context;
+      item.appendChild(where);
+    }
+    var text = document.createElement("p");
+    text.className = "search-result__excerpt";
+    text.appendChild(excerptNodes(excerpt));
+    item.appendChild(text);
+    return item;
+  }
+
+  // A reading page holds many entries: each matching entry is a result of its own.
+  function itemsFor(data) {
+    var kind = (data.meta && data.meta.kind) || "page";
+    var title = (data.meta && data.meta.title) || data.url;
+    if (kind === "reading" && data.sub_results && data.sub_results.length) {
+      return data.sub_results
+        .filter(function (sub) {
+          return sub.url.indexOf("#entry-") !== -1;
+        })
+        .map(function (sub) {
+          return resultItem(kind, sub.title, sub.url, sub.excerpt, title);
+        });
+    }
+    return [resultItem(kind, title, data.url, data.excerpt, "")];
+  }
+
+  function search(query, kind) {
+    var ticket = ++latest;
+    list.textContent = "";
+    if (!query) {
+      say("Type a few words to search the posts, the people and what they wrote.");
+      return Promise.resolve();
+    }
+    say("Searching…");
+    var options = kind ? { filters: { kind: kind } } : {};
+    return pagefind
+      .search(query, options)
+      .then(function (found) {
+        return Promise.all(
+          found.results.slice(0, MAX_RESULTS).map(function (r) {
+            return r.data();
+          })
+        );
+      })
+      .then(function (all) {
+        if (ticket !== latest) {
+          return;
+        }
+        var items = [];
+        all.forEach(function (data) {
+          items = items.concat(itemsFor(data));
+        });
+        items.forEach(function (item) {
+          list.appendChild(item);
+        });
+        var count = items.length;
+        say(
+          count === 0
+            ? "Nothing found for “" + query + "”."
+            : count + (count === 1 ? " result" : " results") + " for “" + query + "”."
+        );
+      });
+  }
+
+  function fromAddress() {
+    var params = new URLSearchParams(location.search);
+    input.value = params.get("q") || "";
+    if (kindSelect) {
+      kindSelect.value = LABELS[params.get("kind")] ? params.get("kind") : "";
+    }
+  }
+
+  function run() {
+    return search(input.value.trim(), kindSelect ? kindSelect.value : "");
+  }
+
+  function remember() {
+    var params = new URLSearchParams();
+    if (input.value.trim()) {
+      params.set("q", input.value.trim());
+    }
+    if (kindSelect && kindSelect.value) {
+      params.set("kind", kindSelect.value);
+    }
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  import(bundle + "pagefind.js")
+    .then(function (module) {
+      pagefind = module;
+      return pagefind.options({ baseUrl: siteRoot });
+    })
+    .then(function () {
+      fromAddress();
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        remember();
+        run();
+      });
+      var timer = null;
+      input.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          remember();
+          run();
+        }, 250);
+      });
+      if (kindSelect) {
+        kindSelect.addEventListener("change", function () {
+          remember();
+          run();
+        });
+      }
+      return run();
+    })
+    .catch(function () {
+      say("The search index is missing: this copy of the site was built without it.");
+    });
+})();

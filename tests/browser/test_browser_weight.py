@@ -1,0 +1,50 @@
+"""Fast to load: images say their size and load lazily, scripts and styles stay small, and each
+page type's total weight stays within a budget (printed with -s)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_browser_pages import PAGE_TYPES
+from tests.browser.visit import visit
+
+pytestmark = pytest.mark.browser
+
+# Everything a first visit loads (HTML, CSS, JS, images, the search index pieces), in bytes.
+PAGE_BUDGET = 250_000
+CSS_BUDGET = 30_000
+SCRIPT_BUDGET = 12_000  # each of the site's own scripts (Pagefind's own not included)
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_images_have_a_size_and_load_lazily(chromium, example_url, example_pages, name):
+    seen = visit(chromium, example_url + example_pages[name])
+    images = seen.page.eval_on_selector_all(
+        "main img",
+        "els => els.map(e => [e.getAttribute('width'), e.getAttribute('height'),"
+        " e.getAttribute('loading'), e.src])",
+    )
+    seen.close()
+    for width, height, loading, src in images:
+        assert width and height and loading == "lazy", src
+
+
+def test_each_page_type_stays_within_its_budget(chromium, example_url, example_pages):
+    weights = {}
+    for name in PAGE_TYPES:
+        seen = visit(chromium, example_url + example_pages[name])
+        # Scroll to the end so that lazy images count too.
+        seen.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        seen.page.wait_for_load_state("networkidle")
+        weights[name] = seen.bytes_loaded
+        seen.close()
+    print("\nPage weight (bytes, first visit):")
+    for name, size in weights.items():
+        print(f"  {name:10} {size:>8}")
+    assert {n: w for n, w in weights.items() if w > PAGE_BUDGET} == {}
+
+
+def test_stylesheet_and_scripts_are_small(example_output, example_settings):
+    assert (example_output / "theme" / "css" / "site.css").stat().st_size < CSS_BUDGET
+    for setting in ("NETWORK_SCRIPT_SAVE_AS", "SEARCH_SCRIPT_SAVE_AS"):
+        assert (example_output / example_settings[setting]).stat().st_size < SCRIPT_BUDGET

@@ -1,0 +1,76 @@
+"""The search plugin in a build: a results page, a search box on every page, an index of the
+posts, people and reading pages, and a clear warning instead of a failure without Pagefind."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.browser.requirements_check import require
+from tests.theme.theme_html import build_theme_site, html_pages, parse_page
+
+PLUGINS = ["search"]
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory):
+    require("pagefind_bin", "pip install 'pagefind[bin]'")
+    return build_theme_site(tmp_path_factory.mktemp("search-site"), PLUGINS=PLUGINS)
+
+
+def test_every_page_has_a_search_box_sending_to_the_results_page(searchable):
+    output, _ = searchable
+    for path in html_pages(output):
+        page = parse_page(path)
+        if path == output / "search" / "index.html":
+            assert page.find("form", role="search").attrs["action"] in ("../search/", "./")
+            continue
+        form = page.find("form", role="search")
+        assert page.resolve(form.attrs["action"]) == output / "search" / "index.html"
+        field = page.find("input", name="q")
+        assert page.find("label", **{"for": field.attrs["id"]})
+
+
+def test_the_csp_allows_webassembly_but_not_eval(searchable):
+    output, _ = searchable
+    csp = parse_page(output / "search" / "index.html").find(
+        "meta", **{"http-equiv": "Content-Security-Policy"}
+    )
+    script_src = next(p for p in csp.attrs["content"].split(";") if "script-src" in p).split()
+    assert script_src == ["script-src", "'self'", "'wasm-unsafe-eval'"]
+
+
+def test_pagefind_indexes_posts_and_pages_with_their_kind(searchable):
+    output, _ = searchable
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 3  # two posts and the about page
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    kinds = {
+        e.attrs["data-pagefind-filter"]
+        for path in html_pages(output)
+        for e in parse_page(path).find_all()
+        if "data-pagefind-body" in e.attrs
+    }
+    assert kinds == {"kind:post", "kind:page"}
+
+
+def test_without_pagefind_the_build_warns_and_goes_on(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        output, _ = build_theme_site(
+            tmp_path, PLUGINS=PLUGINS, SEARCH_PAGEFIND_BINARY=str(tmp_path / "no-such-program")
+        )
+    assert (output / "index.html").is_file()
+    assert (output / "search" / "index.html").is_file()
+    assert not (output / "pagefind").exists()
+    assert "pip install 'pagefind[bin]'" in caplog.text
+
+
+def test_search_can_be_turned_off(tmp_path):
+    output, _ = build_theme_site(tmp_path, PLUGINS=PLUGINS, SEARCH_ENABLED=False)
+    assert not (output / "search").exists() and not (output / "pagefind").exists()
+    home = parse_page(output / "index.html")
+    assert home.find_all("form", role="search") == []
+    csp = home.find("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
+    assert "wasm-unsafe-eval" not in csp
