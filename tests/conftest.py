@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
+
+from planet.entry import FeedSource
+from planet.localserver import LocalFeedServer
+from planet.store import Store
+from planet.update import FetchReport, fetch_all
+from tests.planet.fetch_helpers import BASE_SETTINGS
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURE_SITE = Path(__file__).resolve().parent / "site"
@@ -43,3 +50,37 @@ def corpus_dir() -> Path:
             pytest.fail(f"the feed corpus is missing at {CORPUS} (CI requires it)")
         pytest.skip("the real-world feed corpus (../shared/corpus/feeds) is not present")
     return CORPUS
+
+
+# The fetch path for real: a feed server on 127.0.0.1 and a SQLite store in the test's folder.
+
+
+@pytest.fixture
+def server() -> Iterator[LocalFeedServer]:
+    with LocalFeedServer() as running:
+        yield running
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / "planet.sqlite3"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[Store]:
+    with Store(store_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def fetch(store: Store):
+    """fetch(*sources_or_urls, **settings) -> FetchReport, through the real fetch path."""
+
+    def run(*sources: FeedSource | str, **overrides) -> FetchReport:
+        feeds = [
+            source if isinstance(source, FeedSource) else FeedSource("ada", source)
+            for source in sources
+        ]
+        return fetch_all(feeds, store, {**BASE_SETTINGS, **overrides})
+
+    return run

@@ -9,7 +9,7 @@ import pytest
 from screenshots.pages import page_types
 from screenshots.shoot import serve_folder
 from tests.browser.example_site import build_example_site
-from tests.theme.test_theme_browser import chromium_path
+from tests.browser_support import chromium_path
 
 
 @pytest.fixture(scope="session")

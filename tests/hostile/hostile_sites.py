@@ -18,15 +18,11 @@ from planet.entry import FeedSource
 from planet.store import Store
 from planet.update import FetchReport, fetch_all
 from tests.conftest import build_site
+from tests.planet.fetch_helpers import BASE_SETTINGS
 
 UTC = dt.UTC
 
-FETCH_SETTINGS = {
-    "PLANET_ALLOW_PRIVATE_ADDRESSES": True,  # the test server listens on 127.0.0.1
-    "PLANET_TIMEOUT": 5,
-    "PLANET_CONNECT_TIMEOUT": 2,
-    "SITEURL": "https://robin.example",
-}
+FETCH_SETTINGS = BASE_SETTINGS
 
 
 def recent(hours: float = 1) -> dt.datetime:

@@ -29,10 +29,10 @@ import pytest
 
 from planet.entry import FeedSource
 from planet.localserver import LocalFeedServer, Route
+from tests.browser_support import chromium, serve_folder
 from tests.hostile.hostile_sites import build, fetch_into, member_file, recent, write_site
 from tests.hostile.xss_vectors import VECTORS
 from tests.planet.parse_fixtures import parse_html
-from tests.theme.test_theme_browser import QuietHandler, browser  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -217,22 +217,6 @@ DOM_CHECK = """(unsafe) => {
 }"""
 
 
-def serve(folder: Path):
-    import functools
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    class QuietServer(ThreadingHTTPServer):
-        def handle_error(self, request, client_address):
-            pass  # a page the browser left before it had loaded: not a finding
-
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    return httpd, thread
-
-
 def site_pages(output: Path) -> list[str]:
     """Every page of the directory, the member pages and the reading pages, as URL paths."""
     pages = []
@@ -245,16 +229,17 @@ def site_pages(output: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def served(hostile_site):
     output, _ = hostile_site
-    httpd, thread = serve(output)
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/", site_pages(output)
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve_folder(output) as url:
+        yield url, site_pages(output)
 
 
-def visit_all(browser, base: str, pages: list[str], *, bypass_csp: bool) -> dict:  # noqa: F811
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as launched:
+        yield launched
+
+
+def visit_all(browser, base: str, pages: list[str], *, bypass_csp: bool) -> dict:
     """Open every page in one context; returns what a payload could have caused."""
     seen = {"dialogs": [], "outside": [], "flags": [], "dom": [], "navigations": [], "pages": 0}
     context = browser.new_context(bypass_csp=bypass_csp, java_script_enabled=True)
@@ -288,7 +273,7 @@ def visit_all(browser, base: str, pages: list[str], *, bypass_csp: bool) -> dict
     return seen
 
 
-def test_with_the_pages_csp_nothing_leaves_127_0_0_1(browser, served):  # noqa: F811
+def test_with_the_pages_csp_nothing_leaves_127_0_0_1(browser, served):
     base, pages = served
     seen = visit_all(browser, base, pages, bypass_csp=False)
     assert seen["pages"] >= len(VECTORS) // PER_MEMBER + 3
@@ -298,7 +283,7 @@ def test_with_the_pages_csp_nothing_leaves_127_0_0_1(browser, served):  # noqa: 
     assert seen["navigations"] == []
 
 
-def test_without_the_csp_the_markup_alone_runs_no_script(browser, served):  # noqa: F811
+def test_without_the_csp_the_markup_alone_runs_no_script(browser, served):
     base, pages = served
     seen = visit_all(browser, base, pages, bypass_csp=True)
     assert seen["dialogs"] == []
@@ -307,7 +292,7 @@ def test_without_the_csp_the_markup_alone_runs_no_script(browser, served):  # no
     assert seen["dom"] == [], "\n".join(seen["dom"][:40])
 
 
-def test_the_check_sees_a_script_that_runs(browser, tmp_path):  # noqa: F811
+def test_the_check_sees_a_script_that_runs(browser, tmp_path):
     # The detectors above must notice a payload that does run (with the CSP off).
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "index.html").write_text(
@@ -316,18 +301,8 @@ def test_the_check_sees_a_script_that_runs(browser, tmp_path):  # noqa: F811
         "<img src='https://evil.example/x.png'></main>",
         encoding="utf-8",
     )
-    httpd, thread = serve(tmp_path)
-    try:
-        seen = visit_all(
-            browser,
-            f"http://127.0.0.1:{httpd.server_address[1]}/",
-            ["bad/index.html"],
-            bypass_csp=True,
-        )
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve_folder(tmp_path) as url:
+        seen = visit_all(browser, url, ["bad/index.html"], bypass_csp=True)
     assert seen["dialogs"] and seen["flags"] and seen["dom"] and seen["outside"]
 
 

@@ -3,15 +3,11 @@ focus, both colour schemes, and no request the page's CSP would block or that le
 
 from __future__ import annotations
 
-import functools
-import os
-import shutil
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser_support import chromium, serve_folder
 from tests.theme.theme_html import PAGES, POSTS, build_theme_site
 
 pytestmark = pytest.mark.browser
@@ -81,15 +77,6 @@ PAGES_TO_SEE = [
 ]
 
 
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not found:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI (Debian package 'chromium')")
-        pytest.skip("Chromium is not installed")
-    return found
-
-
 @pytest.fixture(scope="module")
 def served_site(tmp_path_factory):
     """The tiny blog plus a page of components, served over HTTP on 127.0.0.1."""
@@ -99,33 +86,14 @@ def served_site(tmp_path_factory):
         posts=POSTS,
         DIRECT_TEMPLATES=["index", "tags", "categories", "archives", "404"],
     )
-    handler = functools.partial(QuietHandler, directory=str(output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
+    with serve_folder(output) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def open_page(browser, url: str, width: int, scheme: str = "light"):
