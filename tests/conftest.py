@@ -34,6 +34,7 @@ def build_site(content: Path, output: Path, **overrides) -> dict:
             "THEME": str(PROJECT / "theme"),
             "PLUGIN_PATHS": [str(PROJECT / "plugins")],
             "CACHE_CONTENT": False,
+            "CACHE_PATH": str(output.parent / "pelican-cache"),
             "LOAD_CONTENT_CACHE": False,
             **overrides,
         },

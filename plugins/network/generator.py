@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import secrets
 import shutil
 from pathlib import Path
 from typing import Any
 
 from jinja2 import FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pelican.generators import Generator
 
 from . import avatars, present
@@ -45,6 +46,9 @@ class NetworkGenerator(Generator):
         self.env.loader.loaders.insert(1, FileSystemLoader(str(TEMPLATES_DIR)))
         # Member text reaches these pages: escape everything not explicitly marked safe.
         self.env.autoescape = True
+        # Templates do not change during a build: skip the file check each page's
+        # extends/import would make (a stat per template per page).
+        self.env.auto_reload = False
         # Raises MemberFilesInvalid, which stops the build before anything is written.
         self.all_members: list[Member] = members_from_settings(self.settings)
         self.members = present.sort_members((m for m in self.all_members if m.is_listed), "name")
@@ -52,6 +56,11 @@ class NetworkGenerator(Generator):
         self.topics: list[Topic] = group_topics(self.members, self._slug_subs)
         self._topic_by_slug = {topic.slug: topic for topic in self.topics}
         self._now = present.build_time()
+        self._slugs: dict[str, str] = {}
+        # A member's card is the same on every directory and topic page but for SITEURL (relative
+        # to each page): render it once with a placeholder nobody can guess, then fill that in.
+        self._card_siteurl = "network-card-siteurl-" + secrets.token_hex(16)
+        self._cards: dict[str, str] = {}
 
     # -- context ----------------------------------------------------------------------------
 
@@ -63,6 +72,7 @@ class NetworkGenerator(Generator):
             member_url=self.member_url,
             topic_url=self.topic_url,
             network_topic_slug=self.topic_slug,
+            network_card=self.card_html,
             network_avatar_url=self.shown_avatar_url,
             network_initials=present.initials,
             network_partial_date=present.partial_date,
@@ -89,7 +99,21 @@ class NetworkGenerator(Generator):
         return self.settings["NETWORK_TOPIC_URL"].format(slug=slug)
 
     def topic_slug(self, name: str) -> str:
-        return topic_slug(name, self._slug_subs)
+        # Every card and member page asks for the slugs of its topics; slugify is slow.
+        slug = self._slugs.get(name)
+        if slug is None:
+            slug = self._slugs[name] = topic_slug(name, self._slug_subs)
+        return slug
+
+    def card_html(self, member: Member, siteurl: str) -> Markup:
+        """The member's card (the `card` macro) as a page whose SITEURL is `siteurl` shows it."""
+        html = self._cards.get(member.id)
+        if html is None:
+            context = {**self.context, **self._common(), "member": member}
+            context["SITEURL"] = self._card_siteurl
+            html = self.get_template("network_card").render(context)
+            self._cards[member.id] = html
+        return Markup(html.replace(self._card_siteurl, str(escape(siteurl))))
 
     def sorted_url(self, order: str) -> str:
         if order == "name":

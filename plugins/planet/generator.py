@@ -44,6 +44,9 @@ class ReadingGenerator(Generator):
         self.env.loader.loaders.insert(1, FileSystemLoader(str(TEMPLATES_DIR)))
         # Feed text reaches these pages: escape everything not explicitly marked safe.
         self.env.autoescape = True
+        # Templates do not change during a build: skip the file check each page's
+        # extends/import would make (a stat per template per page).
+        self.env.auto_reload = False
         self.members: dict[str, Any] = {}
         self.topics: list[Any] = []
         self.entries: list[StoredEntry] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import subprocess
@@ -33,6 +34,50 @@ def build_index(site: Path, bundle_dir: str, binary: Path) -> subprocess.Complet
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
+def site_fingerprint(site: Path, bundle_dir: str, binary: Path) -> str:
+    """A digest of every page Pagefind would read, and of the program that would read them."""
+    digest = hashlib.sha256()
+    stat = binary.stat()
+    digest.update(f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{bundle_dir}\0".encode())
+    bundle = site / bundle_dir
+    for page in sorted(site.rglob("*.html")):
+        if bundle in page.parents:
+            continue
+        digest.update(page.relative_to(site).as_posix().encode("utf-8") + b"\0")
+        digest.update(page.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint_file(settings: dict, site: Path) -> Path | None:
+    """Where the fingerprint of `site`'s last index is kept: in Pelican's cache, not the site."""
+    cache = settings.get("CACHE_PATH")
+    if not cache:
+        return None
+    key = hashlib.sha256(str(site.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(cache) / "search" / f"pagefind-{key}.sha256"
+
+
+def _index_is_current(settings: dict, site: Path, bundle_dir: str, fingerprint: str) -> bool:
+    record = _fingerprint_file(settings, site)
+    if record is None or not (site / bundle_dir / "pagefind-entry.json").is_file():
+        return False
+    try:
+        return record.read_text(encoding="ascii").strip() == fingerprint
+    except OSError:
+        return False
+
+
+def _remember(settings: dict, site: Path, fingerprint: str) -> None:
+    record = _fingerprint_file(settings, site)
+    if record is None:
+        return
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(fingerprint + "\n", encoding="ascii")
+    except OSError as error:  # only costs a re-index next time
+        log.debug("search: could not record the index fingerprint: %s", error)
+
+
 def index_site(settings: dict) -> bool:
     """Index the output folder; warns (never fails the build) when that cannot be done."""
     if not settings.get("SEARCH_ENABLED", True):
@@ -46,8 +91,15 @@ def index_site(settings: dict) -> bool:
             INSTALL_HINT,
         )
         return False
+    bundle_dir = settings["SEARCH_BUNDLE_DIR"]
+    # Pelican rewrites every page on each build; when none of them changed, the index from the
+    # last build is still right, and indexing is the dearest step of a build with nothing new.
+    fingerprint = site_fingerprint(site, bundle_dir, binary)
+    if _index_is_current(settings, site, bundle_dir, fingerprint):
+        log.info("search: no page changed since the last index of %s", site)
+        return True
     try:
-        result = build_index(site, settings["SEARCH_BUNDLE_DIR"], binary)
+        result = build_index(site, bundle_dir, binary)
     except (OSError, subprocess.SubprocessError) as error:
         log.warning("search: pagefind could not run (%s); the site has no search index", error)
         return False
@@ -58,5 +110,6 @@ def index_site(settings: dict) -> bool:
             (result.stderr or result.stdout).strip(),
         )
         return False
+    _remember(settings, site, fingerprint)
     log.info("search: indexed %s with %s", site, binary.name)
     return True

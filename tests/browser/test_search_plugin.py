@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from tests.browser.requirements_check import require
-from tests.theme.theme_html import build_theme_site, html_pages, parse_page
+from tests.theme.theme_html import POSTS, build_theme_site, html_pages, parse_page
 
 PLUGINS = ["search"]
 
@@ -74,3 +74,16 @@ def test_search_can_be_turned_off(tmp_path):
     assert home.find_all("form", role="search") == []
     csp = home.find("meta", **{"http-equiv": "Content-Security-Policy"}).attrs["content"]
     assert "wasm-unsafe-eval" not in csp
+
+
+def test_a_build_with_no_changed_page_keeps_the_index_and_a_changed_page_renews_it(tmp_path):
+    require("pagefind_bin", "pip install 'pagefind[bin]'")
+    output, _ = build_theme_site(tmp_path, PLUGINS=PLUGINS)
+    entry = output / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    build_theme_site(tmp_path, PLUGINS=PLUGINS)
+    assert entry.stat().st_mtime_ns == first, "nothing changed, yet the index was written again"
+    name, text = next(iter(POSTS.items()))
+    changed = {**POSTS, name: text + "\nA sentence about lighthouses.\n"}
+    build_theme_site(tmp_path, posts=changed, PLUGINS=PLUGINS)
+    assert entry.stat().st_mtime_ns != first, "a page changed, yet the index was kept"
