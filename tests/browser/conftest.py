@@ -9,7 +9,7 @@ import pytest
 from screenshots.pages import page_types
 from screenshots.shoot import serve_folder
 from tests.browser.example_site import build_example_site
-from tests.browser_support import chromium_path
+from tests.browser_support import chromium as launch_chromium
 
 
 @pytest.fixture(scope="session")
@@ -40,11 +40,5 @@ def chromium(example_settings):
     # The site is built first: the demo's fetch runs its own event loop, which cannot start
     # inside the one playwright's sync API keeps running. Per module, not per session, so
     # that other folders' browser tests can start playwright of their own afterwards.
-    sync_api = pytest.importorskip("playwright.sync_api")
-    executable = chromium_path()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        yield browser

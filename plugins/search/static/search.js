@@ -120,10 +120,14 @@
       });
   }
 
+  // The address wins only when it says something: what a visitor typed while the index was
+  // still loading is kept.
   function fromAddress() {
     var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
-    if (kindSelect) {
+    if (params.has("q")) {
+      input.value = params.get("q");
+    }
+    if (kindSelect && params.has("kind")) {
       kindSelect.value = LABELS[params.get("kind")] ? params.get("kind") : "";
     }
   }
