@@ -18,6 +18,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
+from tests.theme.theme_html import VOID
+
 UTC = dt.UTC
 NOW = dt.datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
 AVATAR = (
@@ -235,25 +237,6 @@ def write_content(content: Path) -> None:
 
 
 # -- reading HTML ----------------------------------------------------------------------------------
-
-VOID = frozenset(
-    {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-)
-
 
 class BalanceChecker(HTMLParser):
     """Records every end tag that does not close the element opened last (broken nesting)."""
