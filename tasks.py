@@ -116,26 +116,26 @@ def demo(c, settings="pelicanconf.py"):
     _exit(run_demo(_settings(settings), build=site.build))
 
 
-@task(help={"settings": "the settings file (default: publishconf.py)"})
-def publish(c, settings="publishconf.py"):
-    """Build with publishconf and upload with rsync over ssh (SSH_TARGET)."""
+def _publish(settings: str, command_for) -> None:
+    """Build with `settings`, then run the upload `command_for(settings)` names, if configured."""
     config = _settings(settings)
     try:
-        command = publishing.rsync_command(config)
+        command = command_for(config)
     except publishing.NotConfigured as error:
         raise Exit(str(error), code=1) from None
     _exit(site.build(config) or publishing.run(command))
+
+
+@task(help={"settings": "the settings file (default: publishconf.py)"})
+def publish(c, settings="publishconf.py"):
+    """Build with publishconf and upload with rsync over ssh (SSH_TARGET)."""
+    _publish(settings, publishing.rsync_command)
 
 
 @task(help={"settings": "the settings file (default: publishconf.py)"})
 def gh_pages(c, settings="publishconf.py"):
     """Build with publishconf and push the output to the GitHub Pages branch (ghp-import)."""
-    config = _settings(settings)
-    try:
-        command = publishing.ghp_import_command(config)
-    except publishing.NotConfigured as error:
-        raise Exit(str(error), code=1) from None
-    _exit(site.build(config) or publishing.run(command))
+    _publish(settings, publishing.ghp_import_command)
 
 
 @task(help={"args": "extra arguments for pytest"})

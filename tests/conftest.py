@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,32 @@ def build_site(content: Path, output: Path, **overrides) -> dict:
     )
     Pelican(settings).run()
     return settings
+
+
+def write_site_settings(path: Path, **values) -> Path:
+    """A settings file for a second site, as a user writes one: the project's pelicanconf with
+    `values` set after it (paths, plugins...). Returns `path`."""
+    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
+    lines += [f"{name} = {value!r}" for name, value in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_invoke(
+    *args: str,
+    cwd: Path = PROJECT,
+    timeout: float = 300,
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess:
+    """`invoke TASK ...` in a shell, as a user runs it, with the project's tasks.py."""
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+    )
 
 
 @pytest.fixture

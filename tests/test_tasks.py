@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from network.model import MEMBER_KEYS
-from tests.conftest import FIXTURE_SITE, PROJECT
-
-
-def invoke(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
-        cwd=cwd or PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.conftest import FIXTURE_SITE, PROJECT, run_invoke, write_site_settings
 
 
 @pytest.fixture
@@ -29,18 +17,14 @@ def site(tmp_path: Path) -> Path:
     """A copy of the fixture site with its own settings file, as a second site would have."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_SITE / "content", content)
-    settings = tmp_path / "sitesettings.py"
-    settings.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(PROJECT)!r})\n"
-        "from pelicanconf import *\n"
-        f"PATH = {str(content)!r}\n"
-        f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\n"
-        f"THEME = {str(PROJECT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(PROJECT / 'plugins')!r}]\n"
-        f"PLANET_STORE_PATH = {str(tmp_path / 'cache' / 'planet.sqlite3')!r}\n"
-        "SSH_TARGET = ''\n",
-        encoding="utf-8",
+    write_site_settings(
+        tmp_path / "sitesettings.py",
+        PATH=str(content),
+        OUTPUT_PATH=str(tmp_path / "output"),
+        THEME=str(PROJECT / "theme"),
+        PLUGIN_PATHS=[str(PROJECT / "plugins")],
+        PLANET_STORE_PATH=str(tmp_path / "cache" / "planet.sqlite3"),
+        SSH_TARGET="",
     )
     return tmp_path
 
@@ -50,7 +34,7 @@ def settings_of(site: Path) -> str:
 
 
 def test_check_passes_on_a_valid_site_and_says_what_it_found(site):
-    result = invoke("check", "-s", settings_of(site))
+    result = run_invoke("check", "-s", settings_of(site))
     assert result.returncode == 0, result.stderr
     count = len(list((site / "content" / "network").glob("*.yaml")))
     assert f"{count} member files are valid" in result.stdout
@@ -61,7 +45,7 @@ def test_check_fails_with_file_line_and_field(site):
     broken.write_text(
         "name: Zed\nurl: https://zed.example/\nwhy: x\nsince: 2020\ntopics: [a]\nmood: happy\n"
     )
-    result = invoke("check", "-s", settings_of(site))
+    result = run_invoke("check", "-s", settings_of(site))
     assert result.returncode != 0
     assert "zz-broken.yaml:6: mood: unknown field" in result.stderr
     assert "Traceback" not in result.stderr
@@ -69,21 +53,21 @@ def test_check_fails_with_file_line_and_field(site):
 
 def test_build_with_a_broken_member_file_writes_nothing(site):
     (site / "content" / "network" / "zz-broken.yaml").write_text("name: [unclosed\n")
-    result = invoke("build", "-s", settings_of(site))
+    result = run_invoke("build", "-s", settings_of(site))
     assert result.returncode != 0
     assert "zz-broken.yaml:" in result.stderr
     assert not (site / "output").exists()
 
 
 def test_build_writes_the_site(site):
-    result = invoke("build", "-s", settings_of(site))
+    result = run_invoke("build", "-s", settings_of(site))
     assert result.returncode == 0, result.stderr
     assert (site / "output" / "index.html").is_file()
     assert (site / "output" / "network" / "index.html").is_file()
 
 
 def test_new_member_writes_a_file_with_every_field_that_passes_check(site):
-    result = invoke("new-member", "grace-example", "-s", settings_of(site))
+    result = run_invoke("new-member", "grace-example", "-s", settings_of(site))
     assert result.returncode == 0, result.stderr
     path = site / "content" / "network" / "grace-example.yaml"
     text = path.read_text()
@@ -91,33 +75,33 @@ def test_new_member_writes_a_file_with_every_field_that_passes_check(site):
     assert {"name", "url", "why", "since", "topics"} <= set(data)
     mentioned = {line.lstrip("# ").split(":")[0] for line in text.splitlines()}
     assert set(MEMBER_KEYS) <= mentioned, set(MEMBER_KEYS) - mentioned
-    assert invoke("check", "-s", settings_of(site)).returncode == 0
-    again = invoke("new-member", "grace-example", "-s", settings_of(site))
+    assert run_invoke("check", "-s", settings_of(site)).returncode == 0
+    again = run_invoke("new-member", "grace-example", "-s", settings_of(site))
     assert again.returncode != 0 and "exists already" in again.stderr
 
 
 def test_new_member_refuses_a_bad_id(site):
-    result = invoke("new-member", "Grace Hopper", "-s", settings_of(site))
+    result = run_invoke("new-member", "Grace Hopper", "-s", settings_of(site))
     assert result.returncode != 0 and "not a valid member id" in result.stderr
 
 
 def test_new_post_writes_a_draft_that_the_build_does_not_publish(site):
-    result = invoke("new-post", "Notes from the river", "-s", settings_of(site))
+    result = run_invoke("new-post", "Notes from the river", "-s", settings_of(site))
     assert result.returncode == 0, result.stderr
     post = next((site / "content").rglob("notes-from-the-river.md"))
     assert "Status: draft" in post.read_text()
-    assert invoke("build", "-s", settings_of(site)).returncode == 0
+    assert run_invoke("build", "-s", settings_of(site)).returncode == 0
     assert not (site / "output" / "posts" / "notes-from-the-river").exists()
     assert (site / "output" / "drafts").is_dir()
 
 
 def test_publish_without_a_target_says_how_to_set_it(site):
-    result = invoke("publish", "-s", settings_of(site))
+    result = run_invoke("publish", "-s", settings_of(site))
     assert result.returncode != 0
     assert "SSH_TARGET" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_missing_settings_file_is_a_clear_error(site):
-    result = invoke("check", "-s", str(site / "nope.py"))
+    result = run_invoke("check", "-s", str(site / "nope.py"))
     assert result.returncode != 0
     assert "nope.py not found" in result.stderr and "Traceback" not in result.stderr

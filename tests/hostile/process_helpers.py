@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, run_invoke, write_site_settings
 from tests.hostile.hostile_sites import member_file, write_site
 
 # Runs the planet's fetch command (planet.cli.run_fetch, what `invoke fetch` calls) with the
@@ -54,9 +54,7 @@ def write_fetch_site(
         **settings,
     }
     (root / "settings.json").write_text(json.dumps(values), encoding="utf-8")
-    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
-    lines += [f"{name} = {value!r}" for name, value in values.items()]
-    (root / "sitesettings.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_site_settings(root / "sitesettings.py", **values)
     return root
 
 
@@ -81,10 +79,9 @@ def go(child: subprocess.Popen) -> None:
 def invoke(site: Path, *args: str, preexec_fn: Callable[[], None] | None = None,
            timeout: float = 120) -> subprocess.CompletedProcess:  # fmt: skip
     """`invoke TASK -s sitesettings.py`, as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args,
-         "-s", str(site / "sitesettings.py")],
-        cwd=site, capture_output=True, text=True, timeout=timeout, preexec_fn=preexec_fn,
+    return run_invoke(
+        *args, "-s", str(site / "sitesettings.py"), cwd=site, timeout=timeout,
+        preexec_fn=preexec_fn,
     )  # fmt: skip
 
 

@@ -16,7 +16,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_SITE, PROJECT, build_site
+from tests.conftest import FIXTURE_SITE, PROJECT, build_site, run_invoke, write_site_settings
 from tests.hostile.hostile_sites import member_file
 
 VALID = (
@@ -79,27 +78,19 @@ def hostile_site(tmp_path: Path) -> Path:
         handle.truncate(50 * 1024 * 1024)
     (network / "folder.yaml").mkdir()  # a folder where a file should be
     (network / "amara-okafor.yml").write_text(VALID)  # the id amara-okafor twice
-    settings = tmp_path / "sitesettings.py"
-    settings.write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(PROJECT)!r})\n"
-        "from pelicanconf import *\n"
-        f"PATH = {str(content)!r}\n"
-        f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\n"
-        f"THEME = {str(PROJECT / 'theme')!r}\n"
-        f"PLUGIN_PATHS = [{str(PROJECT / 'plugins')!r}]\n"
-        f"PLANET_STORE_PATH = {str(tmp_path / 'cache' / 'planet.sqlite3')!r}\n",
-        encoding="utf-8",
+    write_site_settings(
+        tmp_path / "sitesettings.py",
+        PATH=str(content),
+        OUTPUT_PATH=str(tmp_path / "output"),
+        THEME=str(PROJECT / "theme"),
+        PLUGIN_PATHS=[str(PROJECT / "plugins")],
+        PLANET_STORE_PATH=str(tmp_path / "cache" / "planet.sqlite3"),
     )
     return tmp_path
 
 
 def invoke(site: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args,
-         "-s", str(site / "sitesettings.py")],
-        cwd=site, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    return run_invoke(*args, "-s", str(site / "sitesettings.py"), cwd=site, timeout=120)
 
 
 EXPECTED_NAMES = [

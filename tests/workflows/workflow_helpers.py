@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from PIL import Image
 
 from planet.localserver import LocalFeedServer, Route
 from sitetasks.settings import load_settings
-from tests.conftest import FIXTURE_SITE, PROJECT
+from tests.conftest import FIXTURE_SITE, PROJECT, run_invoke, write_site_settings
 
 
 class Web:
@@ -53,26 +51,21 @@ class Site:
         self.settings_file = root / "sitesettings.py"
 
     def write_settings(self, resolve: dict[str, str] | None = None, **extra) -> Path:
-        lines = [
-            "import sys",
-            f"sys.path.insert(0, {str(PROJECT)!r})",
-            "from pelicanconf import *",
-            f"PATH = {str(self.content)!r}",
-            f"OUTPUT_PATH = {str(self.root / 'output')!r}",
-            f"THEME = {str(PROJECT / 'theme')!r}",
-            f"PLUGIN_PATHS = [{str(PROJECT / 'plugins')!r}]",
-            "PLUGINS = ['network', 'planet', 'mentions']",
-            f"PLANET_STORE_PATH = {str(self.store)!r}",
-            "PLANET_ALLOW_PRIVATE_ADDRESSES = True",
-            "PLANET_TIMEOUT = 5",
-            "PLANET_CONNECT_TIMEOUT = 2",
-            f"PLANET_RESOLVE = {dict(resolve or {})!r}",
-            "CACHE_CONTENT = False",
-            "LOAD_CONTENT_CACHE = False",
-        ]
-        lines += [f"{name} = {value!r}" for name, value in extra.items()]
-        self.settings_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return self.settings_file
+        defaults = {
+            "PATH": str(self.content),
+            "OUTPUT_PATH": str(self.root / "output"),
+            "THEME": str(PROJECT / "theme"),
+            "PLUGIN_PATHS": [str(PROJECT / "plugins")],
+            "PLUGINS": ["network", "planet", "mentions"],
+            "PLANET_STORE_PATH": str(self.store),
+            "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
+            "PLANET_TIMEOUT": 5,
+            "PLANET_CONNECT_TIMEOUT": 2,
+            "PLANET_RESOLVE": dict(resolve or {}),
+            "CACHE_CONTENT": False,
+            "LOAD_CONTENT_CACHE": False,
+        }
+        return write_site_settings(self.settings_file, **{**defaults, **extra})
 
     def settings(self, resolve: dict[str, str] | None = None, **extra) -> dict:
         """The settings as the tasks read them (plugin defaults filled in)."""
@@ -82,15 +75,7 @@ class Site:
         return {path.name for path in self.network.glob("*.yaml")}
 
 
-def invoke(*args: str) -> subprocess.CompletedProcess:
-    """`invoke TASK ...` as a user runs it, from the project's folder."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+invoke = run_invoke  # `invoke TASK ...` as a user runs it, from the project's folder
 
 
 def html_page(head: str = "", body: str = "", title: str = "Home") -> Route:
