@@ -132,8 +132,20 @@
     }
   }
 
+  var asked = null; // the query and kind on screen, so that asking again does not flicker
+
   function run() {
-    return search(input.value.trim(), kindSelect ? kindSelect.value : "");
+    if (!pagefind) {
+      say("Loading the search index…");
+      return Promise.resolve();
+    }
+    var query = input.value.trim();
+    var kind = kindSelect ? kindSelect.value : "";
+    if (asked === query + "\n" + kind) {
+      return Promise.resolve();
+    }
+    asked = query + "\n" + kind;
+    return search(query, kind);
   }
 
   function remember() {
@@ -148,32 +160,36 @@
     history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
   }
 
+  // Listen at once: a search asked for while the index is still loading runs when it arrives,
+  // and the form never falls back to reloading the page.
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    remember();
+    run();
+  });
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      remember();
+      run();
+    }, 250);
+  });
+  if (kindSelect) {
+    kindSelect.addEventListener("change", function () {
+      remember();
+      run();
+    });
+  }
+
   import(bundle + "pagefind.js")
     .then(function (module) {
-      pagefind = module;
-      return pagefind.options({ baseUrl: siteRoot });
+      return module.options({ baseUrl: siteRoot }).then(function () {
+        pagefind = module;
+      });
     })
     .then(function () {
       fromAddress();
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        remember();
-        run();
-      });
-      var timer = null;
-      input.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () {
-          remember();
-          run();
-        }, 250);
-      });
-      if (kindSelect) {
-        kindSelect.addEventListener("change", function () {
-          remember();
-          run();
-        });
-      }
       return run();
     })
     .catch(function () {
