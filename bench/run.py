@@ -31,7 +31,16 @@ from .feeds import change_share, write_feeds
 from .paths import PROJECT, RESULTS, use_plugins
 
 DELAY = 0.1
-WORKERS = 20  # our PLANET_CONCURRENCY default, and reader's workers
+
+
+def _our_concurrency() -> int:
+    use_plugins()
+    from planet.settings import DEFAULTS
+
+    return int(DEFAULTS["PLANET_CONCURRENCY"])
+
+
+WORKERS = _our_concurrency()  # `invoke fetch`'s default, and as many workers for reader
 FETCH_SIZES = (50, 200, 500)
 BUILD_SIZES = ((100, 4000), (250, 10000), (500, 20000))  # (members, entries)
 POSTS = 200

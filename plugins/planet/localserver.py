@@ -93,6 +93,8 @@ class LocalFeedServer:
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
+        self.connections_opened = 0
+        self.most_connections_at_once = 0
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -162,7 +164,14 @@ class LocalFeedServer:
 
     def _track(self, connection: socket.socket, open_: bool) -> None:
         with self._lock:
-            (self._connections.add if open_ else self._connections.discard)(connection)
+            if open_:
+                self._connections.add(connection)
+                self.connections_opened += 1
+                self.most_connections_at_once = max(
+                    self.most_connections_at_once, len(self._connections)
+                )
+            else:
+                self._connections.discard(connection)
 
     def _find_route(self, path: str) -> Route | None:
         with self._lock:

@@ -30,6 +30,7 @@ from .clean import (
 from .dates import from_struct_time
 from .entry import FeedParseError, ParsedEntry, ParsedFeed
 from .jsonfeed import parse_json_feed
+from .saxreader import use_with_feedparser
 
 try:  # sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...)
     from charset_normalizer import from_bytes as _sniff_encodings
@@ -37,6 +38,8 @@ except ImportError:  # pragma: no cover - without it, undeclared 8-bit feeds rea
     _sniff_encodings = None
 
 log = logging.getLogger(__name__)
+
+use_with_feedparser()
 
 CATEGORY_MAX_CHARS = 100
 
@@ -156,13 +159,14 @@ def _entry(raw: dict[str, Any], *, feed_url: str) -> ParsedEntry:
     base = _base_url(content_detail or summary_detail or {}, feed_url)
 
     content_html = _detail_html(content_detail, feed_url)
-    summary_html = _detail_html(summary_detail, feed_url)
     if (
         content_detail
         and summary_detail
         and summary_detail.get("value") == content_detail.get("value")
     ):
         summary_html = ""  # feedparser repeats the content as summary when there is none
+    else:
+        summary_html = _detail_html(summary_detail, feed_url)
     title = _detail_text(raw.get("title_detail"), raw.get("title"))
     link = absolute_http_url(raw.get("link"), base)
     return ParsedEntry(

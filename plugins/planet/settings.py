@@ -17,7 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "PLANET_ALLOW_PRIVATE_ADDRESSES": False,
     # host -> "ip:port", like curl --resolve: connections for that host go to that address.
     "PLANET_RESOLVE": {},
-    "PLANET_CONCURRENCY": 20,
+    # Feeds fetched at once. Waiting is cheap (one event loop); 100 keeps 500 feeds to five round
+    # trips, and beyond it opening more connections costs more CPU than the waits it saves.
+    "PLANET_CONCURRENCY": 100,
     "PLANET_CONNECT_TIMEOUT": 10,
     "PLANET_TIMEOUT": 30,  # total per feed, seconds, redirects and body included
     "PLANET_MAX_REDIRECTS": 5,

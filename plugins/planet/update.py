@@ -12,6 +12,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -21,6 +22,9 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import partial
 
+import httpx
+
+from .clients import ClientSet
 from .entry import FeedParseError, FeedSource, ParsedFeed
 from .fetch import ACCEPT, Conditions, FetchResult, Limits, fetch_feed
 from .netguard import guarded_client
@@ -150,7 +154,7 @@ async def _fetch_all(
         if use_processes and _never_parsed(sources, store) >= PROCESS_POOL_MIN_FEEDS:
             pools.start_processes()  # a first run: the workers start during the first round trip
         updater.pools = pools
-        async with updater.client():
+        async with updater.clients():
             outcomes = await asyncio.gather(*(updater.update(source) for source in sources))
     store.prune(settings["PLANET_MAX_AGE_DAYS"], dt.datetime.now(UTC))
     return FetchReport(list(outcomes), started, time.monotonic() - clock)
@@ -169,22 +173,27 @@ class _Updater:
         )
         self.slots = asyncio.Semaphore(int(settings["PLANET_CONCURRENCY"]))
         self.pools: _ParsePools | None = None
-        self.http = None
+        self.http: ClientSet | None = None
 
-    def client(self):
-        self.http = guarded_client(
+    def clients(self) -> ClientSet:
+        concurrency = int(self.settings["PLANET_CONCURRENCY"])
+        self.http = ClientSet(concurrency, partial(self._client, httpx.create_ssl_context()))
+        return self.http
+
+    def _client(self, ssl_context: ssl.SSLContext, max_connections: int) -> httpx.AsyncClient:
+        return guarded_client(
+            ssl_context=ssl_context,
             allow_private=bool(self.settings["PLANET_ALLOW_PRIVATE_ADDRESSES"]),
             resolve=self.settings["PLANET_RESOLVE"],
             connect_timeout=self.limits.connect_timeout,
             read_timeout=self.limits.timeout,
-            max_connections=int(self.settings["PLANET_CONCURRENCY"]),
+            max_connections=max_connections,
             headers={
                 "User-Agent": user_agent(self.settings),
                 "Accept": ACCEPT,
                 "Accept-Encoding": "gzip, deflate",
             },
         )
-        return self.http
 
     async def update(self, source: FeedSource) -> FeedOutcome:
         clock = time.monotonic()
@@ -213,9 +222,9 @@ class _Updater:
         conditions = Conditions()
         if state is not None and state.body_hash:
             conditions = Conditions(state.etag, state.last_modified)
-        async with self.slots:
-            assert self.http is not None
-            result = await fetch_feed(self.http, source.url, conditions, self.limits)
+        assert self.http is not None
+        async with self.slots, self.http.borrow() as client:
+            result = await fetch_feed(client, source.url, conditions, self.limits)
         now = dt.datetime.now(UTC)
         if result.error is not None:
             return self._failed(source, result, now)
