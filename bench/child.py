@@ -18,6 +18,9 @@ from pathlib import Path
 from .paths import PROJECT, use_plugins
 
 
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
+
+
 class PeakMemory(threading.Thread):
     """The largest resident memory of this process and its descendants (parse workers, a search
     indexer), sampled from /proc every 50 ms.
@@ -54,7 +57,13 @@ def _status_kb(pid: int, field: str) -> int:
 
 
 def _rss_kb(pid: int) -> int:
-    return _status_kb(pid, "VmRSS")
+    # statm's second field: resident pages. Cheaper for the kernel than status, whose every
+    # read slowed the measured processes noticeably at 20 reads a second.
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def _tree(pid: int, depth: int = 3) -> list[int]:

@@ -56,9 +56,10 @@ class Graph:
 
 def network_graph(members: Sequence[Member], topics: Sequence[Topic]) -> Graph:
     """Members and topics ordered so that lines cross little, both columns centred."""
-    member_topics = {
-        m.id: [t.slug for t in topics if any(x.id == m.id for x in t.members)] for m in members
-    }
+    member_topics: dict[str, list[str]] = {m.id: [] for m in members}
+    for topic in topics:
+        for member_id in {x.id for x in topic.members} & member_topics.keys():
+            member_topics[member_id].append(topic.slug)
     topic_members = {t.slug: [m.id for m in t.members] for t in topics}
     member_order = [m.id for m in members]
     topic_order = [t.slug for t in sorted(topics, key=lambda t: (-t.count, t.name.casefold()))]
