@@ -30,7 +30,7 @@ from .clean import (
 from .dates import from_struct_time
 from .entry import FeedParseError, ParsedEntry, ParsedFeed
 from .jsonfeed import parse_json_feed
-from .saxreader import use_with_feedparser
+from .feedparser_speed import apply as speed_up_feedparser
 
 try:  # sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...)
     from charset_normalizer import from_bytes as _sniff_encodings
@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - without it, undeclared 8-bit feeds rea
 
 log = logging.getLogger(__name__)
 
-use_with_feedparser()
+speed_up_feedparser()
 
 CATEGORY_MAX_CHARS = 100
 

@@ -1,4 +1,4 @@
-"""feedparser reads XML through the buffered expat reader, and gets the very same results."""
+"""feedparser with the buffered expat reader and remembered base URLs: the very same results."""
 
 from __future__ import annotations
 
@@ -6,24 +6,22 @@ import contextlib
 import xml.sax
 
 import feedparser.api
+import feedparser.mixin
 import pytest
 
-from planet import saxreader
+from planet import feedparser_speed
 from planet.entry import FeedParseError
 from planet.parse import parse_feed
 
 
 @contextlib.contextmanager
-def plain_expat():
-    """feedparser with Python's own expat reader, as it is without this project."""
-    saved = list(feedparser.api.PREFERRED_XML_PARSERS)
-    feedparser.api.PREFERRED_XML_PARSERS[:] = [
-        name for name in saved if name != saxreader.__name__
-    ]
+def plain_feedparser():
+    """feedparser as it comes, without this project's changes."""
+    feedparser_speed.undo()
     try:
         yield
     finally:
-        feedparser.api.PREFERRED_XML_PARSERS[:] = saved
+        feedparser_speed.apply()
 
 
 def parsed(body: bytes):
@@ -33,12 +31,22 @@ def parsed(body: bytes):
         return f"FeedParseError: {error}"
 
 
-def test_feedparser_is_given_the_buffered_reader():
+def test_feedparser_is_given_the_buffered_reader_and_remembers_base_urls():
     reader = xml.sax.make_parser(feedparser.api.PREFERRED_XML_PARSERS)
-    assert isinstance(reader, saxreader.BufferedExpatParser)
-    with plain_expat():
+    assert isinstance(reader, feedparser_speed.BufferedExpatParser)
+    # feedparser resolves base URLs through this name; if it ever moves, this fails.
+    assert hasattr(feedparser.mixin.make_safe_absolute_uri, "cache_info")
+    with plain_feedparser():
         plain = xml.sax.make_parser(feedparser.api.PREFERRED_XML_PARSERS)
-    assert not isinstance(plain, saxreader.BufferedExpatParser)
+        assert not isinstance(plain, feedparser_speed.BufferedExpatParser)
+        assert not hasattr(feedparser.mixin.make_safe_absolute_uri, "cache_info")
+
+
+def test_remembered_base_urls_still_refuse_unsafe_ones():
+    resolve = feedparser.mixin.make_safe_absolute_uri
+    assert resolve("https://a.example/blog/", "post") == "https://a.example/blog/post"
+    assert resolve("https://a.example/blog/", "javascript:alert(1)") == ""
+    assert resolve("https://a.example/blog/", "post") == "https://a.example/blog/post"
 
 
 # Text that expat reports in many pieces when unbuffered: entity references, character
@@ -61,7 +69,7 @@ three</description></item>
 
 def test_text_in_many_pieces_reads_the_same_as_unbuffered():
     buffered = parse_feed(SPLIT_FEED, url="https://feeds.example/feed.xml")
-    with plain_expat():
+    with plain_feedparser():
         plain = parse_feed(SPLIT_FEED, url="https://feeds.example/feed.xml")
     assert buffered == plain
     long_entry, cdata_entry = buffered.entries
@@ -74,14 +82,14 @@ def test_every_corpus_feed_reads_the_same_as_unbuffered(corpus_dir):
     assert len(names) >= 70
     bodies = {name: (corpus_dir / name).read_bytes() for name in names}
     buffered = {name: parsed(body) for name, body in bodies.items()}
-    with plain_expat():
+    with plain_feedparser():
         plain = {name: parsed(body) for name, body in bodies.items()}
     different = [name for name in names if buffered[name] != plain[name]]
     assert different == []
     assert sum(len(feed.entries) for feed in buffered.values() if not isinstance(feed, str)) > 500
 
 
-@pytest.mark.parametrize("size", [saxreader.TEXT_BUFFER_BYTES - 1, saxreader.TEXT_BUFFER_BYTES * 2])
+@pytest.mark.parametrize("size", [feedparser_speed.TEXT_BUFFER_BYTES - 1, feedparser_speed.TEXT_BUFFER_BYTES * 2])
 def test_text_longer_than_the_buffer_is_kept_whole(size):
     text = "x" * size
     body = (
