@@ -180,7 +180,7 @@ class _SocketKnownStream(httpcore.AsyncNetworkStream):
 
     Each time the pool hands out a request it asks every idle connection whether its socket is
     readable (a server that closed it); anyio rebuilds a table of attributes to find the socket
-    for each question, which cost about a second of CPU per 500 feeds (bench/).
+    for each question: 21,000 questions and a tenth of the fetching process's CPU for 500 feeds.
     """
 
     def __init__(self, inner: httpcore.AsyncNetworkStream):
