@@ -14,7 +14,7 @@ from tests.planet.fetch_helpers import simple_feed
 
 
 def test_many_feeds_at_once_stay_within_the_concurrency(server, fetch):
-    delay, feeds, concurrency = 0.4, 60, 40
+    delay, feeds, concurrency = 0.5, 60, 40
     for n in range(feeds):
         server.route(f"/f-{n}.xml", Route.feed(simple_feed(1, prefix=f"f{n}"), delay=delay))
     started = time.monotonic()
