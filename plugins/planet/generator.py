@@ -223,9 +223,16 @@ class ReadingGenerator(Generator):
             page_url=self.settings["PLANET_PAGE_URL"],
             page_save_as=self.settings["PLANET_PAGE_SAVE_AS"],
         )
+        searchable = self.settings.get("PLANET_SEARCH_PAGES")
         for page in pages:
             self._write_page(
-                writer, page.save_as, "reading_index", page.url, river_page=page, **common
+                writer,
+                page.save_as,
+                "reading_index",
+                page.url,
+                river_page=page,
+                reading_in_search=searchable is None or page.number <= int(searchable),
+                **common,
             )
 
     def _write_topic(self, writer: Any, topic: Any, items: list[RiverItem], common: dict) -> None:

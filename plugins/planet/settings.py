@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "PLANET_PAGE_URL": "reading/page/{number}/",
     "PLANET_PAGE_SAVE_AS": "reading/page/{number}/index.html",
     "PLANET_PER_PAGE": 30,
+    # Reading pages in the site's search index, newest first; None: all of them. Indexing is
+    # most of a large site's build time and memory (bench/), and older entries stay on the pages.
+    "PLANET_SEARCH_PAGES": None,
     "PLANET_FULL_CONTENT": False,
     "PLANET_EXCERPT_LENGTH": 400,
     "PLANET_TOPIC_URL": "reading/topics/{slug}/",

@@ -349,3 +349,47 @@ def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Bui
         member_id: [e.link for e in posts]
         for member_id, posts in context["reading_by_member"].items()
     } == {member_id: [p.link for p in posts_of(member_id)] for member_id in LISTED}
+
+
+def searchable_pages(output: Path, settings: dict) -> list[bool]:
+    """For each river page in order: whether its entries are marked for the search index."""
+    marks = []
+    for number in range(1, 100):
+        url = settings["PLANET_INDEX_URL"] if number == 1 else settings["PLANET_PAGE_URL"]
+        page = output / url.format(number=number) / "index.html"
+        if not page.exists():
+            return marks
+        river = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".h-feed")
+        marks.append("data-pagefind-body" in river.attrs)
+    return marks
+
+
+def indexed_page_count(output: Path) -> int:
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def test_every_river_page_is_searchable_by_default(site: Built) -> None:
+    marks = searchable_pages(site.output, site.settings)
+    assert len(marks) >= 3 and all(marks)
+
+
+def test_the_search_index_can_hold_only_the_newest_river_pages(site: Built, tmp_path) -> None:
+    settings = build_site(
+        site.content,
+        tmp_path / "output",
+        PLANET_STORE_PATH=site.settings["PLANET_STORE_PATH"],
+        PLANET_PER_PAGE=PER_PAGE,
+        PLANET_SEARCH_PAGES=1,
+    )
+    marks = searchable_pages(tmp_path / "output", settings)
+    assert marks == [True] + [False] * (len(marks) - 1) and len(marks) >= 3
+    # The index has as many pages fewer as river pages were left out.
+    assert indexed_page_count(site.output) - indexed_page_count(tmp_path / "output") == (
+        len(marks) - 1
+    )
+    # The pages themselves are all still there, with every entry.
+    assert [len(h_entries(page)) for page in site.river_files()] == [
+        len(h_entries(tmp_path / "output" / page.relative_to(site.output)))
+        for page in site.river_files()
+    ]
