@@ -17,7 +17,6 @@ from pathlib import Path
 
 from .paths import PROJECT, use_plugins
 
-
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -43,6 +45,18 @@ def build_site(content: Path, output: Path, **overrides) -> dict:
     )
     Pelican(settings).run()
     return settings
+
+
+def site_paths(root: Path, content: Path | None = None) -> dict:
+    """The settings that place a second site under `root`: its content (root/content unless
+    given), output, store, and the project's theme and plugins."""
+    return {
+        "PATH": str(content or root / "content"),
+        "OUTPUT_PATH": str(root / "output"),
+        "THEME": str(PROJECT / "theme"),
+        "PLUGIN_PATHS": [str(PROJECT / "plugins")],
+        "PLANET_STORE_PATH": str(root / "cache" / "planet.sqlite3"),
+    }
 
 
 def write_site_settings(path: Path, **values) -> Path:
@@ -113,3 +127,20 @@ def fetch(store: Store):
         return fetch_all(feeds, store, {**BASE_SETTINGS, **overrides})
 
     return run
+
+
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory) -> ssl.SSLContext:
+    """A server-side TLS context with a certificate nobody trusts (made by openssl)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
+         "-out", str(folder / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context

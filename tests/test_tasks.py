@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from network.model import MEMBER_KEYS
-from tests.conftest import FIXTURE_SITE, PROJECT, run_invoke, write_site_settings
+from tests.conftest import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
 
 
 @pytest.fixture
@@ -19,11 +19,7 @@ def site(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURE_SITE / "content", content)
     write_site_settings(
         tmp_path / "sitesettings.py",
-        PATH=str(content),
-        OUTPUT_PATH=str(tmp_path / "output"),
-        THEME=str(PROJECT / "theme"),
-        PLUGIN_PATHS=[str(PROJECT / "plugins")],
-        PLANET_STORE_PATH=str(tmp_path / "cache" / "planet.sqlite3"),
+        **site_paths(tmp_path, content),
         SSH_TARGET="",
     )
     return tmp_path

@@ -12,6 +12,7 @@ import hashlib
 import html
 import logging
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -157,11 +158,22 @@ def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
     """True when elements in `value` nest more than `limit` deep (counted from the tags alone)."""
     if value.count("<") <= limit:  # cannot nest that deep: the common case costs one count
         return False
+    return nesting_exceeds(
+        (
+            bool(match.group(1))
+            for match in _TAG_START.finditer(value)
+            if match.group(2).lower() not in _FLAT_ELEMENTS
+        ),
+        limit,
+    )
+
+
+def nesting_exceeds(end_tags: Iterable[bool], limit: int) -> bool:
+    """True when tags, in order (True for an end tag, False for a start tag), nest more than
+    `limit` deep. A stray end tag never takes the depth below zero."""
     depth = 0
-    for match in _TAG_START.finditer(value):
-        if match.group(2).lower() in _FLAT_ELEMENTS:
-            continue
-        if match.group(1):
+    for is_end in end_tags:
+        if is_end:
             depth = max(depth - 1, 0)
         else:
             depth += 1

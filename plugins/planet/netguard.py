@@ -202,9 +202,7 @@ class _SocketKnownStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        return _SocketKnownStream(
-            await self.inner.start_tls(ssl_context, server_hostname, timeout)
-        )
+        return _SocketKnownStream(await self.inner.start_tls(ssl_context, server_hostname, timeout))
 
     def get_extra_info(self, info: str):
         if info == "is_readable" and self.socket is not None:

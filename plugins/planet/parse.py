@@ -23,14 +23,15 @@ from .clean import (
     clean_html,
     entry_key,
     is_http_url,
+    nesting_exceeds,
     plain_text,
     text_to_html,
     unique_entries,
 )
 from .dates import from_struct_time
 from .entry import FeedParseError, ParsedEntry, ParsedFeed
-from .jsonfeed import parse_json_feed
 from .feedparser_speed import apply as speed_up_feedparser
+from .jsonfeed import parse_json_feed
 
 try:  # sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...)
     from charset_normalizer import from_bytes as _sniff_encodings
@@ -300,17 +301,14 @@ def xml_depth_exceeds(text: str, limit: int) -> bool:
     which hold no elements, are skipped)."""
     if text.count("<") <= limit:
         return False
-    depth = 0
-    for match in _XML_TAG.finditer(_XML_NOT_ELEMENTS.sub("", text)):
-        if match.group(2):  # <empty/>
-            continue
-        if match.group(1):
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            if depth > limit:
-                return True
-    return False
+    return nesting_exceeds(
+        (
+            bool(match.group(1))
+            for match in _XML_TAG.finditer(_XML_NOT_ELEMENTS.sub("", text))
+            if not match.group(2)  # <empty/> opens nothing
+        ),
+        limit,
+    )
 
 
 def strip_prolog(text: str) -> str:

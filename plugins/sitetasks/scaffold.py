@@ -84,7 +84,7 @@ def new_member(member_id: str, settings: dict, today: dt.date | None = None) -> 
 def new_post(title: str, settings: dict, now: dt.datetime | None = None) -> Path:
     """Write a draft post in content/posts/ named after its title; never overwrite."""
     if not title.strip():
-        raise ScaffoldError("a post needs a title: invoke new-post \"My title\"")
+        raise ScaffoldError('a post needs a title: invoke new-post "My title"')
     slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
     folder = Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or ["posts"])[0]
     path = folder / f"{slug}.md"

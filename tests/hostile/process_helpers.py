@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from tests.conftest import PROJECT, run_invoke, write_site_settings
+from tests.conftest import PROJECT, run_invoke, site_paths, write_site_settings
 from tests.hostile.hostile_sites import member_file, write_site
 
 # Runs the planet's fetch command (planet.cli.run_fetch, what `invoke fetch` calls) with the
@@ -40,11 +40,7 @@ def write_fetch_site(
         root / "content", {mid: member_file(mid, [(url, None)]) for mid, url in feeds.items()}
     )
     values = {
-        "PATH": str(root / "content"),
-        "OUTPUT_PATH": str(root / "output"),
-        "THEME": str(PROJECT / "theme"),
-        "PLUGIN_PATHS": [str(PROJECT / "plugins")],
-        "PLANET_STORE_PATH": str(root / "cache" / "planet.sqlite3"),
+        **site_paths(root),
         "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
         "PLANET_RESOLVE": dict(resolve),
         "PLANET_TIMEOUT": 10,

@@ -11,10 +11,7 @@ a good fetch, and the entries are checked in the store and in the built site.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import socket
-import ssl
-import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -84,22 +81,6 @@ def test_a_failure_after_a_good_fetch_keeps_the_entries(server, fetch, store, ca
     assert sorted(entry.title for entry in store.entries()) == [f"Good post {n}" for n in range(3)]
     (health,) = store.feed_health()
     assert health.entry_count == 3 and health.last_error
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory) -> ssl.SSLContext:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
-         "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    return context
 
 
 def seed(store: Store, source: FeedSource, body: bytes) -> None:

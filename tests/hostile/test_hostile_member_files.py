@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_SITE, PROJECT, build_site, run_invoke, write_site_settings
+from tests.conftest import FIXTURE_SITE, build_site, run_invoke, site_paths, write_site_settings
 from tests.hostile.hostile_sites import member_file
 
 VALID = (
@@ -80,11 +80,7 @@ def hostile_site(tmp_path: Path) -> Path:
     (network / "amara-okafor.yml").write_text(VALID)  # the id amara-okafor twice
     write_site_settings(
         tmp_path / "sitesettings.py",
-        PATH=str(content),
-        OUTPUT_PATH=str(tmp_path / "output"),
-        THEME=str(PROJECT / "theme"),
-        PLUGIN_PATHS=[str(PROJECT / "plugins")],
-        PLANET_STORE_PATH=str(tmp_path / "cache" / "planet.sqlite3"),
+        **site_paths(tmp_path, content),
     )
     return tmp_path
 

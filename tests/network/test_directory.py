@@ -56,7 +56,9 @@ def test_real_avatars_are_local_photos_and_the_others_get_initials(site, listed)
             photo = card["properties"]["photo"][0]
             src = photo["value"] if isinstance(photo, dict) else photo
             # Raster avatars are shown as resized copies; SVG ones as they are.
-            shown = resized_name(member["avatar"]) if is_raster(member["avatar"]) else member["avatar"]
+            shown = (
+                resized_name(member["avatar"]) if is_raster(member["avatar"]) else member["avatar"]
+            )
             assert src == f"http://site.test/images/avatars/{shown}"
             assert (site.output / "images" / "avatars" / shown).is_file()
             assert (site.output / "images" / "avatars" / member["avatar"]).is_file()

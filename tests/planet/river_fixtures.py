@@ -238,6 +238,7 @@ def write_content(content: Path) -> None:
 
 # -- reading HTML ----------------------------------------------------------------------------------
 
+
 class BalanceChecker(HTMLParser):
     """Records every end tag that does not close the element opened last (broken nesting)."""
 

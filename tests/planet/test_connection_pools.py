@@ -18,7 +18,9 @@ def test_many_feeds_at_once_stay_within_the_concurrency(server, fetch):
     for n in range(feeds):
         server.route(f"/f-{n}.xml", Route.feed(simple_feed(1, prefix=f"f{n}"), delay=delay))
     started = time.monotonic()
-    report = fetch(*(server.url(f"/f-{n}.xml") for n in range(feeds)), PLANET_CONCURRENCY=concurrency)
+    report = fetch(
+        *(server.url(f"/f-{n}.xml") for n in range(feeds)), PLANET_CONCURRENCY=concurrency
+    )
     elapsed = time.monotonic() - started
     assert report.counts["ok"] == feeds
     assert server.most_connections_at_once <= concurrency

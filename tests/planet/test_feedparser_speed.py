@@ -89,7 +89,9 @@ def test_every_corpus_feed_reads_the_same_as_unbuffered(corpus_dir):
     assert sum(len(feed.entries) for feed in buffered.values() if not isinstance(feed, str)) > 500
 
 
-@pytest.mark.parametrize("size", [feedparser_speed.TEXT_BUFFER_BYTES - 1, feedparser_speed.TEXT_BUFFER_BYTES * 2])
+@pytest.mark.parametrize(
+    "size", [feedparser_speed.TEXT_BUFFER_BYTES - 1, feedparser_speed.TEXT_BUFFER_BYTES * 2]
+)
 def test_text_longer_than_the_buffer_is_kept_whole(size):
     text = "x" * size
     body = (

@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
-import shutil
 import socket
-import ssl
-import subprocess
 import time
 
 import pytest
@@ -247,36 +244,6 @@ def test_a_name_that_does_not_resolve(fetch, monkeypatch):
     monkeypatch.setattr(netguard.anyio, "getaddrinfo", no_such_name)
     feed = only(fetch("http://nowhere.example/feed.xml"))
     assert (feed.outcome, feed.reason) == (Outcome.failed, "name does not resolve: nowhere.example")
-
-
-@pytest.fixture(scope="module")
-def self_signed(tmp_path_factory) -> ssl.SSLContext:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    folder = tmp_path_factory.mktemp("tls")
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(folder / "key.pem"),
-            "-out",
-            str(folder / "cert.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    return context
 
 
 def test_an_untrusted_certificate_is_reported(fetch, self_signed):

@@ -11,7 +11,7 @@ from PIL import Image
 
 from planet.localserver import LocalFeedServer, Route
 from sitetasks.settings import load_settings
-from tests.conftest import FIXTURE_SITE, PROJECT, run_invoke, write_site_settings
+from tests.conftest import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
 
 
 class Web:
@@ -52,12 +52,8 @@ class Site:
 
     def write_settings(self, resolve: dict[str, str] | None = None, **extra) -> Path:
         defaults = {
-            "PATH": str(self.content),
-            "OUTPUT_PATH": str(self.root / "output"),
-            "THEME": str(PROJECT / "theme"),
-            "PLUGIN_PATHS": [str(PROJECT / "plugins")],
+            **site_paths(self.root, self.content),
             "PLUGINS": ["network", "planet", "mentions"],
-            "PLANET_STORE_PATH": str(self.store),
             "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
             "PLANET_TIMEOUT": 5,
             "PLANET_CONNECT_TIMEOUT": 2,
