@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def test_build_writes_the_site(site):
     assert result.returncode == 0, result.stderr
     assert (site / "output" / "index.html").is_file()
     assert (site / "output" / "network" / "index.html").is_file()
+    # The search index is made after Pelican's own process has finished, and covers its pages.
+    entry = json.loads((site / "output" / "pagefind" / "pagefind-entry.json").read_text())
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    member_pages = list((site / "output" / "network").glob("*/index.html"))
+    assert member_pages and indexed >= len(member_pages)
 
 
 def test_new_member_writes_a_file_with_every_field_that_passes_check(site):

@@ -6,6 +6,7 @@ Everything here is plain data. Text fields hold plain text (already unescaped, n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -61,6 +62,11 @@ class StoredEntry:
     date: dt.datetime  # aware, UTC: published, else updated, else first seen (never in the future)
     first_seen: dt.datetime
     categories: list[str] = field(default_factory=list)
+
+    def without_html(self) -> StoredEntry:
+        """This entry with its HTML left out: what a build keeps once it has cut the title
+        and excerpt its pages show (see river.EntryText)."""
+        return dataclasses.replace(self, content_html="", summary_html="")
 
 
 class FeedParseError(Exception):

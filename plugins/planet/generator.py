@@ -13,7 +13,7 @@ import os
 import posixpath
 import sqlite3
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +26,16 @@ from pelican.generators import Generator
 from .entry import StoredEntry
 from .excerptcache import ExcerptCache
 from .outfeeds import FeedInfo, FeedItem, FeedOrigin, atom_feed, json_feed, rss_feed
-from .river import RiverItem, entry_title, listed_entries, paginate, posts_by_member, river_items
+from .river import (
+    EntryText,
+    RiverItem,
+    entry_text,
+    entry_title,
+    listed_entries,
+    paginate,
+    posts_by_member,
+    river_items,
+)
 from .settings import store_path
 from .store import FeedHealth, Store
 
@@ -49,7 +58,8 @@ class ReadingGenerator(Generator):
         self.env.auto_reload = False
         self.members: dict[str, Any] = {}
         self.topics: list[Any] = []
-        self.entries: list[StoredEntry] = []
+        self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
+        self.texts: dict[tuple[str, str], EntryText] = {}
         self.origins: dict[str, FeedOrigin] = {}
         self.store_found = False
 
@@ -68,7 +78,7 @@ class ReadingGenerator(Generator):
             reading_by_member=by_member,
             reading_store_found=self.store_found,
             # For titleless posts (notes) in other plugins' lists: a stand-in from their text.
-            reading_entry_title=lambda entry: entry_title(entry)[0],
+            reading_entry_title=self.entry_title,
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
@@ -95,6 +105,10 @@ class ReadingGenerator(Generator):
             return []
         return topics.group_topics(members, self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
+    def entry_title(self, entry: StoredEntry) -> str:
+        known = self.texts.get((entry.feed_url, entry.key))
+        return known.title if known else entry_title(entry)[0]
+
     def _read_store(self) -> tuple[list[StoredEntry], list[FeedHealth]]:
         path = store_path(self.settings)
         if not path.is_file():
@@ -105,13 +119,30 @@ class ReadingGenerator(Generator):
             return [], []
         try:
             with Store(path, read_only=True) as store:
-                entries = store.entries(member_ids=list(self.members))
+                entries = self._shape(store.iter_entries(member_ids=list(self.members)))
                 health = store.feed_health()
         except sqlite3.DatabaseError as error:
             log.error("reading: the store %s cannot be read (%s); the river is empty", path, error)
             return [], []
         self.store_found = True
         return entries, health
+
+    def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
+        """Cut each entry's title and body as it is read (into self.texts) and keep the entry
+        without its HTML: the whole store's HTML is never in memory at once."""
+        # Excerpts are kept next to the store between builds (cutting them is most of the
+        # river's cost, and entries seldom change).
+        cache = ExcerptCache(_excerpt_cache_path(self.settings))
+        full = bool(self.settings["PLANET_FULL_CONTENT"])
+        excerpt_chars = int(self.settings["PLANET_EXCERPT_LENGTH"])
+        kept = []
+        for entry in entries:
+            self.texts[entry.feed_url, entry.key] = entry_text(
+                entry, full=full, excerpt_chars=excerpt_chars, excerpt=cache.excerpt
+            )
+            kept.append(entry.without_html())
+        cache.save()
+        return kept
 
     def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
         """feed URL -> what the feed is called, for <source> in the output feeds."""
@@ -148,23 +179,15 @@ class ReadingGenerator(Generator):
 
     def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
         avatar = self.context.get("network_avatar_url")
-        initials = self.context.get("network_initials") or _initials
-        # Excerpts are kept next to the store between builds (cutting them is most of the
-        # river's cost, and entries seldom change); without a store there is nothing to keep.
-        cache = ExcerptCache(_excerpt_cache_path(self.settings) if self.store_found else None)
-        items = river_items(
+        return river_items(
             entries,
             self.members,
+            text_of=lambda entry: self.texts[entry.feed_url, entry.key],
             tz=self._timezone(),
-            full=bool(self.settings["PLANET_FULL_CONTENT"]),
-            excerpt_chars=int(self.settings["PLANET_EXCERPT_LENGTH"]),
             member_page_url=self.member_page_url,
             avatar_url=avatar if callable(avatar) else (lambda _member: None),
-            initials=initials,
-            excerpt=cache.excerpt,
+            initials=self.context.get("network_initials") or _initials,
         )
-        cache.save()
-        return items
 
     def _topic_items(self, topic: Any, items: list[RiverItem]) -> list[RiverItem]:
         ids = {member.id for member in topic.members}
@@ -223,7 +246,7 @@ class ReadingGenerator(Generator):
             page_url=self.settings["PLANET_PAGE_URL"],
             page_save_as=self.settings["PLANET_PAGE_SAVE_AS"],
         )
-        searchable = self.settings.get("PLANET_SEARCH_PAGES")
+        text_pages = self.settings.get("PLANET_SEARCH_TEXT_PAGES")
         for page in pages:
             self._write_page(
                 writer,
@@ -231,7 +254,7 @@ class ReadingGenerator(Generator):
                 "reading_index",
                 page.url,
                 river_page=page,
-                reading_in_search=searchable is None or page.number <= int(searchable),
+                reading_text_searchable=text_pages is None or page.number <= int(text_pages),
                 **common,
             )
 

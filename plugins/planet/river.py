@@ -36,7 +36,7 @@ PAGE_WINDOW = 2
 class RiverItem:
     """One entry as a river page shows it."""
 
-    entry: StoredEntry
+    entry: StoredEntry  # a build's copy holds no HTML: the fields below are what it shows
     member: Any  # network.model.Member (the planet does not import the network plugin)
     title: str  # the entry's own title, or a stand-in made from its text
     has_title: bool  # False: `title` is a stand-in, not the author's
@@ -130,37 +130,52 @@ def entry_body(
     return excerpt(entry.summary_html or entry.content_html, excerpt_chars)
 
 
+@dataclass(frozen=True)
+class EntryText:
+    """What the pages show of an entry's HTML. A build cuts it as it reads each entry and
+    keeps it instead of the HTML (StoredEntry.without_html)."""
+
+    title: str  # the entry's own title, or a stand-in made from its text
+    has_title: bool  # False: `title` is a stand-in, not the author's
+    body_html: Markup  # excerpt or full content; both come from sanitized HTML
+    is_full: bool  # True: body_html is the full content (e-content), else an excerpt
+
+
+def entry_text(
+    entry: StoredEntry, *, full: bool, excerpt_chars: int, excerpt: Excerpter = excerpt_html
+) -> EntryText:
+    title, has_title = entry_title(entry)
+    # The store holds sanitizer output only; the excerpt is cut from it.
+    body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
+    return EntryText(title=title, has_title=has_title, body_html=Markup(body), is_full=full)
+
+
 def river_items(
     entries: Iterable[StoredEntry],
     members: dict[str, Any],
     *,
+    text_of: Callable[[StoredEntry], EntryText],
     tz: dt.tzinfo,
-    full: bool,
-    excerpt_chars: int,
     member_page_url: Callable[[Any], str | None],
     avatar_url: Callable[[Any], str | None],
     initials: Callable[[str], str],
-    excerpt: Excerpter = excerpt_html,
 ) -> list[RiverItem]:
-    """The entries (of members in `members`) as the river pages show them; `excerpt` cuts
-    the excerpts (excerpt_html, or a cache in front of it)."""
+    """The entries (of members in `members`) as the river pages show them, with the title
+    and body `text_of` gives for each (entry_text, or what a build kept of it)."""
     items = []
     for entry in entries:
         member = members.get(entry.member_id)
         if member is None:
             continue
-        title, has_title = entry_title(entry)
+        text = text_of(entry)
         items.append(
             RiverItem(
                 entry=entry,
                 member=member,
-                title=title,
-                has_title=has_title,
-                # The store holds sanitizer output only; the excerpt is cut from it.
-                body_html=Markup(
-                    entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
-                ),
-                is_full=full,
+                title=text.title,
+                has_title=text.has_title,
+                body_html=text.body_html,
+                is_full=text.is_full,
                 local_date=entry.date.astimezone(tz),
                 member_page_url=member_page_url(member),
                 avatar_url=avatar_url(member),

@@ -532,23 +532,29 @@ class Store:
     ) -> list[StoredEntry]:
         """Entries newest first; an entry that several feeds carry (same link) appears once,
         from the feed that had it first."""
-        query = "SELECT * FROM entries"
-        params: list[str] = []
+        return list(self.iter_entries(member_ids, limit))
+
+    def iter_entries(
+        self, member_ids: Iterable[str] | None = None, limit: int | None = None
+    ) -> Iterator[StoredEntry]:
+        """entries(), one at a time, straight from the database: a caller that keeps only what
+        it shows of each entry never holds every entry's HTML at once (20,000 entries' HTML
+        is 150 MB of memory). Consume it while the store is open."""
+        where, params = "", []
         if member_ids is not None:
             ids = list(member_ids)
-            query += f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
+            where = f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
             params = ids
+        order = " ORDER BY date DESC, first_seen DESC"
         with self._reading() as db:
-            rows = db.execute(query + " ORDER BY date DESC, first_seen DESC", params).fetchall()
-        earliest: dict[str, sqlite3.Row] = {}
-        for row in rows:
-            link = row["link"]
-            if link and (link not in earliest or row["first_seen"] < earliest[link]["first_seen"]):
-                earliest[link] = row
-        unique = [row for row in rows if not row["link"] or earliest[row["link"]] is row]
-        if limit is not None:
-            unique = unique[:limit]
-        return [_stored_entry(row) for row in unique]
+            heads = db.execute(f"SELECT rowid, link, first_seen FROM entries{where}{order}", params)
+            kept = _first_of_each_link(heads.fetchall())
+            if limit is not None:
+                kept = kept[:limit]
+            wanted = set(kept)
+            for row in db.execute(f"SELECT rowid, * FROM entries{where}{order}", params):
+                if row["rowid"] in wanted:
+                    yield _stored_entry(row)
 
     def feed_health(self) -> list[FeedHealth]:
         with self._reading() as db:
@@ -589,6 +595,16 @@ def _newest(rows: list, max_entries: int, max_age_days: int, now: dt.datetime) -
         rows = [row for row in rows if row[2] >= cutoff]
     rows = sorted(rows, key=lambda row: (row[2], row[1]), reverse=True)
     return rows[:max_entries]
+
+
+def _first_of_each_link(heads: list[sqlite3.Row]) -> list[int]:
+    """The rowids to keep, in order: of entries sharing a link, the one first seen."""
+    earliest: dict[str, sqlite3.Row] = {}
+    for head in heads:
+        link = head["link"]
+        if link and (link not in earliest or head["first_seen"] < earliest[link]["first_seen"]):
+            earliest[link] = head
+    return [head["rowid"] for head in heads if not head["link"] or earliest[head["link"]] is head]
 
 
 def _stored_entry(row: sqlite3.Row) -> StoredEntry:

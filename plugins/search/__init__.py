@@ -27,7 +27,8 @@ def get_generators(pelican) -> list:
 
 def finalized(pelican) -> None:
     # Every page is written by now: Pagefind reads them as a visitor's browser would.
-    if _enabled(pelican):
+    # `invoke build` indexes after Pelican's process has exited instead (sitetasks.build).
+    if _enabled(pelican) and pelican.settings.get("SEARCH_INDEX_IN_PELICAN", True):
         index_site(pelican.settings)
 
 

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .settings import DEFAULTS
+
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'pagefind[bin]'"
@@ -80,7 +82,8 @@ def _remember(settings: dict, site: Path, fingerprint: str) -> None:
 
 def index_site(settings: dict) -> bool:
     """Index the output folder; warns (never fails the build) when that cannot be done."""
-    if not settings.get("SEARCH_ENABLED", True):
+    settings = {**DEFAULTS, **settings}  # also called outside Pelican, by `invoke build`
+    if not settings["SEARCH_ENABLED"]:
         return False
     site = Path(settings["OUTPUT_PATH"])
     binary = find_binary(settings.get("SEARCH_PAGEFIND_BINARY"))

@@ -17,6 +17,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_BUNDLE_DIR": "pagefind",
     # The pagefind program: None finds it in the pagefind-bin package, then on PATH.
     "SEARCH_PAGEFIND_BINARY": None,
+    # True: Pagefind runs as Pelican finishes (plain `pelican`, `invoke regenerate`). `invoke
+    # build` sets it False and indexes once Pelican's process has exited, so that the indexer
+    # and the build never hold their memory at the same time.
+    "SEARCH_INDEX_IN_PELICAN": True,
 }
 
 

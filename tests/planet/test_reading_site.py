@@ -8,7 +8,9 @@ tests then read the output as a visitor, a microformats reader and a feed reader
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +32,7 @@ from river_fixtures import (
 
 from planet.entry import FeedSource
 from planet.generator import ReadingGenerator
+from planet.settings import with_defaults
 from planet.localserver import LocalFeedServer
 from planet.store import Store
 from planet.update import fetch_all
@@ -335,6 +338,7 @@ def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Bui
             "PLANET_STORE_PATH": site.settings["PLANET_STORE_PATH"],
         },
     )
+    settings = with_defaults(settings)  # as the plugin's `initialized` handler fills them in
     context: dict = {}
     generator = ReadingGenerator(
         context=context,
@@ -351,45 +355,85 @@ def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Bui
     } == {member_id: [p.link for p in posts_of(member_id)] for member_id in LISTED}
 
 
-def searchable_pages(output: Path, settings: dict) -> list[bool]:
-    """For each river page in order: whether its entries are marked for the search index."""
-    marks = []
-    for number in range(1, 100):
-        url = settings["PLANET_INDEX_URL"] if number == 1 else settings["PLANET_PAGE_URL"]
-        page = output / url.format(number=number) / "index.html"
-        if not page.exists():
-            return marks
-        river = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(".h-feed")
-        marks.append("data-pagefind-body" in river.attrs)
-    return marks
+def indexed_words(output: Path) -> dict[str, list[str]]:
+    """URL -> the words Pagefind indexed for that page, read from its fragment files."""
+    indexed = {}
+    for fragment in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        page = json.loads(data)
+        indexed[page["url"]] = words(page["content"])
+    return indexed
 
 
-def indexed_page_count(output: Path) -> int:
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(language["page_count"] for language in entry["languages"].values())
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
-def test_every_river_page_is_searchable_by_default(site: Built) -> None:
-    marks = searchable_pages(site.output, site.settings)
-    assert len(marks) >= 3 and all(marks)
+def holds(haystack: list[str], needle: list[str]) -> bool:
+    """Whether `needle` appears in `haystack` as a run of consecutive words."""
+    return any(haystack[i : i + len(needle)] == needle for i in range(len(haystack)))
 
 
-def test_the_search_index_can_hold_only_the_newest_river_pages(site: Built, tmp_path) -> None:
-    settings = build_site(
+def river_posts(page: Path) -> list[tuple[list[str], list[str], list[str]]]:
+    """Each entry of a river page: the words of its title, its author and its text.
+
+    A note without a title has a stand-in title made from its text, so its text counts as
+    empty here."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return [
+        (
+            words(article.select_one(".river-entry__title").get_text(" ")),
+            words(article.select_one(".p-author").get_text(" ")),
+            []
+            if article.select_one(".river-entry__title--stand-in")
+            else words(article.select_one(".river-entry__excerpt").get_text(" ")),
+        )
+        for article in soup.select("article.h-entry")
+    ]
+
+
+def page_url(site: Built, page: Path) -> str:
+    return "/" + page.parent.relative_to(site.output).as_posix() + "/"
+
+
+def test_every_river_page_is_searchable_by_its_posts_text(site: Built) -> None:
+    indexed = indexed_words(site.output)
+    pages = site.river_files()
+    assert len(pages) >= 3
+    for page in pages:
+        posts = river_posts(page)
+        assert any(text for _, _, text in posts)
+        for title, author, text in posts:
+            found = indexed[page_url(site, page)]
+            assert holds(found, title) and holds(found, author) and holds(found, text), page
+
+
+def test_older_river_pages_can_be_searchable_by_title_and_author_only(
+    site: Built, tmp_path
+) -> None:
+    output = tmp_path / "output"
+    build_site(
         site.content,
-        tmp_path / "output",
+        output,
         PLANET_STORE_PATH=site.settings["PLANET_STORE_PATH"],
         PLANET_PER_PAGE=PER_PAGE,
-        PLANET_SEARCH_PAGES=1,
+        PLANET_SEARCH_TEXT_PAGES=1,
     )
-    marks = searchable_pages(tmp_path / "output", settings)
-    assert marks == [True] + [False] * (len(marks) - 1) and len(marks) >= 3
-    # The index has as many pages fewer as river pages were left out.
-    assert indexed_page_count(site.output) - indexed_page_count(tmp_path / "output") == (
-        len(marks) - 1
-    )
-    # The pages themselves are all still there, with every entry.
+    indexed = indexed_words(output)
+    built = Built(output, site.content, site.settings)
+    newest, *older = built.river_files()
+    assert len(older) >= 2
+    for title, author, text in river_posts(newest):
+        found = indexed[page_url(built, newest)]
+        assert holds(found, title) and holds(found, author) and holds(found, text)
+    for page in older:
+        found = indexed[page_url(built, page)]
+        for title, author, text in river_posts(page):
+            assert holds(found, title) and holds(found, author), page
+            if len(text) >= 3:  # shorter texts may well repeat words of a title
+                assert not holds(found, text), page
+    assert any(len(text) >= 3 for page in older for _, _, text in river_posts(page))
+    # The pages themselves still show every entry.
     assert [len(h_entries(page)) for page in site.river_files()] == [
-        len(h_entries(tmp_path / "output" / page.relative_to(site.output)))
-        for page in site.river_files()
+        len(h_entries(page)) for page in built.river_files()
     ]

@@ -10,6 +10,7 @@ from planet.entry import StoredEntry
 from planet.river import (
     UNTITLED,
     day_label,
+    entry_text,
     group_by_day,
     listed_entries,
     paginate,
@@ -52,9 +53,8 @@ def items_for(entries, *, full=False, excerpt_chars=400):
     return river_items(
         entries,
         members,
+        text_of=lambda entry: entry_text(entry, full=full, excerpt_chars=excerpt_chars),
         tz=BERLIN,
-        full=full,
-        excerpt_chars=excerpt_chars,
         member_page_url=lambda m: f"network/{m.id}/",
         avatar_url=lambda m: None,
         initials=lambda name: name[:1],
