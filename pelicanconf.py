@@ -15,7 +15,7 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["network", "planet", "mentions", "search"]
+PLUGINS = ["network", "planet", "mentions", "search", "templatecache"]
 
 # Clean URLs: every page is a folder with an index.html.
 ARTICLE_URL = "posts/{slug}/"

@@ -6,7 +6,7 @@ Everything here is plain data. Text fields hold plain text (already unescaped, n
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -66,7 +66,9 @@ class StoredEntry:
     def without_html(self) -> StoredEntry:
         """This entry with its HTML left out: what a build keeps once it has cut the title
         and excerpt its pages show (see river.EntryText)."""
-        return dataclasses.replace(self, content_html="", summary_html="")
+        slim = copy.copy(self)  # dataclasses.replace costs several times more, per entry
+        slim.content_html = slim.summary_html = ""
+        return slim
 
 
 class FeedParseError(Exception):
