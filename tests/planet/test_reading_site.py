@@ -32,8 +32,8 @@ from river_fixtures import (
 
 from planet.entry import FeedSource
 from planet.generator import ReadingGenerator
-from planet.settings import with_defaults
 from planet.localserver import LocalFeedServer
+from planet.settings import with_defaults
 from planet.store import Store
 from planet.update import fetch_all
 from tests.conftest import PROJECT, build_site
