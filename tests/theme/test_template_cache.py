@@ -20,7 +20,9 @@ def test_an_edited_template_shows_on_the_next_build(tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(PROJECT / "theme", theme)
     cache = tmp_path / "cache"
-    build_site(FIXTURE_SITE / "content", tmp_path / "first", THEME=str(theme), CACHE_PATH=str(cache))
+    build_site(
+        FIXTURE_SITE / "content", tmp_path / "first", THEME=str(theme), CACHE_PATH=str(cache)
+    )
     compiled = list((cache / "templates").glob("__jinja2_*.cache"))
     assert compiled, "the build kept no compiled templates"
     assert footer_marker(tmp_path / "first") is None
@@ -33,8 +35,3 @@ def test_an_edited_template_shows_on_the_next_build(tmp_path: Path) -> None:
         FIXTURE_SITE / "content", tmp_path / "second", THEME=str(theme), CACHE_PATH=str(cache)
     )
     assert footer_marker(tmp_path / "second") == "edited"
-
-
-def test_without_a_cache_path_templates_are_compiled_each_time(tmp_path: Path) -> None:
-    build_site(FIXTURE_SITE / "content", tmp_path / "output", CACHE_PATH="")
-    assert (tmp_path / "output" / "index.html").is_file()
