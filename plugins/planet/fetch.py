@@ -161,7 +161,8 @@ async def _read_answer(response: httpx.Response, result: FetchResult, limits: Li
     status = response.status_code
     if status == 304:
         # A 304 has no body; reading its end keeps the connection alive for the host's next feed.
-        await response.aread()
+        async for _ in response.aiter_raw():
+            pass
         return
     if status == 410:
         result.gone = True

@@ -191,7 +191,9 @@ class _SocketKnownStream(httpcore.AsyncNetworkStream):
         return await self.inner.read(max_bytes, timeout)
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self.inner.write(buffer, timeout)
+        # httpcore writes the end of every bodiless request (a GET) as zero bytes: nothing to send.
+        if buffer:
+            await self.inner.write(buffer, timeout)
 
     async def aclose(self) -> None:
         await self.inner.aclose()
@@ -251,6 +253,30 @@ async def _set_location_aside(response: httpx.Response) -> None:
         response.headers[KEPT_LOCATION] = location
 
 
+class _NoCookies(httpx.Cookies):
+    """A cookie jar that keeps nothing.
+
+    A feed fetcher has no session to keep, and a cookie one feed sets must not reach the other
+    feeds served by the same host through the same client. Keeping none also spares httpx's
+    cookie parsing on every answer.
+    """
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        pass
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """An AsyncClient that neither stores nor sends cookies (see `_NoCookies`)."""
+
+    _no_cookies = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        # httpx stores a response's cookies through this property (test_fetch_overhead.py
+        # notices if an httpx upgrade bypasses it).
+        return self._no_cookies
+
+
 def guarded_client(
     *,
     allow_private: bool,
@@ -270,7 +296,7 @@ def guarded_client(
     # Loading the CA certificates takes tens of milliseconds: clients used together share them.
     verify = ssl_context or httpx.create_ssl_context()
     transport = GuardedTransport(backend, limits=limits, verify=verify)
-    return httpx.AsyncClient(
+    return _CookielessClient(
         transport=transport,
         headers=dict(headers),
         timeout=httpx.Timeout(read_timeout, connect=connect_timeout),

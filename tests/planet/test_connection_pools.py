@@ -27,7 +27,7 @@ def test_many_feeds_at_once_stay_within_the_concurrency(server, fetch):
     # 60 feeds, 40 at a time: two rounds of waiting, not one (too many at once) or more than
     # three (the pools holding requests back).
     assert 2 * delay <= elapsed < 4 * delay, f"{elapsed:.2f} s"
-    # Connections are reused: no pool opens more than it may hold (5 pools of 8 here).
+    # Connections are reused: no pool opens more than it may hold (10 pools of 4 here).
     assert server.connections_opened <= concurrency
 
 
