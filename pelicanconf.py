@@ -15,7 +15,7 @@ STATIC_PATHS = ["images"]
 THEME = "theme"
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["network", "planet", "mentions", "search", "templatecache"]
+PLUGINS = ["network", "planet", "mentions", "search", "buildcache"]
 
 # Clean URLs: every page is a folder with an index.html.
 ARTICLE_URL = "posts/{slug}/"
@@ -65,3 +65,8 @@ JINJA_ENVIRONMENT = {
 DIRECT_TEMPLATES = ["index", "tags", "categories", "archives", "404"]
 YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
 YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+
+# Posts whose files have not changed since the last build are not parsed again (Pelican's own
+# cache of what its readers made, in CACHE_PATH). The buildcache plugin goes on from there.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True

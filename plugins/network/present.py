@@ -54,8 +54,11 @@ def build_time() -> dt.datetime:
 
 
 def is_quiet(date: dt.datetime | None, quiet_days: int, now: dt.datetime) -> bool:
-    """Whether a member whose last post is from `date` has gone quiet."""
-    return date is not None and now - date > dt.timedelta(days=quiet_days)
+    """Whether a member whose last post is from `date` has gone quiet: more than `quiet_days`
+    days (UTC dates, not hours) before `now`, so that the pages change with the date alone."""
+    if date is None:
+        return False
+    return (now.astimezone(dt.UTC).date() - date.astimezone(dt.UTC).date()).days > quiet_days
 
 
 def url_from(page_save_as: str, target_url: str, siteurl: str) -> str:

@@ -1,4 +1,4 @@
-"""Compiled templates kept between builds, under Pelican's CACHE_PATH.
+"""Compiled templates kept between builds.
 
 Pelican gives each generator its own Jinja environment, and each compiles every template it
 uses: base.html and the macros over and over, about 70 compilations per build. Jinja's
@@ -11,30 +11,18 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from jinja2 import FileSystemBytecodeCache
-from pelican import signals
 
 log = logging.getLogger(__name__)
 
 
-def _enabled(generator) -> bool:
-    # Signals are process-wide: a site built in the same process without this plugin is left alone.
-    return __name__ in (generator.settings.get("PLUGINS") or [])
-
-
-def generator_init(generator) -> None:
-    cache_path = generator.settings.get("CACHE_PATH")
-    if not _enabled(generator) or not cache_path:
-        return
-    folder = Path(cache_path) / "templates"
+def keep_compiled(generator: Any, cache_path: Path) -> None:
+    folder = cache_path / "templates"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # only costs the compilations
-        log.warning("templatecache: cannot use %s (%s); templates are compiled", folder, error)
+        log.warning("buildcache: cannot use %s (%s); templates are compiled", folder, error)
         return
     generator.env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-
-
-def register() -> None:
-    signals.generator_init.connect(generator_init)
