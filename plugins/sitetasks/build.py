@@ -45,9 +45,10 @@ def _run_pelican(settings: dict) -> int:
 
 
 def _run_apart(job, settings: dict) -> int:
-    """`job(settings)` in a forked child (its memory is returned whole when it exits), or
-    here where the platform cannot fork. Exceptions in the child are printed there."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """`job(settings)` in a forked child (its memory is returned whole when it exits) on Linux,
+    else here: macOS's system libraries may not survive a fork, Windows cannot fork.
+    Exceptions in the child are printed there."""
+    if not sys.platform.startswith("linux"):
         return job(settings)
     child = multiprocessing.get_context("fork").Process(
         target=_exit_with, args=(job, settings), name="pelican"
