@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from buildcache.pages import build_fingerprint
 
 from planet.entry import FeedSource
 from planet.localserver import Route
@@ -171,3 +172,19 @@ def test_without_the_cache_every_page_is_rendered(site: Site, caplog) -> None:
         site.build(BUILD_REUSE_PAGES=False)
     assert not [r for r in caplog.records if "unchanged since" in r.getMessage()]
     assert not (site.root / "cache" / "buildcache").exists()
+
+
+def filter_named_mark(body: str):
+    """A module-level function called `mark`, as a settings file would define it."""
+    namespace: dict = {}
+    exec(f"def mark(text):\n    return {body}\n", namespace)  # noqa: S102 - fixed test text
+    return namespace["mark"]
+
+
+def test_a_settings_function_counts_by_its_body(site: Site) -> None:
+    settings = {"PATH": str(site.content), "CACHE_PATH": str(site.root / "cache")}
+    upper, lower = filter_named_mark("text.upper()"), filter_named_mark("text.lower()")
+    assert upper.__qualname__ == lower.__qualname__
+    fingerprint = lambda mark: build_fingerprint({**settings, "JINJA_FILTERS": {"mark": mark}})  # noqa: E731
+    assert fingerprint(upper) == fingerprint(filter_named_mark("text.upper()"))
+    assert fingerprint(upper) != fingerprint(lower)

@@ -146,8 +146,15 @@ def _stable(value: Any) -> Any:
         return str(value)
     qualname = getattr(value, "__qualname__", None)
     if qualname and "<" not in qualname:  # a named function or class, not a lambda or local
-        return f"{getattr(value, '__module__', '')}.{qualname}"
+        code = getattr(value, "__code__", None)  # a function's body changes what it renders
+        body = _code_digest(code) if code else ""
+        return f"{getattr(value, '__module__', '')}.{qualname}:{body}"
     return f"{type(value).__qualname__}@{id(value)}"
+
+
+def _code_digest(code: Any) -> str:
+    parts = (code.co_consts, code.co_names, code.co_varnames)
+    return hashlib.sha256(code.co_code + repr(parts).encode("utf-8")).hexdigest()
 
 
 def _files(root: str | None, skipped: set[str | None]) -> Iterator[Path]:

@@ -78,7 +78,7 @@ class ReadingGenerator(Generator):
             reading_by_member=by_member,
             reading_store_found=self.store_found,
             # For titleless posts (notes) in other plugins' lists: a stand-in from their text.
-            reading_entry_title=self.entry_title,
+            reading_entry_title=self.title_of,
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
@@ -105,7 +105,7 @@ class ReadingGenerator(Generator):
             return []
         return topics.group_topics(members, self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
-    def entry_title(self, entry: StoredEntry) -> str:
+    def title_of(self, entry: StoredEntry) -> str:
         known = self.texts.get((entry.feed_url, entry.key))
         return known.title if known else entry_title(entry)[0]
 

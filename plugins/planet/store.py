@@ -555,6 +555,9 @@ class Store:
             for row in db.execute(f"SELECT rowid, * FROM entries{where}{order}", params):
                 if row["rowid"] in wanted:
                     yield _stored_entry(row)
+                    wanted.discard(row["rowid"])
+                    if not wanted:
+                        break
 
     def feed_health(self) -> list[FeedHealth]:
         with self._reading() as db:
