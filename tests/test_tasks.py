@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from network.model import MEMBER_KEYS
-from tests.conftest import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
+from tests.conftest import FIXTURE_SITE, PROJECT, run_invoke, site_paths, write_site_settings
 
 
 @pytest.fixture
@@ -107,3 +107,17 @@ def test_a_missing_settings_file_is_a_clear_error(site):
     result = run_invoke("check", "-s", str(site / "nope.py"))
     assert result.returncode != 0
     assert "nope.py not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_build_that_fails_in_pelican_says_why_and_indexes_nothing(site):
+    theme = site / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8") + "\n{% if unclosed %}\n", encoding="utf-8")
+    paths = {**site_paths(site, site / "content"), "THEME": str(theme)}
+    settings = write_site_settings(site / "broken-theme.py", **paths)
+    result = run_invoke("build", "-s", str(settings))
+    # Pelican runs in a child process: its error still reaches the user, and the exit code.
+    assert result.returncode != 0
+    assert "TemplateSyntaxError" in result.stderr and "base.html" in result.stderr
+    assert not (site / "output" / "pagefind").exists()
