@@ -196,6 +196,8 @@ class NetworkGenerator(Generator):
             "network_publish_relations": bool(self.settings["NETWORK_PUBLISH_RELATIONS"]),
             "reading_latest": self.context.get("reading_latest"),
             "reading_by_member": self.context.get("reading_by_member"),
+            # A post's title, or for a titleless note a stand-in from its text (planet plugin).
+            "reading_entry_title": self.context.get("reading_entry_title"),
         }
 
     def _write_directory(self, writer: Any) -> None:

@@ -437,3 +437,10 @@ def test_older_river_pages_can_be_searchable_by_title_and_author_only(
     assert [len(h_entries(page)) for page in site.river_files()] == [
         len(h_entries(page)) for page in built.river_files()
     ]
+
+
+def test_network_pages_name_a_titleless_note_by_its_text(site: Built) -> None:
+    note = "http://ada.example/note-1"
+    member_page = site.soup("network/ada/")
+    listed = member_page.select_one(f".network-latest a[href='{note}']")
+    assert listed.get_text(strip=True).startswith("Just a short note about tests today")
