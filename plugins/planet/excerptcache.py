@@ -26,14 +26,13 @@ EXCERPT_VERSION = "1"
 class ExcerptCache:
     """`excerpt(html, max_chars)` with memory; `save()` writes what this build used."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path):
         self.path = path
-        self.known: dict[str, str] = self._load() if path is not None else {}
+        self.known: dict[str, str] = self._load()
         self.used: dict[str, str] = {}
         self.hits = 0
 
     def _load(self) -> dict[str, str]:
-        assert self.path is not None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -60,7 +59,7 @@ class ExcerptCache:
 
     def save(self) -> None:
         """Write the excerpts this build used (atomically); a failure only costs speed."""
-        if self.path is None or (self.used == self.known):
+        if self.used == self.known:
             return
         document = json.dumps({"version": EXCERPT_VERSION, "excerpts": self.used})
         try:
