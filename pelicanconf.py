@@ -14,8 +14,14 @@ PAGE_PATHS = ["pages"]
 STATIC_PATHS = ["images"]
 THEME = "theme"
 
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["network", "planet", "mentions", "search", "buildcache"]
+# The pln_site package (installed by `pip install -e .`), loaded by dotted name.
+PLUGINS = [
+    "pln_site.site.network",
+    "pln_site.site.reading",
+    "pln_site.site.mentions",
+    "pln_site.site.search",
+    "pln_site.site.buildcache",
+]
 
 # Clean URLs: every page is a folder with an index.html.
 ARTICLE_URL = "posts/{slug}/"

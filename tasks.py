@@ -1,6 +1,6 @@
 """Tasks for the site: `invoke --list` shows them, `invoke --help TASK` explains one.
 
-Each task is a thin wrapper: the work lives in plugins/ (sitetasks, network, planet).
+Each task is a thin wrapper: the work lives in the pln_site package (pln_site.commands).
 Every task that reads settings takes -s/--settings FILE (default pelicanconf.py), like `pelican -s`.
 """
 
@@ -11,15 +11,13 @@ from pathlib import Path
 
 from invoke import Exit, task
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
-
-from network.check import check_members  # noqa: E402
-from sitetasks import build as site  # noqa: E402
-from sitetasks import publish as publishing  # noqa: E402
-from sitetasks.scaffold import ScaffoldError  # noqa: E402
-from sitetasks.scaffold import new_member as scaffold_member
-from sitetasks.scaffold import new_post as scaffold_post  # noqa: E402
-from sitetasks.settings import SettingsError, load_settings  # noqa: E402
+from pln_site.commands import build as site
+from pln_site.commands import publish as publishing
+from pln_site.commands.check import check_members
+from pln_site.commands.scaffold import ScaffoldError
+from pln_site.commands.scaffold import new_member as scaffold_member
+from pln_site.commands.scaffold import new_post as scaffold_post
+from pln_site.commands.settings import SettingsError, load_settings
 
 SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
 
@@ -95,7 +93,7 @@ def new_member(c, member_id, settings="pelicanconf.py"):
 @task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
 def fetch(c, settings="pelicanconf.py", json=False):
     """Fetch every member's feeds into the store (the build then works offline)."""
-    from planet.cli import run_fetch
+    from pln_site.commands.fetch import run_fetch
 
     _exit(run_fetch(_settings(settings), as_json=json))
 
@@ -103,7 +101,7 @@ def fetch(c, settings="pelicanconf.py", json=False):
 @task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
 def status(c, settings="pelicanconf.py", json=False):
     """Show each feed's health from the store, without fetching."""
-    from planet.cli import run_status
+    from pln_site.commands.fetch import run_status
 
     _exit(run_status(_settings(settings), as_json=json))
 
@@ -111,7 +109,7 @@ def status(c, settings="pelicanconf.py", json=False):
 @task(help=SETTINGS_HELP)
 def demo(c, settings="pelicanconf.py"):
     """Serve the example members' feeds on 127.0.0.1, fetch them for real, then build."""
-    from planet.demo import run_demo
+    from pln_site.commands.demo import run_demo
 
     _exit(run_demo(_settings(settings), build=site.build))
 
@@ -153,7 +151,7 @@ def test(c, args=""):
 )
 def add_member(c, url, id=None, settings="pelicanconf.py"):  # noqa: A002 - the option's name
     """Start content/network/ID.yaml from a homepage: h-card, feeds, photo; never overwrites."""
-    from workflows.addmember import add_member as run_add_member
+    from pln_site.commands.add_member import add_member as run_add_member
 
     _exit(run_add_member(url, _settings(settings), member_id=id))
 
@@ -161,7 +159,7 @@ def add_member(c, url, id=None, settings="pelicanconf.py"):  # noqa: A002 - the 
 @task(help={**SETTINGS_HELP, "file": "a feed reader's OPML export"})
 def import_opml(c, file, settings="pelicanconf.py"):
     """Create a member file for each site in an OPML export that is not in the network yet."""
-    from workflows.opmlimport import import_opml as run_import
+    from pln_site.commands.import_opml import import_opml as run_import
 
     _exit(run_import(file, _settings(settings)))
 
@@ -169,7 +167,7 @@ def import_opml(c, file, settings="pelicanconf.py"):
 @task(help={**SETTINGS_HELP, "url": "the link of an entry in the reading feed"})
 def share(c, url, settings="pelicanconf.py"):
     """Write a draft post that quotes, links and credits an entry of the reading feed."""
-    from workflows.share import share_entry
+    from pln_site.commands.share import share_entry
 
     _exit(share_entry(url, _settings(settings)))
 
@@ -177,7 +175,7 @@ def share(c, url, settings="pelicanconf.py"):
 @task(help={**SETTINGS_HELP, "widths": "comma-separated viewport widths (default 375,1280)"})
 def screenshots(c, settings="pelicanconf.py", widths="375,1280"):
     """Save a PNG of each page type of the built site into OUTPUT_PATH/screenshots/."""
-    from screenshots.shoot import ScreenshotError, take_screenshots
+    from pln_site.commands.screenshots import ScreenshotError, take_screenshots
 
     try:
         written = take_screenshots(_settings(settings), [int(w) for w in widths.split(",")])

@@ -16,7 +16,6 @@ from pathlib import Path
 import yaml
 
 from .feeds import corpus_feeds, synthetic_feed
-from .paths import use_plugins
 
 TOPICS = [
     "open education",
@@ -59,9 +58,8 @@ WORDS = (
 
 def _sample_entries():
     """Cleaned entries to reuse as stored posts (from the corpus, else synthetic feeds)."""
-    use_plugins()
-    from planet.entry import FeedParseError
-    from planet.parse import parse_feed
+    from pln_site.feeds.entry import FeedParseError
+    from pln_site.feeds.parse.feed import parse_feed
 
     bodies = [body for _suffix, body in corpus_feeds()] or [synthetic_feed(i) for i in range(20)]
     entries = []
@@ -112,9 +110,8 @@ def _post(index: int, rng: random.Random) -> str:
 
 def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int = 1) -> Path:
     """Write content/ (posts, network) and store.sqlite3 under `root`; returns the content dir."""
-    use_plugins()
-    from planet.entry import FeedSource
-    from planet.store import Store
+    from pln_site.feeds.entry import FeedSource
+    from pln_site.store.store import Store
 
     rng = random.Random(seed)
     if root.exists():

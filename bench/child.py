@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from .paths import PROJECT, use_plugins
+from .paths import PROJECT
 
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024 if hasattr(os, "sysconf") else 4
 
@@ -95,10 +95,9 @@ def _cpu() -> float:
 
 def fetch_ours(spec: dict) -> dict:
     """`invoke fetch`'s code path: fetch_all with worker processes for parsing."""
-    use_plugins()
-    from planet.entry import FeedSource
-    from planet.store import Store
-    from planet.update import fetch_all
+    from pln_site.feeds.entry import FeedSource
+    from pln_site.feeds.update import fetch_all
+    from pln_site.store.store import Store
 
     settings = {
         "PLANET_ALLOW_PRIVATE_ADDRESSES": True,  # the farm listens on 127.0.0.1
@@ -199,7 +198,6 @@ def _settings(spec: dict, **overrides) -> dict:
             "PATH": str(root / "content"),
             "OUTPUT_PATH": str(root / spec["output"]),
             "THEME": str(PROJECT / "theme"),
-            "PLUGIN_PATHS": [str(PROJECT / "plugins")],
             "PLANET_STORE_PATH": str(root / "store.sqlite3"),
             "CACHE_PATH": str(root / ("cache-" + spec["output"])),
             **overrides,
@@ -215,8 +213,7 @@ def build_ours(spec: dict) -> dict:
     """`invoke build`: the member check, then Pelican with the project's settings and plugins."""
     import logging
 
-    use_plugins()
-    from sitetasks.build import build
+    from pln_site.commands.build import build
 
     logging.disable(logging.WARNING)
     settings = _settings(spec)

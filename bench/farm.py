@@ -21,11 +21,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .paths import use_plugins
-
-use_plugins()
 # The same types the project's own test server gives (the plugins are importable now).
-from planet.localserver import CONTENT_TYPES  # noqa: E402
+from pln_site.devserver import CONTENT_TYPES  # noqa: E402
 
 MAX_HEADER_BYTES = 16 * 1024
 IDLE_SECONDS = 30.0  # idle keep-alive connections are closed after this

@@ -28,14 +28,13 @@ from pathlib import Path
 from .bigsite import make_site
 from .farm import FarmProcess
 from .feeds import change_share, write_feeds
-from .paths import PROJECT, RESULTS, use_plugins
+from .paths import PROJECT, RESULTS
 
 DELAY = 0.1
 
 
 def _our_concurrency() -> int:
-    use_plugins()
-    from planet.settings import DEFAULTS
+    from pln_site.settings import DEFAULTS
 
     return int(DEFAULTS["PLANET_CONCURRENCY"])
 
@@ -74,9 +73,8 @@ def measure(spec: dict) -> dict:
 
 def parse_cpu(folder: Path, names: list[str]) -> float:
     """CPU seconds our parser (parse + clean) needs for these feeds: the unavoidable work."""
-    use_plugins()
-    from planet.entry import FeedParseError
-    from planet.parse import parse_feed
+    from pln_site.feeds.entry import FeedParseError
+    from pln_site.feeds.parse.feed import parse_feed
 
     bodies = [(folder / name).read_bytes() for name in names]
     start = time.process_time()

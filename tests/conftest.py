@@ -1,4 +1,5 @@
-"""Shared test helpers: where the project lives, and building a site with Pelican for real."""
+"""Fixtures for every test: the feed corpus, a feed server on 127.0.0.1, a store, the real fetch
+path, and a TLS context. The helpers they use are in tests/support/."""
 
 from __future__ import annotations
 
@@ -6,83 +7,17 @@ import os
 import shutil
 import ssl
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pelican import Pelican
-from pelican.settings import read_settings
 
-from planet.entry import FeedSource
-from planet.localserver import LocalFeedServer
-from planet.store import Store
-from planet.update import FetchReport, fetch_all
-from tests.planet.fetch_helpers import BASE_SETTINGS
-
-PROJECT = Path(__file__).resolve().parent.parent
-FIXTURE_SITE = Path(__file__).resolve().parent / "site"
-CORPUS = PROJECT.parent / "shared" / "corpus" / "feeds"
-
-
-def build_site(content: Path, output: Path, **overrides) -> dict:
-    """Build `content` into `output` with the project's pelicanconf and `overrides`.
-
-    Returns the settings used, so that tests can read URLs from them.
-    """
-    settings = read_settings(
-        str(PROJECT / "pelicanconf.py"),
-        override={
-            "PATH": str(content),
-            "OUTPUT_PATH": str(output),
-            "THEME": str(PROJECT / "theme"),
-            "PLUGIN_PATHS": [str(PROJECT / "plugins")],
-            "CACHE_CONTENT": False,
-            "CACHE_PATH": str(output.parent / "pelican-cache"),
-            "LOAD_CONTENT_CACHE": False,
-            **overrides,
-        },
-    )
-    Pelican(settings).run()
-    return settings
-
-
-def site_paths(root: Path, content: Path | None = None) -> dict:
-    """The settings that place a second site under `root`: its content (root/content unless
-    given), output, store, and the project's theme and plugins."""
-    return {
-        "PATH": str(content or root / "content"),
-        "OUTPUT_PATH": str(root / "output"),
-        "THEME": str(PROJECT / "theme"),
-        "PLUGIN_PATHS": [str(PROJECT / "plugins")],
-        "PLANET_STORE_PATH": str(root / "cache" / "planet.sqlite3"),
-    }
-
-
-def write_site_settings(path: Path, **values) -> Path:
-    """A settings file for a second site, as a user writes one: the project's pelicanconf with
-    `values` set after it (paths, plugins...). Returns `path`."""
-    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
-    lines += [f"{name} = {value!r}" for name, value in values.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def run_invoke(
-    *args: str,
-    cwd: Path = PROJECT,
-    timeout: float = 300,
-    preexec_fn: Callable[[], None] | None = None,
-) -> subprocess.CompletedProcess:
-    """`invoke TASK ...` in a shell, as a user runs it, with the project's tasks.py."""
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=preexec_fn,
-    )
+from pln_site.devserver import LocalFeedServer
+from pln_site.feeds.entry import FeedSource
+from pln_site.feeds.update import FetchReport, fetch_all
+from pln_site.store.store import Store
+from tests.support.fetching import BASE_SETTINGS
+from tests.support.project import CORPUS
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from bench.farm import FarmProcess
 from bench.feeds import change_share, synthetic_feed, with_new_entry, write_feeds
-from planet.parse import parse_feed
+from pln_site.feeds.parse.feed import parse_feed
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import planet.excerpt as excerpt_module
-from planet.excerpt import excerpt_html
-from planet.excerptcache import ExcerptCache
-from planet.river import page_window
+import pln_site.site.reading.excerpt as excerpt_module
+from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.site.reading.excerptcache import ExcerptCache
+from pln_site.site.reading.river import page_window
 
 WORDS = st.sampled_from(["alpha", "beta", "gamma", "&amp;", "x", "long-word", " ", "  ", "\n"])
 TEXT = st.lists(WORDS, max_size=12).map(" ".join)

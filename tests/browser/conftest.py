@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from screenshots.pages import page_types
-from screenshots.shoot import serve_folder
-from tests.browser.example_site import build_example_site
-from tests.browser_support import chromium as launch_chromium
+from pln_site.commands.screenshot_pages import page_types
+from pln_site.commands.screenshots import serve_folder
+from tests.support.browser import chromium as launch_chromium
+from tests.support.example_site import build_example_site
 
 
 @pytest.fixture(scope="session")

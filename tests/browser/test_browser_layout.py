@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_browser_pages import PAGE_TYPES
-from tests.browser.visit import visit
+from tests.support.visit import visit
 
 pytestmark = pytest.mark.browser
 

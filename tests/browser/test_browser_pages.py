@@ -10,7 +10,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from tests.browser.visit import visit
+from tests.support.visit import visit
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from screenshots.shoot import ScreenshotError, take_screenshots
+from pln_site.commands.screenshots import ScreenshotError, take_screenshots
 from tests.browser.test_browser_pages import PAGE_TYPES
 
 pytestmark = pytest.mark.browser

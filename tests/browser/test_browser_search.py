@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.requirements_check import require
-from tests.browser.visit import visit
+from tests.support.requirements_check import require
+from tests.support.visit import visit
 
 pytestmark = pytest.mark.browser
 

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from pelican.settings import DEFAULT_CONFIG
 
-from network.avatars import resize_avatar, resized_name
-from network.charts import growth_chart
-from network.graph import network_graph
-from network.model import Member
-from network.present import facets
-from network.stats import Row, network_stats
-from network.topics import group_topics as group_with_subs
-from tests.browser.requirements_check import require
+from pln_site.members.model import Member
+from pln_site.site.network.avatars import resize_avatar, resized_name
+from pln_site.site.network.charts import growth_chart
+from pln_site.site.network.graph import network_graph
+from pln_site.site.network.present import facets
+from pln_site.site.network.stats import Row, network_stats
+from pln_site.site.topics import group_topics as group_with_subs
+from tests.support.requirements_check import require
 
 
 def group_topics(members):

@@ -8,10 +8,10 @@ import logging
 
 import pytest
 
-from tests.browser.requirements_check import require
-from tests.theme.theme_html import POSTS, build_theme_site, html_pages, parse_page
+from tests.support.requirements_check import require
+from tests.support.theme_html import POSTS, build_theme_site, html_pages, parse_page
 
-PLUGINS = ["search"]
+PLUGINS = ["pln_site.site.search"]
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from planet.cli import run_fetch, run_status
-from planet.localserver import LocalFeedServer, Route
-from tests.hostile.hostile_sites import recent, rfc822, rss, rss_item
-from tests.hostile.process_helpers import (
+from pln_site.commands.fetch import run_fetch, run_status
+from pln_site.devserver import LocalFeedServer, Route
+from tests.support.hostile_sites import recent, rfc822, rss, rss_item
+from tests.support.processes import (
     invoke,
     permissions_apply_to_children,
     with_file_size_limit,

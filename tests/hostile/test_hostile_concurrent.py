@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from planet.localserver import LocalFeedServer, Route
-from planet.store import LOCK_WAIT_SECONDS
-from tests.hostile.hostile_sites import entry_keys, integrity, recent, rfc822, rss, rss_item
-from tests.hostile.process_helpers import go, invoke, start_fetch_child, write_fetch_site
+from pln_site.devserver import LocalFeedServer, Route
+from pln_site.store.store import LOCK_WAIT_SECONDS
+from tests.support.hostile_sites import entry_keys, integrity, recent, rfc822, rss, rss_item
+from tests.support.processes import go, invoke, start_fetch_child, write_fetch_site
 
 pytestmark = pytest.mark.slow  # waits for the lock on purpose
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from planet.entry import FeedSource
-from planet.localserver import LocalFeedServer, Route
-from planet.store import Store
-from tests.hostile.hostile_sites import (
+from pln_site.devserver import LocalFeedServer, Route
+from pln_site.feeds.entry import FeedSource
+from pln_site.store.store import Store
+from tests.support.hostile_sites import (
     build,
     fetch_into,
     member_file,

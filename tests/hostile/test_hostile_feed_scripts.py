@@ -27,12 +27,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from planet.entry import FeedSource
-from planet.localserver import LocalFeedServer, Route
-from tests.browser_support import chromium, serve_folder
-from tests.hostile.hostile_sites import build, fetch_into, member_file, recent, write_site
-from tests.hostile.xss_vectors import VECTORS
-from tests.planet.parse_fixtures import parse_html
+from pln_site.devserver import LocalFeedServer, Route
+from pln_site.feeds.entry import FeedSource
+from tests.support.browser import chromium, serve_folder
+from tests.support.hostile_sites import build, fetch_into, member_file, recent, write_site
+from tests.support.parse_fixtures import parse_html
+from tests.support.xss_vectors import VECTORS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

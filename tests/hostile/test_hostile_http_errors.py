@@ -16,13 +16,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-import planet.netguard as netguard
-from planet.entry import FeedSource
-from planet.localserver import LocalFeedServer, Route
-from planet.parse import parse_feed
-from planet.store import Store
-from planet.update import fetch_all
-from tests.hostile.hostile_sites import (
+import pln_site.feeds.http.guard as netguard
+from pln_site.devserver import LocalFeedServer, Route
+from pln_site.feeds.entry import FeedSource
+from pln_site.feeds.parse.feed import parse_feed
+from pln_site.feeds.update import fetch_all
+from pln_site.store.store import Store
+from tests.support.hostile_sites import (
     FETCH_SETTINGS,
     build,
     member_file,

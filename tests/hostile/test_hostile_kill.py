@@ -3,7 +3,7 @@
 new set (one transaction per feed: never a half-written feed, never a lost entry), and the next
 fetch completes.
 
-Each trial starts the planet's fetch command (planet.cli.run_fetch, what `invoke fetch` runs) in
+Each trial starts the planet's fetch command (pln_site.commands.fetch.run_fetch, what `invoke fetch` runs) in
 a child process against a LocalFeedServer whose feeds answer after random delays, waits until the
 fetch has begun (the server saw its first request), waits a random moment more and sends SIGKILL.
 The seed is printed in every failure message so that a failing run can be replayed
@@ -19,10 +19,10 @@ import time
 
 import pytest
 
-from planet.cli import run_fetch
-from planet.localserver import LocalFeedServer, Route
-from tests.hostile.hostile_sites import entry_keys, integrity, recent, rfc822, rss, rss_item
-from tests.hostile.process_helpers import go, start_fetch_child, write_fetch_site
+from pln_site.commands.fetch import run_fetch
+from pln_site.devserver import LocalFeedServer, Route
+from tests.support.hostile_sites import entry_keys, integrity, recent, rfc822, rss, rss_item
+from tests.support.processes import go, start_fetch_child, write_fetch_site
 
 pytestmark = pytest.mark.slow
 

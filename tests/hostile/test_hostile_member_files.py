@@ -23,8 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURE_SITE, build_site, run_invoke, site_paths, write_site_settings
-from tests.hostile.hostile_sites import member_file
+from tests.support.hostile_sites import member_file
+from tests.support.project import (
+    FIXTURE_SITE,
+    build_site,
+    run_invoke,
+    site_paths,
+    write_site_settings,
+)
 
 VALID = (
     "name: Ada Example\nurl: https://ada.example/\nwhy: Writes well.\nsince: 2021-05\ntopics: [x]\n"

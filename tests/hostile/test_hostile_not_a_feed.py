@@ -13,9 +13,9 @@ import json
 
 import pytest
 
-from planet.entry import FeedSource
-from planet.localserver import Route
-from tests.hostile.hostile_sites import recent, rfc822, rss, rss_item
+from pln_site.devserver import Route
+from pln_site.feeds.entry import FeedSource
+from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 GOOD = rss([rss_item("g1", "Last good", date=rfc822(recent(3)))])
 TEXT = "Grüße, naïve café – “quotes”"

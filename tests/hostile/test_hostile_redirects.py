@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from planet.localserver import Route
-from tests.hostile.hostile_sites import recent, rfc822, rss, rss_item
+from pln_site.devserver import Route
+from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 FEED = rss([rss_item("g1", "Arrived", date=rfc822(recent()))])
 

@@ -17,8 +17,8 @@ import zlib
 
 import pytest
 
-from planet.localserver import Route
-from tests.hostile.hostile_sites import recent, rfc822, rss, rss_item
+from pln_site.devserver import Route
+from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 CAP = 256 * 1024
 HUGE = 64 * 1024 * 1024

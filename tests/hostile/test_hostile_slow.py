@@ -16,9 +16,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from planet.entry import FeedSource
-from planet.localserver import Route
-from tests.hostile.hostile_sites import recent, rfc822, rss, rss_item
+from pln_site.devserver import Route
+from pln_site.feeds.entry import FeedSource
+from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 TIMEOUT = 1.0
 

@@ -17,9 +17,9 @@ import io
 import pytest
 from rich.console import Console
 
-import planet.netguard as netguard
-from planet.localserver import Route
-from planet.report import print_fetch_report
+import pln_site.feeds.http.guard as netguard
+from pln_site.commands.report import print_fetch_report
+from pln_site.devserver import Route
 
 REFUSED_URLS = {
     "file": ("file:///etc/passwd", "not file:"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.theme.theme_html import build_theme_site
+from tests.support.theme_html import build_theme_site
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser_support import chromium, serve_folder
-from tests.theme.theme_html import PAGES, POSTS, build_theme_site
+from tests.support.browser import chromium, serve_folder
+from tests.support.theme_html import PAGES, POSTS, build_theme_site
 
 pytestmark = pytest.mark.browser
 

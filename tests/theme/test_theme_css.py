@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import PROJECT
+from tests.support.project import PROJECT
 
 CSS = (PROJECT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.theme.theme_html import build_theme_site, parse_page
+from tests.support.theme_html import build_theme_site, parse_page
 
 AUTOESCAPE = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 

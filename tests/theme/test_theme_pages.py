@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.theme.theme_html import html_pages, parse_page
+from tests.support.theme_html import html_pages, parse_page
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "cite", "srcset")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.theme.theme_html import PLUGIN_URLS, build_theme_site, html_pages, parse_page
+from tests.support.theme_html import PLUGIN_URLS, build_theme_site, html_pages, parse_page
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,90 @@
+"""`invoke build`, `serve`, `regenerate` and `clean`: Pelican runs, with the member check first."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import sys
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+from pln_site.commands.check import check_members
+from pln_site.site.mentions.check import UnknownMentions
+
+
+def build(settings: dict) -> int:
+    """Check the member files, build the site, then index it for search.
+
+    Nothing is written when a check fails. Pelican runs in a child process where the platform
+    can fork, and the search index is made after that process has exited: the indexer needs
+    about as much memory as the build, and this way the two never hold it at the same time.
+    """
+    if check_members(settings, out=sys.stderr) != 0:
+        print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
+        return 1
+    searching = "search" in (settings.get("PLUGINS") or [])
+    # The search plugin leaves the index to us (it makes it itself under plain `pelican`).
+    pelican_settings = {**settings, "SEARCH_INDEX_IN_PELICAN": not searching}
+    code = _run_apart(_run_pelican, pelican_settings)
+    if code == 0 and searching:
+        from pln_site.site.search.pagefind import index_site
+
+        index_site(settings)
+    return code
+
+
+def _run_pelican(settings: dict) -> int:
+    try:
+        Pelican(settings).run()
+    except UnknownMentions as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_apart(job, settings: dict) -> int:
+    """`job(settings)` in a forked child (its memory is returned whole when it exits) on Linux,
+    else here: macOS's system libraries may not survive a fork, Windows cannot fork.
+    Exceptions in the child are printed there."""
+    if not sys.platform.startswith("linux"):
+        return job(settings)
+    child = multiprocessing.get_context("fork").Process(
+        target=_exit_with, args=(job, settings), name="pelican"
+    )
+    child.start()
+    child.join()
+    return 0 if child.exitcode == 0 else 1
+
+
+def _exit_with(job, settings: dict) -> None:
+    sys.exit(job(settings))  # multiprocessing flushes the streams on both sides of the fork
+
+
+def regenerate(settings_file: str) -> None:
+    """Rebuild whenever content, theme or settings change (Pelican's own watcher)."""
+    from pelican import main as pelican_main
+
+    pelican_main(["-r", "-s", settings_file])
+
+
+def serve(settings: dict, port: int = 8000) -> None:
+    """Serve the output folder on 127.0.0.1 only, with Pelican's handler (clean URLs work)."""
+    output = settings["OUTPUT_PATH"]
+    server = RootedHTTPServer(output, ("127.0.0.1", port), ComplexHTTPRequestHandler)
+    print(f"Serving {output} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def clean(settings: dict) -> Path:
+    """Remove the output folder (the fetched store under cache/ stays)."""
+    output = Path(settings["OUTPUT_PATH"])
+    if output.is_dir():
+        shutil.rmtree(output)
+    return output

@@ -1,0 +1,117 @@
+"""The planet's commands, `invoke fetch` and `invoke status`; tasks.py calls these."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pln_site.commands.report import print_fetch_report, print_status
+from pln_site.feeds.entry import FeedSource
+from pln_site.feeds.update import FeedOutcome, fetch_all
+from pln_site.members.loader import members_from_settings
+from pln_site.members.model import Member
+from pln_site.members.problems import MemberFilesInvalid
+from pln_site.settings import store_path, validate, with_defaults
+from pln_site.store.store import FetchLocked, Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+def feed_sources(members: Iterable[Member]) -> list[FeedSource]:
+    """Every feed of every listed member; archived members are not fetched."""
+    return [
+        FeedSource(member.id, feed.url, feed.title, feed.html_url)
+        for member in members
+        if member.is_listed
+        for feed in member.feeds
+    ]
+
+
+def run_fetch(settings: dict, *, as_json: bool = False) -> int:
+    """Fetch every member's feeds into the store and print a report.
+
+    Exit codes: 0 when the run completed (even if some feeds failed), 1 when another fetch holds
+    the store, 2 for bad settings or member files (the problems are printed), 3 when the store
+    cannot be opened or written (a read-only or full disk, a damaged file: the message says).
+    """
+    out, err = Console(), Console(stderr=True)
+    settings = with_defaults(settings)
+    problems = validate(settings)
+    if problems:
+        err.print(
+            "The planet's settings have problems:\n" + "\n".join(problems),
+            highlight=False,
+            soft_wrap=True,
+        )
+        return 2
+    try:
+        members = members_from_settings(settings)
+    except MemberFilesInvalid as invalid:
+        err.print(str(invalid), highlight=False, markup=False, soft_wrap=True)
+        return 2
+    sources = feed_sources(members)
+    path = store_path(settings)
+    # Big runs parse in worker processes: these commands run under `invoke`, whose main module
+    # is import-safe, as worker processes need.
+    try:
+        with Store(path) as store:
+            if as_json or not err.is_terminal:
+                report = fetch_all(sources, store, settings, parse_processes=True)
+            else:
+                report = _fetch_with_progress(sources, store, settings, err)
+    except FetchLocked as locked:
+        err.print(f"Not fetching: {locked}", highlight=False, soft_wrap=True)
+        return 1
+    except StoreUnavailable as trouble:
+        # soft_wrap: a long path stays whole on one line, ready to copy.
+        err.print(f"Fetch stopped: {trouble}", highlight=False, markup=False, soft_wrap=True)
+        return 3
+    print_fetch_report(report, out, as_json=as_json)
+    return 0
+
+
+def _fetch_with_progress(sources: list[FeedSource], store: Store, settings: dict, console: Console):
+    columns = (
+        TextColumn("Fetching feeds"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=len(sources))
+
+        def advance(outcome: FeedOutcome) -> None:
+            progress.update(task, advance=1, description=f"{outcome.member_id}: {outcome.outcome}")
+
+        return fetch_all(sources, store, settings, progress=advance, parse_processes=True)
+
+
+def run_status(settings: dict, *, as_json: bool = False) -> int:
+    """Print each feed's health from the store; touches no network and changes nothing.
+
+    Exit codes: 0, or 3 when the store cannot be read (the message says why).
+    """
+    out = Console()
+    path = store_path(with_defaults(settings))
+    if not Path(path).exists():
+        if as_json:
+            print("[]")
+        else:
+            print(f"No store at {path} yet: run `invoke fetch` first.", file=sys.stderr)
+        return 0
+    try:
+        with Store(path, read_only=True) as store:
+            health = store.feed_health()
+    except StoreUnavailable as trouble:
+        Console(stderr=True).print(
+            f"No status: {trouble}", highlight=False, markup=False, soft_wrap=True
+        )
+        return 3
+    print_status(health, out, as_json=as_json)
+    return 0

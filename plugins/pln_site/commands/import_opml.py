@@ -1,0 +1,338 @@
+"""`invoke import-opml FILE`: a feed reader's subscriptions as member files, one per site.
+
+listparser reads the subscriptions (feeds, titles, folders and categories, in any OPML dialect
+readers write). It drops each feed's htmlUrl and the line it came from, so a second, small pass
+over the same outlines recovers those for grouping and for the report.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import urlsplit
+
+import listparser
+
+from pln_site.feeds.sanitize import is_http_url, plain_text
+from pln_site.members.memberfile import (
+    TODO_TOPIC,
+    TODO_WHY,
+    member_yaml,
+    network_dir,
+    normal_url,
+    propose_id,
+    read_roster,
+    today,
+    validate,
+    write_new_file,
+)
+from pln_site.members.problems import display_path
+
+log = logging.getLogger(__name__)
+
+MAX_OPML_BYTES = 10 * 1024 * 1024
+TEXT_MAX = 300
+TOPIC_MAX = 60
+# Folder names readers make up on their own; they say nothing about a person's work.
+GENERIC_FOLDERS = {
+    "all",
+    "feeds",
+    "subscriptions",
+    "uncategorized",
+    "uncategorised",
+    "unfiled",
+    "unsorted",
+    "blogs",
+    "default",
+    "news feeds",
+    "blogs & news feeds",  # Thunderbird's feed account
+}
+# Hosts where many people's sites and feeds live: the host alone does not mean "same site".
+SHARED_HOSTS = {
+    "medium.com",
+    "feeds.feedburner.com",
+    "feedproxy.google.com",
+    "github.com",
+    "gitlab.com",
+    "youtube.com",
+    "dev.to",
+    "substack.com",
+    "rss.app",
+    "feeds.simplecast.com",
+    "feeds.megaphone.fm",
+    "anchor.fm",
+    "reddit.com",
+    "news.google.com",
+}
+_PERSON_SEGMENT = re.compile(r"[@~][\w.-]*?(?=\.(?:rss|atom|xml|json)$|$)")
+
+
+@dataclass
+class OpmlFeed:
+    url: str
+    title: str
+    html_url: str | None
+    topics: list[str]
+    line: int | None
+
+
+@dataclass
+class Outline:
+    html_url: str | None
+    line: int
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+class OpmlUnreadable(Exception):
+    """The file is not an OPML subscription list; the message says why."""
+
+
+def import_opml(
+    path: str | Path, settings: dict, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Create a member file for every site in the OPML file that is not in the network yet.
+
+    Exit codes: 0 the file was read (failed outlines are listed), 2 it could not be read.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        feeds, failures = read_opml(Path(path))
+    except OpmlUnreadable as error:
+        print(f"Cannot import {path}: {error}", file=err)
+        return 2
+    report = ImportReport(failed=failures)
+    roster = read_roster(network_dir(settings))
+    for group in group_by_site(feeds):
+        _import_group(group, roster, report, source=Path(path).name)
+    _print_report(report, out)
+    return 0
+
+
+def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
+    """The feeds of an OPML file, and the outlines that could not be used ("line N: why")."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_OPML_BYTES:
+            raise OpmlUnreadable(f"the file is {size:,} bytes; more than an OPML export has")
+        data = path.read_bytes()
+    except OSError as error:
+        raise OpmlUnreadable(error.strerror or str(error)) from None
+    parsed = listparser.parse(data)  # bytes: listparser never treats them as a URL to fetch
+    if not parsed.get("version", "").startswith("opml"):
+        raise OpmlUnreadable("it is not OPML (hint: export your subscriptions as OPML)")
+    outlines, failures = _outlines(data.decode("utf-8", "replace"))
+    feeds = []
+    for raw in parsed["feeds"]:
+        url = feed_url(raw.get("url", ""))
+        outline = outlines.get(raw.get("url", "").strip())
+        line = outline.line if outline else None
+        title = plain_text(raw.get("title") or "", TEXT_MAX, is_html=False)
+        if url is None:
+            where = f"line {line}" if line else "an outline"
+            failures.append(
+                f"{where}: {title or 'untitled'}: {raw.get('url')!r} is not an http(s) URL"
+            )
+            continue
+        html_url = outline.html_url if outline else None
+        feeds.append(OpmlFeed(url, title, html_url, topics_of(raw.get("categories", [])), line))
+    return feeds, sorted(failures, key=_line_number)
+
+
+def feed_url(value: str) -> str | None:
+    """An http(s) URL; the old feed: scheme ("feed://host/x", "feed:https://...") is undone."""
+    value = value.strip()
+    if value.lower().startswith("feed:"):
+        rest = value[5:]
+        value = rest if rest.lower().startswith(("http:", "https:")) else "http:" + rest
+    if not is_http_url(value) or len(value) > 2000 or any(ch.isspace() for ch in value):
+        return None
+    return value
+
+
+def topics_of(categories: list[list[str]]) -> list[str]:
+    """Folder names and category paths ("Tech/Python") as topics, generic folders left out."""
+    topics: list[str] = []
+    seen: set[str] = set()
+    for path in categories:
+        for part in path:
+            name = plain_text(part, TOPIC_MAX, is_html=False)
+            key = name.casefold()
+            if name and key not in seen and key not in GENERIC_FOLDERS:
+                seen.add(key)
+                topics.append(name)
+    return topics
+
+
+class _OutlineReader(HTMLParser):
+    """Each feed outline's htmlUrl and line, and the feed-like outlines with no usable URL."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.by_url: dict[str, Outline] = {}
+        self.failures: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "outline":
+            return
+        values = {name: (value or "").strip() for name, value in attrs}
+        line = self.getpos()[0]
+        url = values.get("xmlurl")
+        if url:
+            html_url = values.get("htmlurl")
+            self.by_url.setdefault(url, Outline(html_url if is_http_url(html_url) else None, line))
+        elif values.get("type", "").lower() in ("rss", "atom") or "xmlurl" in values:
+            title = values.get("text") or values.get("title") or "untitled"
+            self.failures.append(
+                f"line {line}: {plain_text(title, 80, is_html=False)}: no feed URL"
+            )
+
+
+def _outlines(text: str) -> tuple[dict[str, Outline], list[str]]:
+    reader = _OutlineReader()
+    reader.feed(text)
+    reader.close()
+    return reader.by_url, reader.failures
+
+
+def _line_number(failure: str) -> int:
+    match = re.match(r"line (\d+)", failure)
+    return int(match.group(1)) if match else 0
+
+
+# --- grouping ---------------------------------------------------------------------------------
+
+
+def site_key(url: str) -> str:
+    """What makes two URLs the same site: the host ("www." aside), plus the user's part of the
+    path on hosts many people share (medium.com/@ada, mastodon.social/@ada, github.com/ada)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    segments = [s for s in parts.path.split("/") if s]
+    for segment in segments[:2]:
+        if match := _PERSON_SEGMENT.match(segment):
+            return f"{host}/{match.group().lower()}"
+    if host in SHARED_HOSTS:
+        return f"{host}/{segments[0].lower() if segments else ''}"
+    return host
+
+
+def group_by_site(feeds: list[OpmlFeed]) -> list[list[OpmlFeed]]:
+    """Feeds of one site together: the same htmlUrl site, or the same feed host (feeds on a
+    shared host join only through their htmlUrl). Groups keep the file's order."""
+    parent = list(range(len(feeds)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner_of_key: dict[str, int] = {}
+    for index, feed in enumerate(feeds):
+        for key in _keys(feed):
+            if key in owner_of_key:
+                parent[root(index)] = root(owner_of_key[key])
+            else:
+                owner_of_key[key] = index
+    groups: dict[int, list[OpmlFeed]] = {}
+    for index, feed in enumerate(feeds):
+        groups.setdefault(root(index), []).append(feed)
+    return sorted(groups.values(), key=lambda group: feeds.index(group[0]))
+
+
+def _keys(feed: OpmlFeed) -> list[str]:
+    keys = [site_key(feed.html_url)] if feed.html_url else []
+    feed_key = site_key(feed.url)
+    shared = (urlsplit(feed.url).hostname or "").lower().removeprefix("www.") in SHARED_HOSTS
+    if not shared or "/" in feed_key:
+        keys.append(feed_key)
+    elif not keys:
+        keys.append(normal_url(feed.url))  # alone on a shared host: only itself
+    return keys
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def _import_group(group: list[OpmlFeed], roster, report: ImportReport, source: str) -> None:
+    first = group[0]
+    home = next((f.html_url for f in group if f.html_url), None) or _site_root(first.url)
+    name = next((f.title for f in group if f.title), "") or urlsplit(home).hostname or home
+    where = f"line {first.line}" if first.line else "outline"
+    if owner := roster.owner_of(home, *(f.url for f in group)):
+        report.skipped.append(f"{where}: {name}: exists ({display_path(roster.path_for(owner))})")
+        return
+    topics: list[str] = []
+    for feed in group:
+        topics += [t for t in feed.topics if t.casefold() not in {x.casefold() for x in topics}]
+    data = {
+        "name": name,
+        "url": home,
+        "why": TODO_WHY,
+        "since": today(),
+        "topics": topics or [TODO_TOPIC],
+        "feeds": [_feed_ref(feed) for feed in group],
+    }
+    member_id = propose_id(name, home, roster.ids)
+    problems = validate(member_id, data)
+    if problems:
+        report.failed.append(f"{where}: {name}: {'; '.join(problems)}")
+        return
+    path = roster.path_for(member_id)
+    header = [
+        f"Imported from {source} with `invoke import-opml` on {today()}.",
+        "TODO: write `why` (what you learn from them)"
+        + ("" if topics else " and `topics`")
+        + ", check `name`, then run `invoke check`.",
+    ]
+    try:
+        write_new_file(path, member_yaml(data, header))
+    except FileExistsError:
+        report.skipped.append(f"{where}: {name}: exists ({display_path(path)})")
+        return
+    roster.add(member_id, [home, *(f.url for f in group)])
+    count = f"{len(group)} feeds" if len(group) > 1 else "1 feed"
+    report.created.append(f"{display_path(path)}: {name} ({count})")
+
+
+def _feed_ref(feed: OpmlFeed) -> dict[str, str]:
+    ref = {"url": feed.url}
+    if feed.title:
+        ref["title"] = feed.title
+    if feed.html_url:
+        ref["html_url"] = feed.html_url
+    return ref
+
+
+def _site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _print_report(report: ImportReport, out: TextIO) -> None:
+    print(
+        f"Created {len(report.created)} member files, skipped {len(report.skipped)} "
+        f"(in your network already), {len(report.failed)} failed.",
+        file=out,
+    )
+    for label, lines in (
+        ("created", report.created),
+        ("skipped", report.skipped),
+        ("failed", report.failed),
+    ):
+        for line in lines:
+            print(f"  {label}: {line}", file=out)
+    if report.created:
+        print("Next: fill in `why` (and `topics` where TODO), then run `invoke check`.", file=out)

@@ -1,0 +1,97 @@
+"""`invoke new-post` and `invoke new-member`: start a file with every field in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from pelican.utils import slugify
+
+from pln_site.members.model import ID_PATTERN
+
+MEMBER_TEMPLATE = """\
+# {id}: one person in my network. The file name is their id.
+# Required: name, url, why, since, topics. Everything else is optional: delete what you don't know.
+# There is no field for e-mail, phone or address on purpose: this file is published.
+
+name: "{name}"
+url: https://{id}.example/              # their home on the web (absolute http or https)
+why: >-                                  # why they are in the network, one to three sentences
+  TODO: say what you learn from them.
+since: {since}  # when they joined the network: YYYY, YYYY-MM or YYYY-MM-DD
+topics: [TODO]                           # what they work on; shared topics group members
+
+# met:                                   # where we met; kind: conference, chat, hashtag, blog,
+#   - kind: conference                   #   course, work, in-person or other
+#     name: Open Education Week
+#     url: https://conference.example/2024/
+#     date: 2024-03
+# relation: [met, colleague]             # XFN: contact, acquaintance, friend, met, co-worker,
+#                                        #   colleague (public only if NETWORK_PUBLISH_RELATIONS)
+# role: peer                             # mentor, collaborator, expert, curator, provocateur, peer
+# tie: weak                              # strong or weak
+# org: Example University
+# job_title: Researcher
+# locality: Nairobi
+# country: KE                            # ISO 3166-1 alpha-2
+# languages: [en, sw]
+# profiles:
+#   - platform: Mastodon
+#     url: https://social.example/@{id}
+# feeds:                                 # read by the reading feed (`invoke fetch`)
+#   - url: https://{id}.example/feed.xml
+#     title: Their blog
+#     html_url: https://{id}.example/
+# avatar: {id}.png                       # a file in content/images/avatars/
+# status: active                         # active, dormant or archived (archived: not listed)
+"""
+
+POST_TEMPLATE = """\
+Title: {title}
+Date: {date}
+Category: Notes
+Tags:
+Slug: {slug}
+Summary:
+Status: draft
+
+Write here.
+"""
+
+
+class ScaffoldError(Exception):
+    """The file cannot be made; the message says why."""
+
+
+def new_member(member_id: str, settings: dict, today: dt.date | None = None) -> Path:
+    """Write content/network/<id>.yaml with every field, commented; never overwrite."""
+    if not ID_PATTERN.fullmatch(member_id):
+        raise ScaffoldError(
+            f"{member_id!r} is not a valid member id: use lowercase letters, digits and hyphens"
+        )
+    folder = Path(settings["PATH"]) / settings["NETWORK_PATH"]
+    path = folder / f"{member_id}.yaml"
+    if path.exists() or (folder / f"{member_id}.yml").exists():
+        raise ScaffoldError(f"{path} exists already; edit it instead")
+    name = " ".join(part.capitalize() for part in member_id.split("-"))
+    since = (today or dt.date.today()).isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(MEMBER_TEMPLATE.format(id=member_id, name=name, since=since), encoding="utf-8")
+    return path
+
+
+def new_post(title: str, settings: dict, now: dt.datetime | None = None) -> Path:
+    """Write a draft post in content/posts/ named after its title; never overwrite."""
+    if not title.strip():
+        raise ScaffoldError('a post needs a title: invoke new-post "My title"')
+    slug = slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+    folder = Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or ["posts"])[0]
+    path = folder / f"{slug}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path} exists already; edit it instead")
+    when = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+    folder.mkdir(parents=True, exist_ok=True)
+    safe_title = re.sub(r"[\r\n]+", " ", title.strip())
+    path.write_text(POST_TEMPLATE.format(title=safe_title, date=when, slug=slug), encoding="utf-8")
+    return path

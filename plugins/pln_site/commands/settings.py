@@ -1,0 +1,35 @@
+"""Read a site's settings file the way Pelican does, with every plugin's defaults filled in."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican.settings import read_settings
+
+from pln_site.settings import DEFAULTS as PLANET_DEFAULTS
+from pln_site.site.network.settings import DEFAULTS as NETWORK_DEFAULTS
+from pln_site.site.search.settings import DEFAULTS as SEARCH_DEFAULTS
+
+
+class SettingsError(Exception):
+    """The settings file is missing or cannot be read; the message says which and why."""
+
+
+def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:
+    """Pelican's settings from `settings_file`, plus the network and planet defaults.
+
+    Relative paths in the settings (PATH, OUTPUT_PATH, PLANET_STORE_PATH) are taken relative to
+    the settings file's folder, as Pelican does for PATH and OUTPUT_PATH.
+    """
+    path = Path(settings_file)
+    if not path.is_file():
+        raise SettingsError(f"settings file {settings_file} not found (hint: pass -s FILE)")
+    settings = read_settings(str(path), override=overrides or None)
+    for defaults in (NETWORK_DEFAULTS, PLANET_DEFAULTS, SEARCH_DEFAULTS):
+        for name, value in defaults.items():
+            settings.setdefault(name, value)
+    store = Path(settings["PLANET_STORE_PATH"])
+    if not store.is_absolute():
+        settings["PLANET_STORE_PATH"] = str(path.resolve().parent / store)
+    return settings

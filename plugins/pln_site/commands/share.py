@@ -1,0 +1,157 @@
+"""`invoke share URL`: a draft post that answers an entry of the reading feed.
+
+The entry's title and text come from someone else's feed, and the draft is Markdown that the
+build renders as the owner's own, trusted HTML. So every piece of feed text is written as
+literal text: HTML-escaped (a "<script>" in a title stays text) and with Markdown's punctuation
+backslash-escaped (a "[link](javascript:...)" in a quote stays text too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import quote
+
+from pelican.utils import slugify
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.feeds.sanitize import plain_text, truncate_text
+from pln_site.members.loader import members_from_settings
+from pln_site.members.memberfile import normal_url
+from pln_site.members.problems import MemberFilesInvalid, display_path
+from pln_site.settings import store_path
+from pln_site.store.store import Store
+
+QUOTE_CHARS = 280
+TITLE_CHARS = 120
+
+# Python-Markdown's backslash escapes (every character it lets a backslash make literal).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")
+
+
+def share_entry(
+    link: str,
+    settings: dict,
+    *,
+    now: dt.datetime | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Write a draft post about the stored entry whose link is `link`.
+
+    Exit codes: 0 written, 1 no such entry (or no store yet), 2 the member files are broken.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    path = store_path(settings)
+    if not path.is_file():
+        print(f"No feed store at {display_path(path)} yet: run `invoke fetch` first.", file=err)
+        return 1
+    with Store(path) as store:
+        entry = find_entry(store.entries(), link)
+    if entry is None:
+        print(
+            f"No entry of the reading feed links to {link} (hint: copy the link from the "
+            "reading page; run `invoke fetch` if the post is new).",
+            file=err,
+        )
+        return 1
+    try:
+        members = {member.id: member for member in members_from_settings(settings)}
+    except MemberFilesInvalid as invalid:
+        print(invalid.report(), file=err)
+        return 2
+    member = members.get(entry.member_id)
+    text = draft_post(entry, member, now or dt.datetime.now())
+    target = _free_path(_posts_folder(settings), _slug(entry, settings))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    print(f"Wrote {display_path(target)} (Status: draft): write your part, then publish.", file=out)
+    if member is None:
+        print(
+            f"  {entry.member_id!r} is no longer a member, so the draft has no Mentions line.",
+            file=out,
+        )
+    return 0
+
+
+def find_entry(entries: list[StoredEntry], link: str) -> StoredEntry | None:
+    """The entry whose link is `link`: exactly, else the same URL written a little differently."""
+    wanted = link.strip()
+    for entry in entries:
+        if entry.link == wanted:
+            return entry
+    loose = normal_url(wanted)
+    return next((e for e in entries if e.link and normal_url(e.link) == loose), None)
+
+
+def draft_post(entry: StoredEntry, member, now: dt.datetime) -> str:
+    """The draft's Markdown: metadata, a link to the original, a short quote, the credit."""
+    author = member.name if member is not None else (entry.author or entry.member_id)
+    title = one_line(entry.title) or f"A note by {author}"
+    quote_text = truncate_text(
+        plain_text(entry.content_html or entry.summary_html, 10_000), QUOTE_CHARS
+    )
+    headers = [
+        f"Title: {one_line(truncate_text(title, TITLE_CHARS))}",
+        f"Date: {now.strftime('%Y-%m-%d %H:%M')}",
+        "Category: Notes",
+        "Tags:",
+    ]
+    if member is not None:
+        headers.append(f"Mentions: {member.id}")
+    headers.append("Status: draft")
+    credit_url = member.url if member is not None else None
+    lines = [
+        *headers,
+        "",
+        f"[{markdown_text(title)}]({markdown_url(entry.link)})"
+        + (f" by [{markdown_text(author)}]({markdown_url(credit_url)})" if credit_url else "")
+        + (f", {entry.date.strftime('%Y-%m-%d')}" if entry.date else "")
+        + ":",
+        "",
+    ]
+    if quote_text:
+        lines += [f"> {markdown_text(quote_text)}", ""]
+    lines += ["Write here: what it made you think, and what you would add.", ""]
+    return "\n".join(lines)
+
+
+def one_line(text: str | None) -> str:
+    """Text for a metadata line: no line breaks (a newline would start another header)."""
+    return " ".join((text or "").split())
+
+
+def markdown_text(text: str) -> str:
+    """Feed text as literal Markdown: HTML escaped, Markdown punctuation backslash-escaped."""
+    escaped = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def markdown_url(url: str | None) -> str:
+    """An http(s) URL for a Markdown link: spaces, brackets and quotes percent-encoded."""
+    return quote(url or "", safe=":/?#@!$&'*+,;=%-._~")
+
+
+def _posts_folder(settings: dict) -> Path:
+    return Path(settings["PATH"]) / (settings.get("ARTICLE_PATHS") or ["posts"])[0]
+
+
+def _slug(entry: StoredEntry, settings: dict) -> str:
+    base = slugify(
+        one_line(entry.title) or f"note-{entry.member_id}",
+        regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+    )
+    return base[:60].rstrip("-") or "shared-post"
+
+
+def _free_path(folder: Path, slug: str) -> Path:
+    """`folder/slug.md`, or slug-2.md, slug-3.md...: a draft never replaces a post."""
+    candidate, number = folder / f"{slug}.md", 2
+    while candidate.exists():
+        candidate, number = folder / f"{slug}-{number}.md", number + 1
+    return candidate

@@ -1,0 +1,260 @@
+"""What a homepage says about its owner: the h-card (mf2py), the declared feeds, rel="me" links.
+
+Everything read here is hostile text: names and notes come back as plain text, cut to the
+lengths a member file allows; URLs only when they are absolute http(s).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import mf2py
+import pycountry
+
+from pln_site.feeds.sanitize import absolute_http_url, plain_text
+
+log = logging.getLogger(__name__)
+
+TEXT_MAX = 300  # PlainText in the member model
+NOTE_MAX = 1000
+FEED_TYPES = {
+    "application/rss+xml": "RSS",
+    "application/atom+xml": "Atom",
+    "application/feed+json": "JSON Feed",
+    "application/json": "JSON Feed",
+    "application/rdf+xml": "RSS",
+}
+# Well-known homes of profiles; any other rel="me" link is named after its host.
+PLATFORMS = {
+    "github.com": "GitHub",
+    "gitlab.com": "GitLab",
+    "codeberg.org": "Codeberg",
+    "linkedin.com": "LinkedIn",
+    "www.linkedin.com": "LinkedIn",
+    "bsky.app": "Bluesky",
+    "youtube.com": "YouTube",
+    "www.youtube.com": "YouTube",
+    "orcid.org": "ORCID",
+    "scholar.google.com": "Google Scholar",
+}
+MAX_PROFILES = 8
+
+
+@dataclass
+class DeclaredFeed:
+    url: str
+    kind: str  # "RSS", "Atom", "JSON Feed"
+    title: str | None
+
+
+@dataclass
+class HomePage:
+    url: str
+    title: str | None = None  # the page's <title>
+    card_found: str | None = None  # how the h-card was chosen, None when there is none
+    name: str | None = None
+    photo: str | None = None
+    note: str | None = None
+    org: str | None = None
+    job_title: str | None = None
+    locality: str | None = None
+    country: str | None = None  # ISO alpha-2
+    country_text: str | None = None  # what the page said, when no code could be found for it
+    feeds: list[DeclaredFeed] = field(default_factory=list)
+    profiles: list[tuple[str, str]] = field(default_factory=list)  # (platform, url)
+
+
+def read_homepage(text: str, url: str) -> HomePage:
+    """Parse the page `text` fetched from `url` (relative links resolve against it)."""
+    parsed = mf2py.parse(doc=text, url=url)
+    page = HomePage(url=url, title=_page_title(text))
+    card, how = representative_hcard(parsed, url)
+    if card is not None:
+        page.card_found = how
+        _fill_from_card(page, card.get("properties", {}), url)
+    page.feeds = declared_feeds(parsed, url)
+    page.profiles = me_profiles(parsed, url)
+    return page
+
+
+def representative_hcard(parsed: dict, page_url: str) -> tuple[dict | None, str | None]:
+    """The h-card that stands for the page's owner, after microformats.org's "representative
+    h-card parsing", with a last resort of the first top-level h-card."""
+    cards = [item for item in parsed.get("items", []) if "h-card" in item.get("type", [])]
+    cards += _nested_author_cards(parsed.get("items", []))
+    if not cards:
+        return None, None
+    page = _same_page(page_url)
+    for card in cards:
+        props = card.get("properties", {})
+        uids = {_same_page(v) for v in _urls(props.get("uid"))}
+        urls = {_same_page(v) for v in _urls(props.get("url"))}
+        if page in uids and page in urls:
+            return card, "url and uid are the page"
+    me_links = {_same_page(u) for u in parsed.get("rels", {}).get("me", [])}
+    for card in cards:
+        if me_links & {_same_page(v) for v in _urls(card.get("properties", {}).get("url"))}:
+            return card, "its url is a rel=me link"
+    top = [item for item in parsed.get("items", []) if "h-card" in item.get("type", [])]
+    if len(top) == 1:
+        return top[0], "the only h-card on the page"
+    return cards[0], "the first h-card on the page"
+
+
+def _nested_author_cards(items: list[dict]) -> list[dict]:
+    """h-cards that are the author of an h-entry or h-feed (a blog's front page)."""
+    found = []
+    for item in items:
+        for author in item.get("properties", {}).get("author", []):
+            if isinstance(author, dict) and "h-card" in author.get("type", []):
+                found.append(author)
+        found += _nested_author_cards(item.get("children", []))
+    return found
+
+
+def _fill_from_card(page: HomePage, props: dict[str, list[Any]], base: str) -> None:
+    page.name = _text(props.get("name"), TEXT_MAX)
+    photo = _first(props.get("photo"))
+    if isinstance(photo, dict):
+        photo = photo.get("value")
+    page.photo = absolute_http_url(photo, base) if isinstance(photo, str) else None
+    page.note = _text(props.get("note"), NOTE_MAX)
+    page.org = _text(props.get("org"), TEXT_MAX)
+    page.job_title = _text(props.get("job-title") or props.get("role"), TEXT_MAX)
+    address = _first(props.get("adr"))
+    address_props = address.get("properties", {}) if isinstance(address, dict) else {}
+    page.locality = _text(props.get("locality") or address_props.get("locality"), TEXT_MAX)
+    country = _text(props.get("country-name") or address_props.get("country-name"), TEXT_MAX)
+    if country:
+        page.country = country_code(country)
+        if page.country is None:
+            page.country_text = country
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for a country's name or code ("Kenya", "KEN", "ke")."""
+    try:
+        return pycountry.countries.lookup(text.strip()).alpha_2
+    except LookupError:
+        pass
+    try:  # "Korea" and other short names that the lookup does not take exactly
+        matches = pycountry.countries.search_fuzzy(text.strip())
+    except LookupError:
+        return None
+    return matches[0].alpha_2 if len(matches) == 1 else None
+
+
+def declared_feeds(parsed: dict, base: str) -> list[DeclaredFeed]:
+    """The page's <link rel="alternate"> feeds, in page order, comment feeds left out."""
+    feeds = []
+    for url, info in parsed.get("rel-urls", {}).items():
+        if "alternate" not in info.get("rels", []):
+            continue
+        kind = FEED_TYPES.get((info.get("type") or "").split(";")[0].strip().lower())
+        absolute = absolute_http_url(url, base)
+        if kind is None or absolute is None:
+            continue
+        title = plain_text(info.get("title") or "", TEXT_MAX) or None
+        if is_comments_feed(absolute, title):
+            continue
+        feeds.append(DeclaredFeed(absolute, kind, title))
+    return feeds
+
+
+def is_comments_feed(url: str, title: str | None) -> bool:
+    """WordPress and friends declare a comments feed next to the posts feed."""
+    path = urlsplit(url).path.lower()
+    return "/comments/" in path or bool(title and "comments" in title.lower())
+
+
+def me_profiles(parsed: dict, base: str) -> list[tuple[str, str]]:
+    """rel="me" links as (platform, url): where else the owner says they are."""
+    profiles: list[tuple[str, str]] = []
+    own_host = urlsplit(base).hostname
+    for link in parsed.get("rels", {}).get("me", []):
+        url = absolute_http_url(link, base)
+        if url is None or len(url) > 2000 or any(ch.isspace() for ch in url):
+            continue
+        host = (urlsplit(url).hostname or "").lower()
+        if host == own_host or any(url == known for _, known in profiles):
+            continue
+        profiles.append((platform_name(url), url))
+        if len(profiles) == MAX_PROFILES:
+            break
+    return profiles
+
+
+def platform_name(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host in PLATFORMS:
+        return PLATFORMS[host]
+    if parts.path.startswith("/@"):
+        return "Mastodon"  # and other fediverse servers that use /@name
+    return host.removeprefix("www.")[:40]
+
+
+def _urls(values: list[Any] | None) -> list[str]:
+    found = []
+    for value in values or []:
+        if isinstance(value, dict):
+            value = value.get("value")
+        if isinstance(value, str):
+            found.append(value)
+    return found
+
+
+def _same_page(url: str) -> str:
+    """A URL compared loosely: scheme and host case, trailing slash and fragment ignored."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{(parts.hostname or '').lower()}{path}{query}"
+
+
+def _first(values: list[Any] | None) -> Any:
+    return values[0] if values else None
+
+
+def _text(values: list[Any] | None, limit: int) -> str | None:
+    value = _first(values)
+    if isinstance(value, dict):  # an embedded h-card or h-adr: its text value
+        value = value.get("value") or _first(value.get("properties", {}).get("name"))
+    if not isinstance(value, str):
+        return None
+    # mf2py gives text already; plain_text with is_html=False collapses space and cuts.
+    return plain_text(value, limit, is_html=False) or None
+
+
+class _TitleReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.done = False
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "title" and not self.done:
+            self.inside = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title" and self.inside:
+            self.inside, self.done = False, True
+
+    def handle_data(self, data: str) -> None:
+        if self.inside:
+            self.parts.append(data)
+
+
+def _page_title(text: str) -> str | None:
+    reader = _TitleReader()
+    try:
+        reader.feed(text[:200_000])  # the title is in the head; no need to read a huge page
+        reader.close()
+    except Exception:  # noqa: BLE001 - a page we cannot read simply has no title
+        return None
+    return plain_text("".join(reader.parts), TEXT_MAX, is_html=False) or None

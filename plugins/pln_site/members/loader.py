@@ -1,0 +1,427 @@
+"""Load and validate `content/network/<id>.yaml` files into `Member` objects.
+
+Every file is read, checked and reported on before anything fails, so one run shows every
+problem. YAML is parsed with PyYAML's safe loader, with anchors and aliases refused (no alias
+bombs), duplicate keys refused, and the line of every key remembered for the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
+from pln_site.members.problems import MemberFilesInvalid, Problem, did_you_mean
+
+log = logging.getLogger(__name__)
+
+MEMBER_FILE_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 64 * 1024  # a member file is a few hundred bytes; this is generous
+AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+
+Location = tuple[str | int, ...]
+# What YAML refuses to read: C0 controls other than tab and newlines, DEL, C1 controls.
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int, field: str, message: str):
+        super().__init__(message)
+        self.line, self.field, self.message = line, field, message
+
+
+# libyaml's parser when PyYAML has it: member files are read on every build, and the pure-Python
+# parser was most of the cost of loading 500 of them (bench/).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _MemberYamlLoader(_SafeLoader):
+    """Safe loader that refuses duplicate keys and keeps dates as text.
+
+    Dates stay strings so the model checks them with a message of ours (YAML's own timestamp
+    reader fails on 2021-02-30 with no line number). Anchors and aliases are refused before
+    this loader sees the text (`_refuse_anchors`).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise _YamlProblem(
+                    line,
+                    str(key),
+                    f"duplicate key; it is already set on line {seen[key]} "
+                    "(hint: keep one of the two)",
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def members_from_settings(settings: dict) -> list[Member]:
+    """Load the members of the site that `settings` (a Pelican settings dict) describes."""
+    content = Path(settings["PATH"])
+    return load_members(
+        content / settings.get("NETWORK_PATH", "network"),
+        content / settings.get("NETWORK_AVATARS_PATH", "images/avatars"),
+    )
+
+
+def load_members(network_dir: Path, avatars_dir: Path) -> list[Member]:
+    """Every member file in `network_dir`, validated, sorted by id.
+
+    Raises MemberFilesInvalid listing every problem in every file. A build reads the files twice
+    (the check, then the pages): unchanged files are not parsed again.
+    """
+    paths = _member_files(network_dir)
+    fingerprint = _fingerprint(paths, avatars_dir)
+    cached = _loaded.get(network_dir.resolve())
+    if cached and cached[0] == fingerprint:
+        return list(cached[1])
+    problems: list[Problem] = []
+    members: list[Member] = []
+    feeds: list[tuple[Path, int, int, str]] = []  # (file, line, index, url) for the duplicate check
+    problems += _check_ids(paths)
+    for path in paths:
+        member, file_feeds, file_problems = _load_one(path, avatars_dir)
+        problems += file_problems
+        feeds += file_feeds
+        if member is not None:
+            members.append(member)
+    problems += _check_duplicate_feeds(feeds)
+    if problems:
+        raise MemberFilesInvalid(problems)
+    log.debug("loaded %d members from %s", len(members), network_dir)
+    members.sort(key=lambda m: m.id)
+    _loaded[network_dir.resolve()] = (fingerprint, tuple(members))
+    return members
+
+
+# network folder -> (fingerprint of its files, the members they gave); members are frozen.
+_loaded: dict[Path, tuple[tuple, tuple[Member, ...]]] = {}
+
+
+def _fingerprint(paths: list[Path], avatars_dir: Path) -> tuple:
+    """What the result depends on: each file's name and bytes, and the avatars folder.
+
+    Bytes, not size and time: a file rewritten within one tick of the clock, at the same size,
+    keeps both, and reading 500 small files costs a few milliseconds."""
+    digest = hashlib.blake2b()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as error:  # reported by the loading itself, with the file's name
+            data = f"unreadable: {error}".encode()
+        digest.update(path.name.encode("utf-8") + b"\0" + data + b"\0")
+    avatars = avatars_dir.stat().st_mtime_ns if avatars_dir.is_dir() else None
+    return (str(avatars_dir.resolve()), avatars, digest.hexdigest())
+
+
+def _member_files(network_dir: Path) -> list[Path]:
+    if not network_dir.is_dir():
+        return []
+    return sorted(
+        p for p in network_dir.iterdir() if p.suffix in MEMBER_FILE_SUFFIXES and not p.is_dir()
+    )
+
+
+def _check_ids(paths: list[Path]) -> list[Problem]:
+    problems = []
+    first_seen: dict[str, Path] = {}
+    for path in paths:
+        member_id = path.stem
+        if not ID_PATTERN.fullmatch(member_id):
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "id",
+                    f"the file name {path.name!r} is not a valid member id "
+                    "(hint: use lowercase letters, digits and hyphens, e.g. ada-lovelace.yaml)",
+                )
+            )
+        key = member_id.lower()
+        if key in first_seen:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "id",
+                    f"duplicate member id {member_id!r}: {first_seen[key].name} has it too "
+                    "(hint: rename or remove one of the files)",
+                )
+            )
+        first_seen.setdefault(key, path)
+    return problems
+
+
+def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list, list[Problem]]:
+    """The member in `path` (None if broken), its feed URLs with lines, and its problems."""
+    try:
+        data, lines = _read_yaml(path)
+    except _YamlProblem as problem:
+        return None, [], [Problem(path, problem.line, problem.field, problem.message)]
+    if not isinstance(data, dict):
+        what = "empty" if data is None else f"a {type(data).__name__}"
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    path,
+                    1,
+                    "-",
+                    f"the file is {what}, not a mapping of fields "
+                    "(hint: start from `invoke new-member ID`)",
+                )
+            ],
+        )
+    bad_keys = [key for key in data if not isinstance(key, str)]
+    if bad_keys:
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    path,
+                    lines.get((key,), 1),
+                    str(key),
+                    "field names must be text (hint: check the indentation)",
+                )
+                for key in bad_keys
+            ],
+        )
+    feeds = list(_raw_feed_urls(path, data, lines))
+    problems = []
+    avatar = data.get("avatar")
+    if isinstance(avatar, str):
+        reason = _avatar_problem(avatar, avatars_dir)
+        if reason:
+            problems.append(
+                Problem(
+                    path,
+                    lines.get(("avatar",), 1),
+                    "avatar",
+                    f"{avatar!r} {reason} (hint: put the image in content/images/avatars/ "
+                    f"and write its file name, e.g. avatar: {path.stem}.png)",
+                )
+            )
+    try:
+        member = Member(id=path.stem, **data)
+    except ValidationError as error:
+        problems += [_problem_from_pydantic(path, err, lines) for err in error.errors()]
+        return None, feeds, problems
+    return (None if problems else member), feeds, problems
+
+
+def _raw_feed_urls(path: Path, data: dict, lines: dict[Location, int]):
+    feeds = data.get("feeds")
+    if not isinstance(feeds, list):
+        return
+    for index, feed in enumerate(feeds):
+        if isinstance(feed, dict) and isinstance(feed.get("url"), str):
+            yield path, lines.get(("feeds", index, "url"), 1), index, feed["url"]
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _YamlProblem(
+            1,
+            "-",
+            f"the file is {size:,} bytes; a member file may be at most "
+            f"{MAX_FILE_BYTES:,} (hint: is this really a member file?)",
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise _YamlProblem(
+            line, "-", "the file is not valid UTF-8 (hint: save it as UTF-8)"
+        ) from None
+    control = _CONTROL_CHARACTER.search(text)
+    if control:
+        raise _YamlProblem(
+            text.count("\n", 0, control.start()) + 1,
+            "-",
+            f"the file holds a control character (U+{ord(control.group()):04X}) "
+            "(hint: remove it; member files are plain text)",
+        )
+    loader = _MemberYamlLoader(text)
+    try:
+        _refuse_anchors(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        data = loader.construct_document(node)
+        return data, dict(_key_lines(node))
+    except _YamlProblem:
+        raise
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark or error.context_mark
+        raise _YamlProblem(
+            mark.line + 1 if mark else 1,
+            "-",
+            f"{error.problem} (hint: member files hold plain text, lists and mappings only; "
+            "remove the !tag)",
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise _YamlProblem(
+            mark.line + 1 if mark else 1,
+            "-",
+            f"YAML syntax error: {problem} "
+            "(hint: check indentation, colons and quotes on this line)",
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _refuse_anchors(text: str) -> None:
+    """Stop at the first anchor or alias (&name, *name): no alias bomb is ever composed."""
+    if "&" not in text and "*" not in text:  # neither can be written without these
+        return
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _YamlProblem(
+                event.start_mark.line + 1,
+                "-",
+                "YAML anchors and aliases (&name, *name) are not allowed in member files "
+                "(hint: write the value out in full)",
+            )
+
+
+def _key_lines(node: yaml.Node, path: Location = ()) -> Iterator[tuple[Location, int]]:
+    """The line of every key and list item, by its location in the document."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            location = (*path, key_node.value)
+            yield location, key_node.start_mark.line + 1
+            yield from _key_lines(value_node, location)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            location = (*path, index)
+            yield location, item.start_mark.line + 1
+            yield from _key_lines(item, location)
+
+
+def _line_of(location: Location, lines: dict[Location, int]) -> int:
+    """The line of the deepest part of `location` that the file has (1 if none)."""
+    for end in range(len(location), 0, -1):
+        if location[:end] in lines:
+            return lines[location[:end]]
+    return 1
+
+
+def _field_name(location: Location) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "-"
+
+
+def _problem_from_pydantic(path: Path, err: dict, lines: dict[Location, int]) -> Problem:
+    # pydantic adds the union branch or validator name to some locations; keep only real keys.
+    location: Location = tuple(
+        part
+        for part in err["loc"]
+        if isinstance(part, int) or not str(part).startswith("function-")
+    )
+    location = tuple(p for p in location if p not in ("str", "none", "is-instance[date]"))
+    kind = err["type"]
+    line = _line_of(location, lines)
+    field = _field_name(location)
+    if kind == "extra_forbidden":
+        allowed = (
+            NESTED_KEYS.get(str(location[0]), MEMBER_KEYS) if len(location) > 1 else MEMBER_KEYS
+        )
+        hint = did_you_mean(str(location[-1]), allowed) or (
+            f" (hint: the fields are {', '.join(allowed)}; e-mail, phone and street address have "
+            "no field on purpose: they are private)"
+        )
+        return Problem(path, line, field, f"unknown field{hint}")
+    if kind == "missing":
+        return Problem(
+            path,
+            line if len(location) > 1 else 1,
+            field,
+            f"required field is missing (hint: add `{location[-1]}: ...`)",
+        )
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(err.get("input")), choices)
+        return Problem(
+            path, line, field, f"{err['input']!r} is not one of {', '.join(choices)}{hint}"
+        )
+    message = _PLAIN_MESSAGES.get(kind) or err["msg"].removeprefix("Value error, ")
+    return Problem(path, line, field, message)
+
+
+# pydantic's wording for the common type slips, said the way a person editing YAML needs it.
+_PLAIN_MESSAGES = {
+    "string_type": "must be text (hint: put the value in quotes)",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long (hint: keep it to a sentence or three)",
+    "list_type": "must be a list (hint: write [a, b] or one '- item' per line)",
+    "too_short": "must list at least one item (hint: e.g. [open education])",
+    "model_type": "must be a mapping of fields (hint: check the indentation)",
+    "dict_type": "must be a mapping of fields (hint: check the indentation)",
+}
+
+
+def _avatar_problem(name: str, avatars_dir: Path) -> str | None:
+    """Why `name` is not a usable avatar; an avatar never points outside the avatars folder."""
+    candidate = avatars_dir / name
+    if Path(name).is_absolute() or ".." in Path(name).parts or "\\" in name or ":" in name:
+        return "must be a file name inside the avatars folder, not a path that leaves it"
+    if Path(name).suffix.lower() not in AVATAR_SUFFIXES:
+        return f"must be an image ({', '.join(AVATAR_SUFFIXES)})"
+    if candidate.is_symlink() or not candidate.resolve().is_relative_to(avatars_dir.resolve()):
+        return "must be a real file inside the avatars folder, not a link"
+    if not candidate.is_file():
+        return f"no such file in {avatars_dir.name}/"
+    return None
+
+
+def _check_duplicate_feeds(feeds: list[tuple[Path, int, int, str]]) -> list[Problem]:
+    problems = []
+    first: dict[str, tuple[Path, int]] = {}
+    for path, line, index, url in feeds:
+        normal = _normal_url(url)
+        if normal not in first:
+            first[normal] = (path, line)
+            continue
+        other_path, other_line = first[normal]
+        where = "earlier in this file" if other_path == path else f"in {other_path.name}"
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"feeds[{index}].url",
+                f"duplicate feed {url}: already listed {where} on line {other_line} "
+                "(hint: a feed belongs to one member; remove one)",
+            )
+        )
+    return problems
+
+
+def _normal_url(url: str) -> str:
+    scheme, _, rest = url.strip().partition("://")
+    host, slash, tail = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{tail}".rstrip("/")

@@ -1,0 +1,43 @@
+"""`members.json`: the directory's public data for machines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pln_site.members.model import Member
+
+FORMAT_VERSION = 1
+
+
+def member_record(
+    member: Member, page_url: str, avatar_url: str | None, publish_relations: bool
+) -> dict[str, Any]:
+    """One member's public fields; `relation` only when the site publishes relations."""
+    record: dict[str, Any] = {"id": member.id, "page_url": page_url}
+    record.update(member.model_dump(mode="json", exclude={"avatar"}))
+    if not publish_relations:
+        del record["relation"]
+    record["avatar_url"] = avatar_url
+    return record
+
+
+def members_json(
+    members: Sequence[Member],
+    page_url: Callable[[Member], str],
+    avatar_url: Callable[[Member], str | None],
+    publish_relations: bool,
+    generated: dt.datetime,
+    site: dict[str, str],
+) -> str:
+    document = {
+        "version": FORMAT_VERSION,
+        "generated": generated.isoformat(timespec="seconds"),
+        "site": site,
+        "members": [
+            member_record(m, page_url(m), avatar_url(m), publish_relations) for m in members
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

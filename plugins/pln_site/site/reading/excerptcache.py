@@ -1,0 +1,74 @@
+"""Excerpts kept between builds, keyed by a hash of the HTML they were cut from.
+
+Cutting an excerpt means parsing HTML, and a river of thousands of entries pays that on every
+build; the entries rarely change between builds. The cache is a JSON file next to the store
+(derived from it, so it lives and goes with it); a build rewrites it with the excerpts it used,
+so it never grows past the store. A damaged or foreign file is ignored and replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from pln_site.site.reading.excerpt import excerpt_html
+
+log = logging.getLogger(__name__)
+
+# Part of every key: a change to how excerpts are cut must bump it, so old ones are not reused.
+EXCERPT_VERSION = "1"
+
+
+class ExcerptCache:
+    """`excerpt(html, max_chars)` with memory; `save()` writes what this build used."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.known: dict[str, str] = self._load()
+        self.used: dict[str, str] = {}
+        self.hits = 0
+
+    def _load(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as error:
+            log.info("reading: ignoring the excerpt cache %s (%s)", self.path, error)
+            return {}
+        if not isinstance(data, dict) or data.get("version") != EXCERPT_VERSION:
+            return {}
+        excerpts = data.get("excerpts")
+        if not isinstance(excerpts, dict):
+            return {}
+        return {k: v for k, v in excerpts.items() if isinstance(k, str) and isinstance(v, str)}
+
+    def excerpt(self, html: str, max_chars: int) -> str:
+        key = hashlib.blake2b(f"{max_chars}\n{html}".encode(), digest_size=16).hexdigest()
+        found = self.known.get(key)
+        if found is None:
+            found = excerpt_html(html, max_chars)
+        else:
+            self.hits += 1
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Write the excerpts this build used (atomically); a failure only costs speed."""
+        if self.used == self.known:
+            return
+        document = json.dumps({"version": EXCERPT_VERSION, "excerpts": self.used})
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                prefix=self.path.name, suffix=".tmp", dir=self.path.parent
+            )
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(document)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            log.warning("reading: could not write the excerpt cache %s (%s)", self.path, error)

@@ -1,0 +1,412 @@
+"""ReadingGenerator: the river pages, topic rivers and output feeds, built from the store.
+
+The build never touches the network: it reads what `invoke fetch` stored. A missing store is
+not an error (a fresh checkout has none); the river then says how to fill it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import posixpath
+import sqlite3
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import FileSystemLoader
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.members.loader import members_from_settings
+from pln_site.settings import store_path
+from pln_site.site.reading.excerptcache import ExcerptCache
+from pln_site.site.reading.outfeeds import (
+    FeedInfo,
+    FeedItem,
+    FeedOrigin,
+    atom_feed,
+    json_feed,
+    rss_feed,
+)
+from pln_site.site.reading.river import (
+    EntryText,
+    RiverItem,
+    entry_text,
+    entry_title,
+    listed_entries,
+    paginate,
+    posts_by_member,
+    river_items,
+)
+from pln_site.site.topics import group_topics
+from pln_site.store.store import FeedHealth, Store
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+FEED_MAX_ITEMS = 50  # the newest entries each output feed carries
+ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
+
+
+class ReadingGenerator(Generator):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Theme templates first (a theme can override any of ours), then the plugin's own.
+        self.env.loader.loaders.insert(1, FileSystemLoader(str(TEMPLATES_DIR)))
+        # Feed text reaches these pages: escape everything not explicitly marked safe.
+        self.env.autoescape = True
+        # Templates do not change during a build: skip the file check each page's
+        # extends/import would make (a stat per template per page).
+        self.env.auto_reload = False
+        self.members: dict[str, Any] = {}
+        self.topics: list[Any] = []
+        self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
+        self.texts: dict[tuple[str, str], EntryText] = {}
+        self.origins: dict[str, FeedOrigin] = {}
+        self.store_found = False
+
+    # -- context ----------------------------------------------------------------------------
+
+    def generate_context(self) -> None:
+        members = self._listed_members()
+        self.members = {member.id: member for member in members}
+        self.topics = self._topics(members)
+        self.entries, health = self._read_store()
+        self.entries = listed_entries(self.entries, self.members)
+        self.origins = self._origins(health)
+        by_member = posts_by_member(self.entries)
+        self.context.update(
+            reading_latest={member_id: posts[0] for member_id, posts in by_member.items()},
+            reading_by_member=by_member,
+            reading_store_found=self.store_found,
+            # For titleless posts (notes) in other plugins' lists: a stand-in from their text.
+            reading_entry_title=self.title_of,
+        )
+        log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
+
+    def _listed_members(self) -> list[Any]:
+        """The listed members: from the network plugin's context, else loaded the same way.
+
+        Pelican runs plugin generators in no fixed order, so the network generator may not have
+        filled the context yet; then the member files are read here (they were already checked
+        when the network generator was created).
+        """
+        if "network_members" in self.context:
+            return list(self.context["network_members"])
+        return [m for m in members_from_settings(self.settings) if m.is_listed]
+
+    def _topics(self, members: list[Any]) -> list[Any]:
+        if "network_topics" in self.context:
+            return list(self.context["network_topics"])
+        return group_topics(members, self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+    def title_of(self, entry: StoredEntry) -> str:
+        known = self.texts.get((entry.feed_url, entry.key))
+        return known.title if known else entry_title(entry)[0]
+
+    def _read_store(self) -> tuple[list[StoredEntry], list[FeedHealth]]:
+        path = store_path(self.settings)
+        if not path.is_file():
+            # Opening a Store would create it: a build only ever reads.
+            log.warning(
+                "reading: no store at %s yet (run `invoke fetch`); the river is empty", path
+            )
+            return [], []
+        try:
+            with Store(path, read_only=True) as store:
+                entries = self._shape(store.iter_entries(member_ids=list(self.members)))
+                health = store.feed_health()
+        except sqlite3.DatabaseError as error:
+            log.error("reading: the store %s cannot be read (%s); the river is empty", path, error)
+            return [], []
+        self.store_found = True
+        return entries, health
+
+    def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
+        """Cut each entry's title and body as it is read (into self.texts) and keep the entry
+        without its HTML: the whole store's HTML is never in memory at once."""
+        # Excerpts are kept next to the store between builds (cutting them is most of the
+        # river's cost, and entries seldom change).
+        cache = ExcerptCache(_excerpt_cache_path(self.settings))
+        full = bool(self.settings["PLANET_FULL_CONTENT"])
+        excerpt_chars = int(self.settings["PLANET_EXCERPT_LENGTH"])
+        kept = []
+        for entry in entries:
+            self.texts[entry.feed_url, entry.key] = entry_text(
+                entry, full=full, excerpt_chars=excerpt_chars, excerpt=cache.excerpt
+            )
+            kept.append(entry.without_html())
+        cache.save()
+        return kept
+
+    def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
+        """feed URL -> what the feed is called, for <source> in the output feeds."""
+        origins: dict[str, FeedOrigin] = {}
+        known = {feed.url: feed for feed in health}
+        for member in self.members.values():
+            for ref in member.feeds:
+                stored = known.get(ref.url)
+                title = ref.title or (stored.title if stored else None) or member.name
+                html_url = ref.html_url or (stored.html_url if stored else None) or member.url
+                origins[ref.url] = FeedOrigin(url=ref.url, title=title, html_url=html_url)
+        for feed in health:  # feeds a member file no longer names still have stored entries
+            if feed.url not in origins:
+                member = self.members.get(feed.member_id)
+                title = feed.title or (member.name if member else feed.url)
+                origins[feed.url] = FeedOrigin(url=feed.url, title=title, html_url=feed.html_url)
+        return origins
+
+    # -- output -----------------------------------------------------------------------------
+
+    def generate_output(self, writer: Any) -> None:
+        items = self._items(self.entries)
+        topic_rivers = [(topic, self._topic_items(topic, items)) for topic in self.topics]
+        common = {
+            "reading_topics": [(topic, len(found)) for topic, found in topic_rivers if found],
+            "reading_topic_url": self.topic_url,
+            "reading_topic_atom_url": self.topic_atom_url,
+            "reading_store_found": self.store_found,
+        }
+        self._write_river(writer, items, common)
+        for topic, found in topic_rivers:
+            self._write_topic(writer, topic, found, common)
+        self._write_feeds(writer, items, common)
+
+    def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
+        avatar = self.context.get("network_avatar_url")
+        return river_items(
+            entries,
+            self.members,
+            text_of=lambda entry: self.texts[entry.feed_url, entry.key],
+            tz=self._timezone(),
+            member_page_url=self.member_page_url,
+            avatar_url=avatar if callable(avatar) else (lambda _member: None),
+            initials=self.context.get("network_initials") or _initials,
+        )
+
+    def _topic_items(self, topic: Any, items: list[RiverItem]) -> list[RiverItem]:
+        ids = {member.id for member in topic.members}
+        return [item for item in items if item.entry.member_id in ids]
+
+    def member_page_url(self, member: Any) -> str | None:
+        pattern = self.settings.get("NETWORK_MEMBER_URL")
+        if not pattern or not self.settings.get("NETWORK_MEMBER_SAVE_AS"):
+            return None
+        return pattern.format(id=member.id)
+
+    def topic_url(self, topic: Any) -> str:
+        return self.settings["PLANET_TOPIC_URL"].format(slug=topic.slug)
+
+    def topic_atom_url(self, topic: Any) -> str | None:
+        if not self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS"):
+            return None
+        return self.settings["PLANET_TOPIC_ATOM_URL"].format(slug=topic.slug)
+
+    def _timezone(self) -> dt.tzinfo:
+        name = self.settings.get("TIMEZONE") or "UTC"
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("reading: unknown TIMEZONE %r; days are grouped in UTC", name)
+            return dt.UTC
+
+    def _write_page(self, writer: Any, save_as: str, template: str, url: str, **extra: Any) -> None:
+        if not save_as:  # an empty *_SAVE_AS turns a page off, as in Pelican
+            return
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=url,
+            page_url=url,
+            **extra,
+        )
+
+    def _write_text(self, writer: Any, save_as: str, text: str) -> None:
+        """A feed file through Pelican's writer (which refuses to write one path twice)."""
+        if not save_as:
+            return
+        # The text is a finished document (escaped by the XML/JSON writer): written as is.
+        writer.write_file(
+            save_as, self.env.from_string("{{ body }}"), self.context, body=Markup(text)
+        )
+
+    def _write_river(self, writer: Any, items: list[RiverItem], common: dict) -> None:
+        pages = paginate(
+            items,
+            int(self.settings["PLANET_PER_PAGE"]),
+            first_url=self.settings["PLANET_INDEX_URL"],
+            first_save_as=self.settings["PLANET_INDEX_SAVE_AS"],
+            page_url=self.settings["PLANET_PAGE_URL"],
+            page_save_as=self.settings["PLANET_PAGE_SAVE_AS"],
+        )
+        text_pages = self.settings.get("PLANET_SEARCH_TEXT_PAGES")
+        for page in pages:
+            self._write_page(
+                writer,
+                page.save_as,
+                "reading_index",
+                page.url,
+                river_page=page,
+                reading_text_searchable=text_pages is None or page.number <= int(text_pages),
+                **common,
+            )
+
+    def _write_topic(self, writer: Any, topic: Any, items: list[RiverItem], common: dict) -> None:
+        url = self.topic_url(topic)
+        save_as = self.settings["PLANET_TOPIC_SAVE_AS"].format(slug=topic.slug)
+        # A topic river is one page: its newest entries, with a feed for the rest of the way.
+        page = paginate(
+            items[: int(self.settings["PLANET_PER_PAGE"])],
+            len(items) or 1,
+            first_url=url,
+            first_save_as=save_as,
+            page_url=url,
+            page_save_as=save_as,
+        )[0]
+        self._write_page(
+            writer,
+            save_as,
+            "reading_topic",
+            url,
+            topic=topic,
+            river_page=page,
+            reading_topic_total=len(items),
+            **common,
+        )
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def _write_feeds(self, writer: Any, items: list[RiverItem], common: dict) -> None:
+        cap = int(self.settings.get("PLANET_FEED_MAX_ITEMS", FEED_MAX_ITEMS))
+        newest = [self._feed_item(item) for item in items[:cap]]
+        sitename = str(self.settings.get("SITENAME", "")).strip()
+        title = f"{sitename}: reading" if sitename else "Reading"
+        description = "Posts from the people in my network, newest first."
+        home = self.settings["PLANET_INDEX_URL"]
+        for kind, write in (("ATOM", atom_feed), ("RSS", rss_feed), ("JSON", json_feed)):
+            save_as = self.settings.get(f"PLANET_{kind}_SAVE_AS")
+            if not save_as:
+                continue
+            info = self._feed_info(
+                title, description, home, self.settings[f"PLANET_{kind}_URL"], save_as, newest
+            )
+            self._write_text(writer, save_as, write(info, newest))
+        topic_save_as = self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS")
+        if not topic_save_as:
+            return
+        for topic in self.topics:
+            ids = {member.id for member in topic.members}
+            mine = [item for item in items if item.entry.member_id in ids]
+            chosen = [self._feed_item(item) for item in mine[:cap]]
+            save_as = topic_save_as.format(slug=topic.slug)
+            info = self._feed_info(
+                f"{title}, {topic.name}",
+                f"Posts on {topic.name} from the people in my network, newest first.",
+                self.topic_url(topic),
+                self.topic_atom_url(topic) or save_as,
+                save_as,
+                chosen,
+            )
+            self._write_text(writer, save_as, atom_feed(info, chosen))
+
+    def _feed_info(
+        self,
+        title: str,
+        description: str,
+        home_url: str,
+        self_url: str,
+        save_as: str,
+        items: list[FeedItem],
+    ) -> FeedInfo:
+        absolute_self = self._absolute(self_url)
+        updated = items[0].published if items else _build_time()
+        return FeedInfo(
+            title=title,
+            description=description,
+            home_url=self._link_from(save_as, home_url),
+            self_url=self._link_from(save_as, self_url),
+            id=absolute_self or _uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
+            updated=updated,
+        )
+
+    def _feed_item(self, item: RiverItem) -> FeedItem:
+        entry, member = item.entry, item.member
+        avatar = self._absolute(item.avatar_url) if item.avatar_url else None
+        return FeedItem(
+            id=_entry_id(entry),
+            url=entry.link,
+            title=item.title,
+            has_title=item.has_title,
+            html=str(item.body_html),
+            is_full=item.is_full,
+            published=entry.date,
+            author_name=member.name,
+            author_url=member.url,
+            author_avatar=avatar,
+            categories=list(entry.categories),
+            origin=self.origins.get(entry.feed_url)
+            or FeedOrigin(url=entry.feed_url, title=member.name, html_url=member.url),
+        )
+
+    def _absolute(self, url: str) -> str | None:
+        """`url` on the published site, when SITEURL is absolute; else None."""
+        siteurl = str(self.settings.get("SITEURL") or "")
+        if not siteurl.startswith(("http://", "https://")):
+            return None
+        return f"{siteurl.rstrip('/')}/{url}"
+
+    def _link_from(self, save_as: str, url: str) -> str:
+        """A link to `url` written into the file `save_as`: absolute with SITEURL, else relative."""
+        absolute = self._absolute(url)
+        if absolute:
+            return absolute
+        relative = posixpath.relpath(url or ".", posixpath.dirname(save_as) or ".")
+        if url.endswith("/") and not relative.endswith("/"):
+            relative += "/"
+        return relative
+
+
+def _excerpt_cache_path(settings: dict) -> Path:
+    """Beside the store: cache/planet.sqlite3 keeps its excerpts in cache/planet-excerpts.json."""
+    store = store_path(settings)
+    return store.with_name(f"{store.stem}-excerpts.json")
+
+
+def _entry_id(entry: StoredEntry) -> str:
+    """The original's id when it is an absolute IRI (as an aggregator should keep it), else a
+    stable UUID URN made from the feed and the entry's key."""
+    key = entry.key.strip()
+    try:
+        scheme = urlsplit(key).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme in ID_SCHEMES and not any(char.isspace() for char in key):
+        return key
+    return _uuid_urn(f"{entry.feed_url}\n{entry.key}")
+
+
+def _uuid_urn(text: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, text).urn
+
+
+def _build_time() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a build can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def _initials(name: str) -> str:
+    words = [word for word in name.split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()

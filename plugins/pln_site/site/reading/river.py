@@ -1,0 +1,253 @@
+"""The river: stored entries of listed members, shaped for the reading pages.
+
+Pure functions and plain records, no Pelican: which entries belong on the river, each member's
+latest posts, the items as the templates show them, days and pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from markupsafe import Markup
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.feeds.sanitize import plain_text
+from pln_site.site.reading.excerpt import excerpt_html
+
+T = TypeVar("T")
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+STAND_IN_MAX_CHARS = 80
+UNTITLED = "Untitled post"
+LATEST_PER_MEMBER = 10
+# Page numbers shown on each side of the current page; the first and last are always shown.
+# Listing every page on every page would make a long river cost the square of its length.
+PAGE_WINDOW = 2
+
+
+@dataclass(frozen=True)
+class RiverItem:
+    """One entry as a river page shows it."""
+
+    entry: StoredEntry  # a build's copy holds no HTML: the fields below are what it shows
+    member: Any  # pln_site.members.model.Member (the planet does not import the network plugin)
+    title: str  # the entry's own title, or a stand-in made from its text
+    has_title: bool  # False: `title` is a stand-in, not the author's
+    body_html: Markup  # excerpt or full content; both come from sanitized HTML
+    is_full: bool  # True: body_html is the full content (e-content), else an excerpt
+    local_date: dt.datetime  # the entry's date in the site's time zone
+    member_page_url: str | None  # the member's page on this site (site-relative), if any
+    avatar_url: str | None  # the member's avatar (site-relative), if any
+    initials: str
+
+
+@dataclass
+class RiverDay:
+    """The items of one day (in the site's time zone), newest first."""
+
+    date: dt.date
+    items: list[RiverItem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return day_label(self.date)
+
+
+@dataclass(frozen=True)
+class RiverPage:
+    """One page of a paginated river."""
+
+    number: int
+    count: int  # how many pages the river has
+    url: str
+    save_as: str
+    items: list[RiverItem]
+    previous_url: str | None
+    next_url: str | None
+    page_urls: list[str]  # every page's URL, page 1 first
+
+    @property
+    def days(self) -> list[RiverDay]:
+        return group_by_day(self.items)
+
+    @property
+    def page_window(self) -> list[tuple[int | None, str | None]]:
+        """(number, url) of the pages to list: the first, the last and those near this one;
+        (None, None) stands for a run of pages left out."""
+        return page_window(self.number, self.page_urls)
+
+
+def listed_entries(entries: Iterable[StoredEntry], member_ids: Iterable[str]) -> list[StoredEntry]:
+    """Only the entries of the given (listed) members, in the order given."""
+    wanted = set(member_ids)
+    return [entry for entry in entries if entry.member_id in wanted]
+
+
+def posts_by_member(
+    entries: Iterable[StoredEntry], per_member: int = LATEST_PER_MEMBER
+) -> dict[str, list[StoredEntry]]:
+    """member id -> that member's newest entries (at most `per_member`); `entries` newest first."""
+    grouped: dict[str, list[StoredEntry]] = {}
+    for entry in entries:
+        posts = grouped.setdefault(entry.member_id, [])
+        if len(posts) < per_member:
+            posts.append(entry)
+    return grouped
+
+
+def stand_in_title(entry: StoredEntry, max_chars: int = STAND_IN_MAX_CHARS) -> str:
+    """A short plain-text name for a titleless entry (a micro post): the start of its text."""
+    for html in (entry.content_html, entry.summary_html):
+        text = plain_text(html, max_chars)
+        if text:
+            return text
+    return UNTITLED
+
+
+def entry_title(entry: StoredEntry) -> tuple[str, bool]:
+    """(the title to show, whether it is the entry's own)."""
+    own = entry.title.strip()
+    return (own, True) if own else (stand_in_title(entry), False)
+
+
+Excerpter = Callable[[str, int], str]
+
+
+def entry_body(
+    entry: StoredEntry, *, full: bool, excerpt_chars: int, excerpt: Excerpter = excerpt_html
+) -> str:
+    """Sanitized HTML for the entry's text: the full content, or an excerpt of it."""
+    if full:
+        return entry.content_html or entry.summary_html
+    # An author's own summary reads better than the first words of the post.
+    return excerpt(entry.summary_html or entry.content_html, excerpt_chars)
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """What the pages show of an entry's HTML. A build cuts it as it reads each entry and
+    keeps it instead of the HTML (StoredEntry.without_html)."""
+
+    title: str  # the entry's own title, or a stand-in made from its text
+    has_title: bool  # False: `title` is a stand-in, not the author's
+    body_html: Markup  # excerpt or full content; both come from sanitized HTML
+    is_full: bool  # True: body_html is the full content (e-content), else an excerpt
+
+
+def entry_text(
+    entry: StoredEntry, *, full: bool, excerpt_chars: int, excerpt: Excerpter = excerpt_html
+) -> EntryText:
+    title, has_title = entry_title(entry)
+    # The store holds sanitizer output only; the excerpt is cut from it.
+    body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
+    return EntryText(title=title, has_title=has_title, body_html=Markup(body), is_full=full)
+
+
+def river_items(
+    entries: Iterable[StoredEntry],
+    members: dict[str, Any],
+    *,
+    text_of: Callable[[StoredEntry], EntryText],
+    tz: dt.tzinfo,
+    member_page_url: Callable[[Any], str | None],
+    avatar_url: Callable[[Any], str | None],
+    initials: Callable[[str], str],
+) -> list[RiverItem]:
+    """The entries (of members in `members`) as the river pages show them, with the title
+    and body `text_of` gives for each (entry_text, or what a build kept of it)."""
+    items = []
+    for entry in entries:
+        member = members.get(entry.member_id)
+        if member is None:
+            continue
+        text = text_of(entry)
+        items.append(
+            RiverItem(
+                entry=entry,
+                member=member,
+                title=text.title,
+                has_title=text.has_title,
+                body_html=text.body_html,
+                is_full=text.is_full,
+                local_date=entry.date.astimezone(tz),
+                member_page_url=member_page_url(member),
+                avatar_url=avatar_url(member),
+                initials=initials(member.name),
+            )
+        )
+    return items
+
+
+def group_by_day(items: Iterable[RiverItem]) -> list[RiverDay]:
+    """Consecutive items of the same local day together; the order of `items` is kept."""
+    days: list[RiverDay] = []
+    for item in items:
+        date = item.local_date.date()
+        if not days or days[-1].date != date:
+            days.append(RiverDay(date))
+        days[-1].items.append(item)
+    return days
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    """`items` in pieces of `size`; always at least one (maybe empty) piece."""
+    size = max(int(size), 1)
+    return [items[start : start + size] for start in range(0, len(items), size)] or [items[:0]]
+
+
+def paginate(
+    items: Sequence[RiverItem],
+    per_page: int,
+    *,
+    first_url: str,
+    first_save_as: str,
+    page_url: str,
+    page_save_as: str,
+) -> list[RiverPage]:
+    """Pages of the river: page 1 at `first_url`, page n at `page_url.format(number=n)`."""
+    pieces = chunks(items, per_page)
+    urls = [first_url] + [page_url.format(number=n) for n in range(2, len(pieces) + 1)]
+    saves = [first_save_as] + [page_save_as.format(number=n) for n in range(2, len(pieces) + 1)]
+    return [
+        RiverPage(
+            number=index + 1,
+            count=len(pieces),
+            url=urls[index],
+            save_as=saves[index],
+            items=list(piece),
+            previous_url=urls[index - 1] if index > 0 else None,
+            next_url=urls[index + 1] if index + 1 < len(pieces) else None,
+            page_urls=urls,
+        )
+        for index, piece in enumerate(pieces)
+    ]
+
+
+def page_window(
+    current: int, urls: Sequence[str], around: int = PAGE_WINDOW
+) -> list[tuple[int | None, str | None]]:
+    """The page numbers a pagination shows for page `current` (1-based) of len(urls) pages."""
+    count = len(urls)
+    shown = {1, count, *range(max(1, current - around), min(count, current + around) + 1)}
+    window: list[tuple[int | None, str | None]] = []
+    previous = 0
+    for number in sorted(shown):
+        if number - previous == 2:  # one page left out: show it rather than an ellipsis
+            window.append((number - 1, urls[number - 2]))
+        elif number - previous > 2:
+            window.append((None, None))
+        window.append((number, urls[number - 1]))
+        previous = number
+    return window
+
+
+def day_label(date: dt.date) -> str:
+    """A day as "Wednesday, 1 May 2024": English names, whatever the machine's locale."""
+    return f"{WEEKDAYS[date.weekday()]}, {date.day} {MONTHS[date.month - 1]} {date.year}"

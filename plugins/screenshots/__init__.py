@@ -1,1 +1,0 @@
-"""Screenshots of each page type of a built site, taken in headless Chromium."""

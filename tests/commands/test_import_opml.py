@@ -1,0 +1,177 @@
+"""`invoke import-opml FILE`: exports in the shapes real feed readers write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pln_site.commands.check import check_members
+from pln_site.commands.import_opml import group_by_site, import_opml, read_opml, site_key
+from pln_site.members.loader import members_from_settings
+from tests.support.workflows import invoke
+
+SAMPLES = Path(__file__).resolve().parents[1] / "support" / "opml"
+
+# Per export: the members it should create, as {feed URLs} -> topics.
+EXPECTED = {
+    "feedly.opml": {
+        frozenset({"https://ada.example/feed.xml", "https://ada.example/podcast.xml"}): [
+            "Open Education"
+        ],
+        frozenset({"https://feeds.feedburner.com/gracehopper"}): ["Tech"],
+        frozenset({"https://medium.com/feed/@linus"}): ["Tech"],
+        frozenset({"https://medium.com/feed/@margaret"}): ["Tech"],
+    },
+    "inoreader.xml": {
+        frozenset({"https://noor.example/index.xml", "https://noor.example/notes/index.xml"}): [
+            "Learning",
+            "Research",
+        ],
+        frozenset({"https://kenji.example/atom.xml"}): ["Research"],
+    },
+    "netnewswire.opml": {
+        frozenset({"https://sofia.example/feed/"}): ["TODO"],
+        frozenset({"https://tomas.example/rss.xml"}): ["Friends"],
+        frozenset({"https://social.example/@tomas.rss"}): ["Friends"],
+        frozenset({"https://social.example/@lucia.rss"}): ["Friends"],
+    },
+    "miniflux.opml": {
+        frozenset({"https://priya.example/feed.xml"}): ["TODO"],  # "All" is no topic
+        frozenset(
+            {"https://hanakim.example/feeds/all.atom.xml", "https://links.hanakim.example/rss"}
+        ): ["Data & Society"],
+    },
+    "freshrss.opml.xml": {
+        frozenset({"https://jonas.example/feed.atom"}): ["TODO"],  # "Uncategorized" is no topic
+        frozenset({"https://camille.example/rss"}): ["Accessibility"],
+        frozenset({"http://mateo.example/feed.xml"}): ["Accessibility"],  # was feed://
+    },
+    "thunderbird.opml": {
+        frozenset({"https://femi.example/feed.xml"}): ["TODO"],  # the account folder is no topic
+        frozenset({"https://mateo.example/atom.xml"}): ["Education", "Open Pedagogy"],
+    },
+}
+
+
+def created_files(site, before):
+    return sorted(site.network / name for name in site.member_files() - before)
+
+
+def feeds_and_topics(paths):
+    found = {}
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[frozenset(feed["url"] for feed in data["feeds"])] = data["topics"]
+    return found
+
+
+@pytest.mark.parametrize("sample", sorted(EXPECTED))
+def test_each_reader_export_becomes_valid_member_files(site, sample, capsys):
+    settings = site.settings()
+    before = site.member_files()
+    assert import_opml(SAMPLES / sample, settings) == 0
+    out = capsys.readouterr().out
+    created = created_files(site, before)
+    assert feeds_and_topics(created) == EXPECTED[sample]
+    assert f"Created {len(created)} member files" in out
+    # Every file passes the member check and says what is left to do.
+    assert check_members(settings) == 0
+    for path in created:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f"# Imported from {sample}")
+        assert yaml.safe_load(text)["why"].startswith("TODO")
+
+
+def test_a_site_with_two_feeds_is_one_member_with_its_html_url(site, capsys):
+    settings = site.settings()
+    import_opml(SAMPLES / "feedly.opml", settings)
+    ada = next(m for m in members_from_settings(settings) if m.url == "https://ada.example/")
+    assert ada.name == "Ada's notes"
+    assert [(f.title, f.html_url) for f in ada.feeds] == [
+        ("Ada's notes", "https://ada.example/"),
+        ("Ada's podcast", "https://ada.example/podcast/"),
+    ]
+
+
+def test_importing_again_creates_nothing_and_says_skipped(site, capsys):
+    settings = site.settings()
+    import_opml(SAMPLES / "feedly.opml", settings)
+    capsys.readouterr()
+    before = site.member_files()
+    assert import_opml(SAMPLES / "feedly.opml", settings) == 0
+    out = capsys.readouterr().out
+    assert site.member_files() == before
+    assert "Created 0 member files, skipped 4" in out
+    assert out.count("skipped: ") == 4
+
+
+def test_a_feed_already_listed_by_a_member_is_skipped(site, tmp_path, capsys):
+    export = tmp_path / "mine.opml"
+    export.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline text="Amara again" type="rss" xmlUrl="https://amara.example/feed.xml"/>'
+        '<outline text="Someone new" type="rss" xmlUrl="https://new.example/feed.xml"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    assert import_opml(export, site.settings()) == 0
+    out = capsys.readouterr().out
+    assert "Created 1 member files, skipped 1" in out
+    assert "amara-okafor.yaml" in out
+    assert (site.network / "someone-new.yaml").is_file()
+
+
+def test_failed_outlines_are_reported_with_their_lines(site, capsys):
+    import_opml(SAMPLES / "freshrss.opml.xml", site.settings())
+    out = capsys.readouterr().out
+    failed = [line.strip() for line in out.splitlines() if line.strip().startswith("failed:")]
+    assert failed == [
+        "failed: line 14: Broken subscription: no feed URL",
+        "failed: line 15: Sneaky: 'javascript:alert(1)' is not an http(s) URL",
+    ]
+    assert "2 failed" in out
+
+
+def test_a_file_that_is_not_opml_is_refused(site, tmp_path, capsys):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>Not a list</p></body></html>", encoding="utf-8")
+    before = site.member_files()
+    assert import_opml(page, site.settings()) == 2
+    assert "not OPML" in capsys.readouterr().err
+    assert import_opml(tmp_path / "missing.opml", site.settings()) == 2
+    assert site.member_files() == before
+
+
+def test_an_opml_with_entities_and_a_doctype_is_read_as_data(site, tmp_path, capsys):
+    # listparser reads with an HTML parser: no external entities, no entity expansion bombs.
+    export = tmp_path / "evil.opml"
+    export.write_text(
+        '<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/passwd">'
+        '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<opml version="2.0"><body><outline text="&x;&b;" type="rss" '
+        'xmlUrl="https://evil.example/feed.xml"/></body></opml>',
+        encoding="utf-8",
+    )
+    assert import_opml(export, site.settings()) == 0
+    [path] = [p for p in site.network.glob("*.yaml") if "evil" in p.read_text()]
+    assert "root:" not in path.read_text(encoding="utf-8")
+
+
+def test_grouping_rules():
+    assert site_key("https://www.Ada.example/blog/") == "ada.example"
+    assert site_key("https://social.example/@ada.rss") == "social.example/@ada"
+    assert site_key("https://medium.com/feed/@ada") == "medium.com/@ada"
+    assert site_key("https://github.com/ada.atom") != site_key("https://github.com/bob.atom")
+    feeds, _ = read_opml(SAMPLES / "netnewswire.opml")
+    assert [len(group) for group in group_by_site(feeds)] == [1, 1, 1, 1]
+
+
+def test_the_invoke_task_imports_and_invoke_check_accepts_the_files(site):
+    settings_file = str(site.write_settings())
+    result = invoke("import-opml", str(SAMPLES / "inoreader.xml"), "-s", settings_file)
+    assert result.returncode == 0, result.stderr
+    assert "Created 2 member files, skipped 0 (in your network already), 0 failed." in result.stdout
+    check = invoke("check", "-s", settings_file)
+    assert check.returncode == 0, check.stderr

@@ -1,0 +1,242 @@
+"""Every kind of mistake in a member file is reported with its file, line and field, all at once."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pln_site.members.loader import load_members
+from pln_site.members.problems import MemberFilesInvalid
+
+VALID = """\
+name: Ada Example
+url: https://ada.example/
+why: Writes the clearest notes on open education I know.
+since: 2021-05
+topics: [open education, python]
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "network").mkdir()
+    (tmp_path / "avatars").mkdir()
+    return tmp_path
+
+
+def write(site: Path, name: str, text: str | bytes) -> Path:
+    path = site / "network" / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(site: Path) -> list:
+    with pytest.raises(MemberFilesInvalid) as caught:
+        load_members(site / "network", site / "avatars")
+    return caught.value.problems
+
+
+def only_problem(site: Path):
+    problems = problems_of(site)
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def test_valid_file_loads_with_its_id_from_the_file_name(site):
+    write(site, "ada.yaml", VALID)
+    (member,) = load_members(site / "network", site / "avatars")
+    assert member.id == "ada"
+    assert member.topics == ["open education", "python"]
+    assert member.since == "2021-05" and member.since_year == 2021
+
+
+def test_unknown_key_names_line_and_suggests_the_right_one(site):
+    path = write(site, "ada.yaml", VALID + "topcs: [x]\n")
+    problem = only_problem(site)
+    assert (problem.path, problem.line, problem.field) == (path, 6, "topcs")
+    assert "did you mean 'topics'" in problem.message
+
+
+def test_private_detail_has_no_field(site):
+    write(site, "ada.yaml", VALID + "email: ada@example.org\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (6, "email")
+    assert "unknown field" in problem.message and "private" in problem.message
+
+
+def test_missing_required_field(site):
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("why: Writes the clearest notes on open education I know.\n", ""),
+    )
+    problem = only_problem(site)
+    assert problem.field == "why" and "required" in problem.message
+
+
+def test_wrong_type(site):
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("topics: [open education, python]", "topics: open education"),
+    )
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (5, "topics")
+    assert "must be a list" in problem.message
+
+
+def test_bad_enum_value_in_a_nested_list_suggests_the_closest(site):
+    write(site, "ada.yaml", VALID + "met:\n  - kind: confrence\n    name: OER Camp\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (7, "met[0].kind")
+    assert "did you mean 'conference'" in problem.message
+
+
+@pytest.mark.parametrize(
+    "field, value, line",
+    [
+        ("url", "javascript:alert(1)", 2),
+        ("url", "ftp://files.example/", 2),
+        ("url", "ada.example/about", 2),
+    ],
+)
+def test_urls_must_be_absolute_http(site, field, value, line):
+    write(site, "ada.yaml", VALID.replace("https://ada.example/", value))
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (line, field)
+    assert "absolute http(s) URL" in problem.message
+
+
+def test_bad_date(site):
+    write(site, "ada.yaml", VALID.replace("2021-05", "2021-02-30"))
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (4, "since")
+    assert "YYYY-MM-DD" in problem.message
+
+
+def test_country_code(site):
+    write(site, "ada.yaml", VALID + "country: Germany\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (6, "country")
+
+
+def test_yaml_syntax_error_names_the_line(site):
+    write(site, "ada.yaml", VALID + "org: [unclosed\nlocality: Kyiv\n")
+    problem = only_problem(site)
+    assert problem.line >= 6 and "YAML syntax error" in problem.message
+
+
+def test_duplicate_yaml_key(site):
+    write(site, "ada.yaml", VALID + "name: Ada Again\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (6, "name")
+    assert "duplicate key" in problem.message and "line 1" in problem.message
+
+
+def test_alias_bomb_is_refused_without_expanding(site):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [{','.join(['*' + previous] * 9)}]\n"
+    write(site, "bomb.yaml", bomb)
+    problem = only_problem(site)
+    assert problem.line == 1 and "aliases" in problem.message
+
+
+def test_python_object_tags_are_never_built(site, tmp_path):
+    marker = tmp_path / "ran"
+    write(site, "evil.yaml", f'name: !!python/object/apply:os.system ["touch {marker}"]\n')
+    problem = only_problem(site)
+    assert problem.line == 1 and "tag" in problem.message
+    assert not marker.exists()
+
+
+def test_non_utf8_bytes(site):
+    write(site, "ada.yaml", VALID.encode() + "locality: K\xf6ln\n".encode("latin-1"))
+    problem = only_problem(site)
+    assert problem.line == 6 and "UTF-8" in problem.message
+
+
+def test_huge_file_is_refused_without_parsing(site):
+    path = site / "network" / "big.yaml"
+    with path.open("wb") as handle:
+        handle.write(VALID.encode())
+        handle.truncate(50 * 1024 * 1024)
+    problem = only_problem(site)
+    assert problem.path == path and "at most" in problem.message
+
+
+def test_invalid_id_from_file_name(site):
+    write(site, "Ada Lovelace.yaml", VALID)
+    problem = only_problem(site)
+    assert problem.field == "id" and "not a valid member id" in problem.message
+
+
+def test_duplicate_ids(site):
+    write(site, "ada.yaml", VALID)
+    write(site, "ada.yml", VALID.replace("https://ada.example/", "https://other.example/"))
+    problem = only_problem(site)
+    assert problem.field == "id" and "duplicate member id" in problem.message
+
+
+def test_duplicate_feed_urls_across_members(site):
+    write(site, "ada.yaml", VALID + "feeds:\n  - url: https://ada.example/feed.xml\n")
+    other = write(
+        site,
+        "bo.yaml",
+        VALID.replace("Ada Example", "Bo Example")
+        + "feeds:\n  - url: HTTPS://ADA.example/feed.xml/\n",
+    )
+    problem = only_problem(site)
+    assert (problem.path, problem.line, problem.field) == (other, 7, "feeds[0].url")
+    assert "ada.yaml on line 7" in problem.message
+
+
+@pytest.mark.parametrize(
+    "avatar", ["../../etc/passwd", "/etc/passwd", "..\\x.png", "gone.png", "a.txt"]
+)
+def test_avatar_must_be_an_image_inside_the_avatars_folder(site, avatar):
+    write(site, "ada.yaml", VALID + f"avatar: '{avatar}'\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (6, "avatar")
+
+
+def test_avatar_symlink_out_of_the_folder_is_refused(site, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not yours")
+    os.symlink(secret, site / "avatars" / "ada.png")
+    write(site, "ada.yaml", VALID + "avatar: ada.png\n")
+    problem = only_problem(site)
+    assert problem.field == "avatar" and "link" in problem.message
+
+
+def test_template_syntax_is_kept_as_text(site):
+    write(site, "ada.yaml", VALID.replace("Writes the clearest", "Writes {{ 7*7 }} {% raw %}"))
+    (member,) = load_members(site / "network", site / "avatars")
+    assert member.why.startswith("Writes {{ 7*7 }} {% raw %}")
+
+
+def test_all_problems_in_all_files_are_reported_at_once(site):
+    write(site, "ada.yaml", VALID + "tie: stron\n")
+    write(site, "bo.yaml", VALID.replace("since: 2021-05", "since: someday") + "role: guru\n")
+    problems = problems_of(site)
+    assert [(p.path.name, p.field) for p in problems] == [
+        ("ada.yaml", "tie"),
+        ("bo.yaml", "since"),
+        ("bo.yaml", "role"),
+    ]
+    report = str(MemberFilesInvalid(problems))
+    assert "3 problems in 2 member files." in report
+    assert "ada.yaml:6: tie: 'stron' is not one of strong, weak (did you mean 'strong'?)" in report
+
+
+def test_a_control_character_names_its_line(site):
+    write(site, "ada.yaml", VALID.encode() + b"org: a\x00b\n")
+    problem = only_problem(site)
+    assert problem.line == 6 and "control character (U+0000)" in problem.message

@@ -1,0 +1,140 @@
+"""Builds with other settings: XFN relations, custom URLs, theme overrides, reading data,
+and a broken member file (which must stop the build before anything is written)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pelican import signals
+
+from pln_site.members.problems import MemberFilesInvalid
+from tests.site.network.conftest import CONTENT, Site
+from tests.support.project import PROJECT, build_site
+
+HERE = Path(__file__).resolve().parent
+
+
+def build(tmp_path: Path, content: Path = CONTENT, **overrides) -> Site:
+    output = tmp_path / "output"
+    settings = build_site(content, output, **overrides)
+    return Site(output, settings)
+
+
+def test_xfn_relations_are_published_only_when_asked(tmp_path, listed):
+    site = build(tmp_path, NETWORK_PUBLISH_RELATIONS=True)
+    rel_urls = site.mf2("network/")["rel-urls"]
+    for member in listed.values():
+        relations = member.get("relation", [])
+        if relations:
+            assert rel_urls[member["url"]]["rels"] == relations
+        else:
+            assert member["url"] not in rel_urls
+    dana = site.mf2("network/dana-kowalska/")["rel-urls"]["https://dana.example/"]
+    assert dana["rels"] == ["co-worker", "colleague", "friend"]
+    text = site.soup("network/dana-kowalska/").find("main").get_text(" ")
+    assert "co-worker, colleague, friend" in text
+    records = {r["id"]: r for r in json.loads(site.text("network/members.json"))["members"]}
+    assert records["dana-kowalska"]["relation"] == ["co-worker", "colleague", "friend"]
+
+
+def test_every_url_is_a_setting(tmp_path):
+    site = build(
+        tmp_path,
+        NETWORK_INDEX_URL="people/",
+        NETWORK_INDEX_SAVE_AS="people/index.html",
+        NETWORK_MEMBER_URL="people/{id}.html",
+        NETWORK_MEMBER_SAVE_AS="people/{id}.html",
+        NETWORK_TOPIC_URL="people/about/{slug}.html",
+        NETWORK_TOPIC_SAVE_AS="people/about/{slug}.html",
+        NETWORK_OPML_URL="",
+        NETWORK_OPML_SAVE_AS="",
+    )
+    soup = site.soup("people/")
+    more = soup.find(id="member-amara-okafor").find("a", string="More about Amara Okafor")
+    assert site.resolve("people/", more["href"]) == "people/amara-okafor.html"
+    assert site.exists("people/amara-okafor.html")
+    topic = soup.select_one("[data-network-filter] a")
+    assert site.exists(site.resolve("people/", topic["href"]))
+    assert not site.exists("network/")
+    assert not (site.output / "network" / "blogroll.opml").exists()
+    assert soup.head.find("link", rel="blogroll") is None
+
+
+def test_a_theme_template_of_the_same_name_overrides_the_plugins(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(PROJECT / "theme", theme)
+    (theme / "templates" / "network_member.html").write_text(
+        '{% extends "base.html" %}{% block content %}'
+        '<p id="custom">Custom page for {{ member.name }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    site = build(tmp_path, THEME=str(theme))
+    assert site.soup("network/amara-okafor/").find(id="custom").get_text() == (
+        "Custom page for Amara Okafor"
+    )
+    # The other pages still come from the plugin.
+    assert site.soup("network/").select("[data-network-cards] .h-card")
+
+
+@pytest.fixture
+def fake_reading():
+    """Builds with a stand-in reading plugin; its signal is disconnected afterwards."""
+    yield {
+        "PLUGIN_PATHS": [str(HERE / "plugins")],
+        "PLUGINS": ["pln_site.site.network", "fake_reading"],
+    }
+    import fake_reading as module  # loaded by Pelican from PLUGIN_PATHS
+
+    signals.get_generators.disconnect(module.get_generators)
+
+
+def test_last_posts_are_shown_when_the_reading_feed_provides_them(tmp_path, fake_reading):
+    site = build(tmp_path, **fake_reading)
+    soup = site.soup("network/")
+    amara = soup.find(id="member-amara-okafor").select_one(".network-last-post")
+    assert amara.a.get_text() == "Open <textbooks> & me"
+    assert amara.a["href"] == "https://amara-okafor.example/posts/3"
+    assert amara.select_one(".network-quiet") is None
+    dana = soup.find(id="member-dana-kowalska").select_one(".network-last-post")
+    assert dana.select_one(".network-quiet").get_text() == "quiet"
+    assert soup.find(id="member-bruno-lima").select_one(".network-last-post") is None
+    page = site.soup("network/amara-okafor/").select_one(".network-latest")
+    assert [a.get_text() for a in page.find_all("a")] == ["Open <textbooks> & me", "An older note"]
+    assert site.soup("network/dana-kowalska/").select_one(".network-latest .network-quiet")
+
+
+def test_no_last_posts_without_the_reading_feed(site):
+    soup = site.soup("network/")
+    assert soup.select(".network-last-post") == []
+    assert site.soup("network/amara-okafor/").select(".network-latest") == []
+
+
+def test_a_broken_member_file_stops_the_build_before_anything_is_written(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "network" / "zoe-broken.yaml").write_text(
+        "name: Zoe\nurl: not a url\nwhy: x\nsince: 2020\ntopics: [a]\n", encoding="utf-8"
+    )
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "keep.html").write_text("the last good build", encoding="utf-8")
+    with pytest.raises(MemberFilesInvalid) as error:
+        build_site(content, output, DELETE_OUTPUT_DIRECTORY=True)
+    assert "zoe-broken.yaml:2: url:" in str(error.value)
+    assert sorted(p.name for p in output.iterdir()) == ["keep.html"]
+
+
+def test_with_an_absolute_site_url_machine_readable_links_are_absolute(tmp_path):
+    site = build(tmp_path, SITEURL="https://robin.example", RELATIVE_URLS=False)
+    scripts = site.soup("network/amara-okafor/").find_all("script", type="application/ld+json")
+    data = json.loads(scripts[0].string)
+    assert data["mainEntityOfPage"] == "https://robin.example/network/amara-okafor/"
+    assert data["image"] == "https://robin.example/images/avatars/amara-okafor.png"
+    records = {r["id"]: r for r in json.loads(site.text("network/members.json"))["members"]}
+    assert records["amara-okafor"]["page_url"] == "https://robin.example/network/amara-okafor/"
+    assert records["bruno-lima"]["avatar_url"] is None
+    more = site.soup("network/").find("a", string="More about Amara Okafor")
+    assert more["href"] == "https://robin.example/network/amara-okafor/"

@@ -1,0 +1,156 @@
+"""The river's shaping: who is on it, titles for titleless posts, days and pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.site.reading.river import (
+    UNTITLED,
+    day_label,
+    entry_text,
+    group_by_day,
+    listed_entries,
+    paginate,
+    posts_by_member,
+    river_items,
+    stand_in_title,
+)
+
+UTC = dt.UTC
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def stored(
+    key: str,
+    member: str = "ada",
+    *,
+    when: dt.datetime,
+    title: str = "T",
+    content: str = "<p>Body</p>",
+    summary: str = "",
+) -> StoredEntry:
+    return StoredEntry(
+        key=key,
+        feed_url=f"http://{member}.example/feed",
+        member_id=member,
+        link=f"http://{member}.example/{key}",
+        title=title,
+        author=None,
+        content_html=content,
+        summary_html=summary,
+        date=when,
+        first_seen=when,
+    )
+
+
+def items_for(entries, *, full=False, excerpt_chars=400):
+    members = {
+        m: SimpleNamespace(id=m, name=m.title(), url=f"http://{m}.example/") for m in ("ada", "bea")
+    }
+    return river_items(
+        entries,
+        members,
+        text_of=lambda entry: entry_text(entry, full=full, excerpt_chars=excerpt_chars),
+        tz=BERLIN,
+        member_page_url=lambda m: f"network/{m.id}/",
+        avatar_url=lambda m: None,
+        initials=lambda name: name[:1],
+    )
+
+
+def test_only_listed_members_entries_stay_in_order() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    entries = [
+        stored("1", "ada", when=when),
+        stored("2", "dov", when=when),
+        stored("3", "bea", when=when),
+    ]
+    assert [e.key for e in listed_entries(entries, ["ada", "bea"])] == ["1", "3"]
+
+
+def test_posts_by_member_keeps_the_newest_few_per_member() -> None:
+    base = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    entries = [stored(str(n), "ada", when=base - dt.timedelta(hours=n)) for n in range(12)]
+    entries.append(stored("b", "bea", when=base))
+    grouped = posts_by_member(entries, per_member=10)
+    assert [e.key for e in grouped["ada"]] == [str(n) for n in range(10)]
+    assert [e.key for e in grouped["bea"]] == ["b"]
+
+
+def test_a_titleless_post_gets_the_start_of_its_text_as_plain_text() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    note = stored(
+        "n",
+        when=when,
+        title="",
+        content="<p>Saw a <b>heron</b> &amp; a <script>x()</script>duck " + "very " * 40 + "</p>",
+    )
+    text = stand_in_title(note)
+    assert text.startswith("Saw a heron & a duck very")
+    assert "<" not in text and "x()" not in text
+    assert len(text) <= 80 and text.endswith("…")
+    assert stand_in_title(stored("e", when=when, title="", content="")) == UNTITLED
+    item = items_for([note])[0]
+    assert (item.title, item.has_title) == (text, False)
+
+
+def test_days_follow_the_site_timezone_not_utc() -> None:
+    # 23:30 UTC on 1 May is already 2 May in Berlin (UTC+2 in summer).
+    late = stored("late", when=dt.datetime(2024, 5, 1, 23, 30, tzinfo=UTC))
+    evening = stored("evening", when=dt.datetime(2024, 5, 1, 20, 0, tzinfo=UTC))
+    morning = stored("morning", when=dt.datetime(2024, 5, 1, 6, 0, tzinfo=UTC))
+    days = group_by_day(items_for([late, evening, morning]))
+    assert [(d.date.isoformat(), [i.entry.key for i in d.items]) for d in days] == [
+        ("2024-05-02", ["late"]),
+        ("2024-05-01", ["evening", "morning"]),
+    ]
+    assert days[0].label == "Thursday, 2 May 2024" == day_label(dt.date(2024, 5, 2))
+
+
+def test_excerpt_or_full_content() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    long_post = stored("l", when=when, content="<p><em>" + "word " * 200 + "</em></p>")
+    excerpt = items_for([long_post], excerpt_chars=50)[0]
+    assert not excerpt.is_full and str(excerpt.body_html).endswith("…</em></p>")
+    assert len(str(excerpt.body_html)) < 80
+    full = items_for([long_post], full=True)[0]
+    assert full.is_full and str(full.body_html) == long_post.content_html
+    with_summary = stored("s", when=when, content="<p>All of it</p>", summary="<p>The gist</p>")
+    assert str(items_for([with_summary])[0].body_html) == "<p>The gist</p>"
+
+
+def test_pages_link_their_neighbours() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    items = items_for([stored(str(n), when=when - dt.timedelta(hours=n)) for n in range(7)])
+    pages = paginate(
+        items,
+        3,
+        first_url="reading/",
+        first_save_as="reading/index.html",
+        page_url="reading/page/{number}/",
+        page_save_as="reading/page/{number}/index.html",
+    )
+    assert [len(p.items) for p in pages] == [3, 3, 1]
+    assert [p.save_as for p in pages] == [
+        "reading/index.html",
+        "reading/page/2/index.html",
+        "reading/page/3/index.html",
+    ]
+    assert (pages[0].previous_url, pages[0].next_url) == (None, "reading/page/2/")
+    assert (pages[1].previous_url, pages[1].next_url) == ("reading/", "reading/page/3/")
+    assert (pages[2].previous_url, pages[2].next_url) == ("reading/page/2/", None)
+
+
+def test_an_empty_river_is_one_empty_page() -> None:
+    pages = paginate(
+        [],
+        30,
+        first_url="reading/",
+        first_save_as="reading/index.html",
+        page_url="reading/page/{number}/",
+        page_save_as="reading/page/{number}/index.html",
+    )
+    assert len(pages) == 1 and pages[0].items == [] and pages[0].next_url is None
