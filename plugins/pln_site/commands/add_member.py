@@ -26,7 +26,7 @@ from pln_site.members.memberfile import (
     write_new_file,
 )
 from pln_site.members.model import ID_PATTERN
-from pln_site.members.problems import display_path
+from pln_site.messages import display_path
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from pln_site.members.memberfile import (
     validate,
     write_new_file,
 )
-from pln_site.members.problems import display_path
+from pln_site.messages import display_path
 
 log = logging.getLogger(__name__)
 

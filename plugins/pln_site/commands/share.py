@@ -21,7 +21,8 @@ from pln_site.feeds.entry import StoredEntry
 from pln_site.feeds.sanitize import plain_text, truncate_text
 from pln_site.members.loader import members_from_settings
 from pln_site.members.memberfile import normal_url
-from pln_site.members.problems import MemberFilesInvalid, display_path
+from pln_site.members.problems import MemberFilesInvalid
+from pln_site.messages import display_path
 from pln_site.settings import store_path
 from pln_site.store.store import Store
 

@@ -18,7 +18,8 @@ import yaml
 from pydantic import ValidationError
 
 from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
-from pln_site.members.problems import MemberFilesInvalid, Problem, did_you_mean
+from pln_site.members.problems import MemberFilesInvalid, Problem
+from pln_site.messages import did_you_mean
 
 log = logging.getLogger(__name__)
 

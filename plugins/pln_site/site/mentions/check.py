@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pln_site.members.loader import members_from_settings
-from pln_site.members.problems import did_you_mean, display_path
+from pln_site.messages import did_you_mean, display_path
 
 log = logging.getLogger(__name__)
 
