@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pln_site.feeds.sanitize import (
-    ALLOWED_TAGS,
-    absolute_http_url,
-    clean_html,
-    entry_key,
-    plain_text,
-    text_to_html,
-)
+from pln_site.feeds.sanitize import ALLOWED_TAGS, clean_html, entry_key, text_to_html
+from pln_site.text import plain_text
+from pln_site.urls import absolute_http_url
 from tests.support.parse_fixtures import parse_html
 
 BASE = "https://blog.example/2024/05/post.html"

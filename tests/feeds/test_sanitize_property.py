@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pln_site.feeds.parse.feed import parse_feed
-from pln_site.feeds.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html, plain_text
+from pln_site.feeds.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html
+from pln_site.text import plain_text
 from tests.support.parse_fixtures import FEED_URL, ParsedHtml, parse_html, xml_text
 
 SAFE_SCHEMES = ("http", "https", "mailto")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.members.loader import load_members
+from pln_site.members.memberfile import read_roster
 from pln_site.members.problems import MemberFilesInvalid
 
 VALID = """\
@@ -240,3 +241,19 @@ def test_a_control_character_names_its_line(site):
     write(site, "ada.yaml", VALID.encode() + b"org: a\x00b\n")
     problem = only_problem(site)
     assert problem.line == 6 and "control character (U+0000)" in problem.message
+
+
+def test_a_feed_spelled_another_way_is_the_same_feed_for_check_and_add_member(site):
+    """`invoke check` and `add-member` share one rule of what the same feed is: scheme, "www.",
+    the default port and a trailing slash aside."""
+    write(site, "ada.yaml", VALID + "feeds:\n  - url: http://www.ada.example:80/feed.xml/\n")
+    other = write(
+        site,
+        "bo.yaml",
+        VALID.replace("Ada Example", "Bo Example")
+        + "feeds:\n  - url: https://ada.example/feed.xml\n",
+    )
+    problem = only_problem(site)
+    assert (problem.path, problem.field) == (other, "feeds[0].url")
+    roster = read_roster(site / "network")
+    assert roster.owner_of("https://ada.example/feed.xml") == "ada"

@@ -12,7 +12,6 @@ from pln_site.discover.feeds import FeedSearch, find_feeds
 from pln_site.discover.homepage import HomePage, read_homepage
 from pln_site.discover.pages import HTML_ACCEPT, IMAGE_ACCEPT, PageFetcher
 from pln_site.feeds.parse.feed import decode_document
-from pln_site.feeds.sanitize import is_http_url
 from pln_site.members.memberfile import (
     TODO_TOPIC,
     TODO_WHY,
@@ -27,6 +26,7 @@ from pln_site.members.memberfile import (
 )
 from pln_site.members.model import ID_PATTERN
 from pln_site.messages import display_path
+from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
 

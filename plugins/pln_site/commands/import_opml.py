@@ -18,13 +18,11 @@ from urllib.parse import urlsplit
 
 import listparser
 
-from pln_site.feeds.sanitize import is_http_url, plain_text
 from pln_site.members.memberfile import (
     TODO_TOPIC,
     TODO_WHY,
     member_yaml,
     network_dir,
-    normal_url,
     propose_id,
     read_roster,
     today,
@@ -32,6 +30,8 @@ from pln_site.members.memberfile import (
     write_new_file,
 )
 from pln_site.messages import display_path
+from pln_site.text import plain_text
+from pln_site.urls import is_http_url, same_url_key
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def _keys(feed: OpmlFeed) -> list[str]:
     if not shared or "/" in feed_key:
         keys.append(feed_key)
     elif not keys:
-        keys.append(normal_url(feed.url))  # alone on a shared host: only itself
+        keys.append(same_url_key(feed.url))  # alone on a shared host: only itself
     return keys
 
 

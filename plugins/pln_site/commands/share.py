@@ -18,13 +18,13 @@ from urllib.parse import quote
 from pelican.utils import slugify
 
 from pln_site.feeds.entry import StoredEntry
-from pln_site.feeds.sanitize import plain_text, truncate_text
 from pln_site.members.loader import members_from_settings
-from pln_site.members.memberfile import normal_url
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path
 from pln_site.settings import store_path
 from pln_site.store.store import Store
+from pln_site.text import plain_text, truncate_text
+from pln_site.urls import same_url_key
 
 QUOTE_CHARS = 280
 TITLE_CHARS = 120
@@ -86,8 +86,8 @@ def find_entry(entries: list[StoredEntry], link: str) -> StoredEntry | None:
     for entry in entries:
         if entry.link == wanted:
             return entry
-    loose = normal_url(wanted)
-    return next((e for e in entries if e.link and normal_url(e.link) == loose), None)
+    loose = same_url_key(wanted)
+    return next((e for e in entries if e.link and same_url_key(e.link) == loose), None)
 
 
 def draft_post(entry: StoredEntry, member, now: dt.datetime) -> str:

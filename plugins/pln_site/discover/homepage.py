@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 import mf2py
 import pycountry
 
-from pln_site.feeds.sanitize import absolute_http_url, plain_text
+from pln_site.text import plain_text
+from pln_site.urls import absolute_http_url, same_url_key
 
 log = logging.getLogger(__name__)
 
@@ -88,16 +89,16 @@ def representative_hcard(parsed: dict, page_url: str) -> tuple[dict | None, str 
     cards += _nested_author_cards(parsed.get("items", []))
     if not cards:
         return None, None
-    page = _same_page(page_url)
+    page = same_url_key(page_url)
     for card in cards:
         props = card.get("properties", {})
-        uids = {_same_page(v) for v in _urls(props.get("uid"))}
-        urls = {_same_page(v) for v in _urls(props.get("url"))}
+        uids = {same_url_key(v) for v in _urls(props.get("uid"))}
+        urls = {same_url_key(v) for v in _urls(props.get("url"))}
         if page in uids and page in urls:
             return card, "url and uid are the page"
-    me_links = {_same_page(u) for u in parsed.get("rels", {}).get("me", [])}
+    me_links = {same_url_key(u) for u in parsed.get("rels", {}).get("me", [])}
     for card in cards:
-        if me_links & {_same_page(v) for v in _urls(card.get("properties", {}).get("url"))}:
+        if me_links & {same_url_key(v) for v in _urls(card.get("properties", {}).get("url"))}:
             return card, "its url is a rel=me link"
     top = [item for item in parsed.get("items", []) if "h-card" in item.get("type", [])]
     if len(top) == 1:
@@ -206,14 +207,6 @@ def _urls(values: list[Any] | None) -> list[str]:
         if isinstance(value, str):
             found.append(value)
     return found
-
-
-def _same_page(url: str) -> str:
-    """A URL compared loosely: scheme and host case, trailing slash and fragment ignored."""
-    parts = urlsplit(url.strip())
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{(parts.hostname or '').lower()}{path}{query}"
 
 
 def _first(values: list[Any] | None) -> Any:

@@ -1,8 +1,8 @@
-"""Turn hostile feed values into safe ones: sanitized HTML, plain text, absolute URLs, stable keys.
+"""Turn hostile feed HTML into safe HTML, and give entries stable keys.
 
 Everything a feed says is untrusted. HTML goes through nh3 (the Rust ammonia sanitizer) with an
-explicit allowlist; anything not on it is dropped. Titles, names and categories become plain text,
-which the templates escape like any other string.
+explicit allowlist; anything not on it is dropped. Titles, names and categories become plain text
+through pln_site.text, which the templates escape like any other string.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import hashlib
 import html
 import logging
 import re
-from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit
 
 import nh3
 
 from pln_site.feeds.entry import ParsedEntry
+from pln_site.text import MAX_NESTING, strip_control_chars, text_without_tags, too_deep
+from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
 
@@ -68,75 +68,9 @@ DROPPED_WITH_CONTENT: frozenset[str] = frozenset(
 )  # fmt: skip
 
 LINK_REL = "nofollow noopener ugc"
-PLAIN_TEXT_MAX_CHARS = 300
-
-#: HTML nested deeper than this is an attack, not writing: the HTML5 tree builder's work grows
-#: with the square of the depth (50,000 nested <div>s take seconds, nested lists over a minute),
-#: so such HTML is kept as its text, without building a tree at all.
-MAX_NESTING = 512
-# Elements that never hold others, or whose end tag is optional: they add no depth to count.
-_FLAT_ELEMENTS = frozenset(
-    {
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
-        "tfoot", "option", "optgroup", "rb", "rt", "rp", "rtc", "colgroup", "caption", "html",
-        "head", "body",
-    }
-)  # fmt: skip
-_TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
-_ANY_TAG = re.compile(r"<[^>]*>")
-
-_WHITESPACE = re.compile(r"\s+")
-
-# C0 controls other than tab/newline are never meaningful in text (often pasted garbage);
-# C1 controls in real feeds are nearly always windows-1252 punctuation decoded as Latin-1
-# ("don\x92t"), so they become the character that was meant. A regex rather than
-# str.translate: almost no text has any, and searching is much faster than mapping.
-_CONTROL_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _meant_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x80:
-        return ""
-    try:
-        return bytes([code]).decode("cp1252")
-    except UnicodeDecodeError:
-        return ""
-
-
-def strip_control_chars(text: str) -> str:
-    """`text` without control characters (C1 ones read as the windows-1252 they meant)."""
-    return _CONTROL_CHAR.sub(_meant_char, text)
-
 
 # Browsers ignore these inside URLs, so "java\tscript:" is "javascript:".
 _URL_IGNORED = dict.fromkeys([*range(0, 33), 127])
-
-
-def is_http_url(url: str | None) -> bool:
-    """True for an absolute http(s) URL with a host."""
-    if not url:
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def absolute_http_url(value: str | None, base: str | None) -> str | None:
-    """`value` resolved against `base` if that gives an absolute http(s) URL, else None."""
-    if not value:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        url = urljoin(base, value) if base else value
-    except ValueError:
-        return None
-    return url if is_http_url(url) else None
 
 
 def clean_html(value: str, base_url: str) -> str:
@@ -149,42 +83,9 @@ def clean_html(value: str, base_url: str) -> str:
         return ""
     if too_deep(value):
         log.info("HTML nested more than %d deep: kept as text", MAX_NESTING)
-        return text_to_html(_text_without_tags(value))
+        return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
     return _cleaner(base).clean(strip_control_chars(value)).strip()
-
-
-def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
-    """True when elements in `value` nest more than `limit` deep (counted from the tags alone)."""
-    if value.count("<") <= limit:  # cannot nest that deep: the common case costs one count
-        return False
-    return nesting_exceeds(
-        (
-            bool(match.group(1))
-            for match in _TAG_START.finditer(value)
-            if match.group(2).lower() not in _FLAT_ELEMENTS
-        ),
-        limit,
-    )
-
-
-def nesting_exceeds(end_tags: Iterable[bool], limit: int) -> bool:
-    """True when tags, in order (True for an end tag, False for a start tag), nest more than
-    `limit` deep. A stray end tag never takes the depth below zero."""
-    depth = 0
-    for is_end in end_tags:
-        if is_end:
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            if depth > limit:
-                return True
-    return False
-
-
-def _text_without_tags(value: str) -> str:
-    # A regular expression, not a parser: no tree is built, so nothing grows with the depth.
-    return html.unescape(_ANY_TAG.sub(" ", value))
 
 
 @functools.lru_cache(maxsize=64)
@@ -217,38 +118,6 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
         elif attribute == "cite":
             return None  # cite is not rewritten by ammonia: keep absolute URLs only
     return value
-
-
-def plain_text(
-    value: str | None, max_chars: int = PLAIN_TEXT_MAX_CHARS, *, is_html: bool = True
-) -> str:
-    """Feed text (titles, names, categories) as plain text.
-
-    Tags are stripped, character references decoded once, whitespace collapsed, and the result
-    cut to `max_chars` at a word boundary with an ellipsis. With `is_html=False` the value is
-    already text (a feed said so): "<" and "&" in it are kept as the characters they are.
-    """
-    if not value:
-        return ""
-    if is_html and too_deep(value):
-        value = _text_without_tags(value)
-    elif is_html and ("<" in value or "&" in value):
-        # nh3 drops every tag (and script/style content) and returns escaped text; unescaping
-        # that once decodes the input's own references exactly once.
-        value = html.unescape(nh3.clean(value, tags=set()))
-    text = _WHITESPACE.sub(" ", strip_control_chars(value)).strip()
-    return truncate_text(text, max_chars)
-
-
-def truncate_text(text: str, max_chars: int) -> str:
-    """`text` cut to at most `max_chars` characters at a word boundary, with an ellipsis."""
-    if len(text) <= max_chars:
-        return text
-    cut = text[: max_chars - 1]
-    space = cut.rfind(" ")
-    if space > max_chars // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
 
 
 def text_to_html(text: str) -> str:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
 from pln_site.members.problems import MemberFilesInvalid, Problem
 from pln_site.messages import did_you_mean
+from pln_site.urls import same_url_key
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +405,7 @@ def _check_duplicate_feeds(feeds: list[tuple[Path, int, int, str]]) -> list[Prob
     problems = []
     first: dict[str, tuple[Path, int]] = {}
     for path, line, index, url in feeds:
-        normal = _normal_url(url)
+        normal = same_url_key(url)
         if normal not in first:
             first[normal] = (path, line)
             continue
@@ -420,9 +421,3 @@ def _check_duplicate_feeds(feeds: list[tuple[Path, int, int, str]]) -> list[Prob
             )
         )
     return problems
-
-
-def _normal_url(url: str) -> str:
-    scheme, _, rest = url.strip().partition("://")
-    host, slash, tail = rest.partition("/")
-    return f"{scheme.lower()}://{host.lower()}{slash}{tail}".rstrip("/")

@@ -20,6 +20,7 @@ from unidecode import unidecode
 
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.members.model import ID_PATTERN, Member
+from pln_site.urls import same_url_key
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,14 @@ class Roster:
     def owner_of(self, *urls: str | None) -> str | None:
         """The id of the member whose homepage or feed is one of `urls`, if any."""
         for url in urls:
-            if url and (owner := self.by_url.get(normal_url(url))):
+            if url and (owner := self.by_url.get(same_url_key(url))):
                 return owner
         return None
 
     def add(self, member_id: str, urls: list[str]) -> None:
         self.ids.add(member_id)
         for url in urls:
-            self.by_url.setdefault(normal_url(url), member_id)
+            self.by_url.setdefault(same_url_key(url), member_id)
 
     def path_for(self, member_id: str) -> Path:
         return self.network_dir / f"{member_id}.yaml"
@@ -84,16 +85,6 @@ def _urls_of(data: dict) -> list[str]:
         if isinstance(feed, dict):
             urls.append(feed.get("url"))
     return [url for url in urls if isinstance(url, str)]
-
-
-def normal_url(url: str) -> str:
-    """A URL as compared for "is this the same site/feed": scheme, host case, "www." and a
-    trailing slash do not matter."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    port = f":{parts.port}" if parts.port else ""
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{port}{parts.path.rstrip('/')}{query}"
 
 
 def propose_id(name: str | None, url: str, taken: set[str]) -> str:

@@ -34,4 +34,3 @@ class MemberFilesInvalid(Exception):
         noun = "problem" if count == 1 else "problems"
         lines.append(f"{count} {noun} in {files} member file{'s' if files != 1 else ''}.")
         return "\n".join(lines)
-

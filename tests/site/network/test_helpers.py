@@ -12,7 +12,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pln_site.members.model import Member
 from pln_site.site.network.jsonld import script_json
 from pln_site.site.network.opml import blogroll_opml
-from pln_site.site.network.present import initials, partial_date, url_from
+from pln_site.site.network.present import partial_date, url_from
 from pln_site.site.topics import group_topics
 
 SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
@@ -75,13 +75,6 @@ def test_json_ld_escapes_everything_that_could_end_the_script_element():
 )
 def test_partial_dates_in_words(text, words):
     assert partial_date(text) == words
-
-
-@pytest.mark.parametrize(
-    "name, letters", [("Amara Okafor", "AO"), ("Chen", "C"), ("José da Silva", "JS"), ("<>", "?")]
-)
-def test_initials(name, letters):
-    assert initials(name) == letters
 
 
 @pytest.mark.parametrize(

@@ -22,16 +22,9 @@ from pln_site.feeds.entry import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import from_struct_time
 from pln_site.feeds.parse.jsonfeed import parse_json_feed
 from pln_site.feeds.parse.speedups import apply as speed_up_feedparser
-from pln_site.feeds.sanitize import (
-    absolute_http_url,
-    clean_html,
-    entry_key,
-    is_http_url,
-    nesting_exceeds,
-    plain_text,
-    text_to_html,
-    unique_entries,
-)
+from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
+from pln_site.text import nesting_exceeds, plain_text
+from pln_site.urls import absolute_http_url, is_http_url
 
 try:  # sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...)
     from charset_normalizer import from_bytes as _sniff_encodings

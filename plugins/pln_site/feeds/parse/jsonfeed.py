@@ -9,14 +9,9 @@ from typing import Any
 
 from pln_site.feeds.entry import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import parse_date
-from pln_site.feeds.sanitize import (
-    absolute_http_url,
-    clean_html,
-    entry_key,
-    plain_text,
-    text_to_html,
-    unique_entries,
-)
+from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
+from pln_site.text import plain_text
+from pln_site.urls import absolute_http_url
 
 log = logging.getLogger(__name__)
 

@@ -29,6 +29,7 @@ from pln_site.site.network.jsonld import person_data, script_json
 from pln_site.site.network.opml import blogroll_opml
 from pln_site.site.network.stats import network_stats
 from pln_site.site.topics import Topic, group_topics, topic_slug
+from pln_site.text import initials
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class NetworkGenerator(Generator):
             network_topic_slug=self.topic_slug,
             network_card=self.card_html,
             network_avatar_url=self.shown_avatar_url,
-            network_initials=present.initials,
+            network_initials=initials,
             network_partial_date=present.partial_date,
             network_xfn_rel=self.xfn_rel,
             network_is_quiet=self.is_quiet,

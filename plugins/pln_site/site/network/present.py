@@ -1,4 +1,4 @@
-"""Small helpers the templates call: dates in words, initials, "quiet" members, XFN rel values."""
+"""Small helpers the templates call: dates in words, "quiet" members, XFN rel values."""
 
 from __future__ import annotations
 
@@ -23,15 +23,6 @@ def partial_date(text: str) -> str:
     if len(parts) == 2:
         return f"{month} {parts[0]}"
     return f"{int(parts[2])} {month} {parts[0]}"
-
-
-def initials(name: str) -> str:
-    """Up to two letters for the avatar fallback: "Amara Okafor" -> "AO", "Chen" -> "C"."""
-    words = [word for word in name.replace("-", " ").split() if word[:1].isalnum()]
-    if not words:
-        return "?"
-    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
-    return letters.upper()
 
 
 def xfn_rel(member: Member, publish: bool) -> str | None:

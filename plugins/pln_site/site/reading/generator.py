@@ -46,6 +46,7 @@ from pln_site.site.reading.river import (
 )
 from pln_site.site.topics import group_topics
 from pln_site.store.store import FeedHealth, Store
+from pln_site.text import initials
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ class ReadingGenerator(Generator):
             tz=self._timezone(),
             member_page_url=self.member_page_url,
             avatar_url=avatar if callable(avatar) else (lambda _member: None),
-            initials=self.context.get("network_initials") or _initials,
+            initials=initials,
         )
 
     def _topic_items(self, topic: Any, items: list[RiverItem]) -> list[RiverItem]:
@@ -403,10 +404,3 @@ def _build_time() -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return dt.datetime.now(dt.UTC)
-
-
-def _initials(name: str) -> str:
-    words = [word for word in name.split() if word[:1].isalnum()]
-    if not words:
-        return "?"
-    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()

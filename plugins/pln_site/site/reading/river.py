@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from pln_site.feeds.entry import StoredEntry
-from pln_site.feeds.sanitize import plain_text
 from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.text import plain_text
 
 T = TypeVar("T")
 
