@@ -6,27 +6,39 @@ Every task that reads settings takes -s/--settings FILE (default pelicanconf.py)
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Exit
+from invoke import task as invoke_task
 
 from pln_site.commands import build as site
 from pln_site.commands import publish as publishing
 from pln_site.commands.check import check_members
-from pln_site.commands.scaffold import ScaffoldError
 from pln_site.commands.scaffold import new_member as scaffold_member
 from pln_site.commands.scaffold import new_post as scaffold_post
-from pln_site.commands.settings import SettingsError, load_settings
+from pln_site.commands.settings import load_settings
+from pln_site.errors import SiteError
 
 SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
 
 
-def _settings(path: str, **overrides) -> dict:
-    try:
-        return load_settings(path, **overrides)
-    except SettingsError as error:
-        raise Exit(str(error), code=2) from None
+def task(*args, **kwargs):
+    """invoke's @task, for a body whose SiteError (bad settings, a file that cannot be made...)
+    is printed as its message alone and exits with that error's code, without a traceback."""
+
+    def decorate(body):
+        @functools.wraps(body)
+        def run(c, *body_args, **body_kwargs):
+            try:
+                return body(c, *body_args, **body_kwargs)
+            except SiteError as error:
+                raise Exit(str(error), code=error.exit_code) from None
+
+        return invoke_task(*args, **kwargs)(run)
+
+    return decorate
 
 
 def _exit(code: int) -> None:
@@ -37,19 +49,19 @@ def _exit(code: int) -> None:
 @task(help=SETTINGS_HELP)
 def check(c, settings="pelicanconf.py"):
     """Validate the member files without building; exit non-zero on any problem."""
-    _exit(check_members(_settings(settings)))
+    _exit(check_members(load_settings(settings)))
 
 
 @task(help=SETTINGS_HELP)
 def build(c, settings="pelicanconf.py"):
     """Build the site into the output folder (reads the feed store, never the network)."""
-    _exit(site.build(_settings(settings)))
+    _exit(site.build(load_settings(settings)))
 
 
 @task(help=SETTINGS_HELP)
 def clean(c, settings="pelicanconf.py"):
     """Remove the output folder; the feed store stays."""
-    print(f"Removed {site.clean(_settings(settings))}")
+    print(f"Removed {site.clean(load_settings(settings))}")
 
 
 @task(help=SETTINGS_HELP)
@@ -62,7 +74,7 @@ def rebuild(c, settings="pelicanconf.py"):
 @task(help={**SETTINGS_HELP, "port": "the port on 127.0.0.1 (default 8000)"})
 def serve(c, settings="pelicanconf.py", port=8000):
     """Serve the built site on http://127.0.0.1:PORT/."""
-    site.serve(_settings(settings), port=int(port))
+    site.serve(load_settings(settings), port=int(port))
 
 
 @task(help=SETTINGS_HELP)
@@ -74,19 +86,13 @@ def regenerate(c, settings="pelicanconf.py"):
 @task(help={**SETTINGS_HELP, "title": "the post's title"})
 def new_post(c, title, settings="pelicanconf.py"):
     """Start a draft post in content/posts/."""
-    try:
-        print(f"Wrote {scaffold_post(title, _settings(settings))}")
-    except ScaffoldError as error:
-        raise Exit(str(error), code=1) from None
+    print(f"Wrote {scaffold_post(title, load_settings(settings))}")
 
 
 @task(help={**SETTINGS_HELP, "member_id": "the new member's id (lowercase, digits, hyphens)"})
 def new_member(c, member_id, settings="pelicanconf.py"):
     """Start content/network/ID.yaml with every field in place, commented."""
-    try:
-        path = scaffold_member(member_id, _settings(settings))
-    except ScaffoldError as error:
-        raise Exit(str(error), code=1) from None
+    path = scaffold_member(member_id, load_settings(settings))
     print(f"Wrote {path}: fill in why and topics, then run `invoke check`.")
 
 
@@ -95,7 +101,7 @@ def fetch(c, settings="pelicanconf.py", json=False):
     """Fetch every member's feeds into the store (the build then works offline)."""
     from pln_site.commands.fetch import run_fetch
 
-    _exit(run_fetch(_settings(settings), as_json=json))
+    _exit(run_fetch(load_settings(settings), as_json=json))
 
 
 @task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
@@ -103,7 +109,7 @@ def status(c, settings="pelicanconf.py", json=False):
     """Show each feed's health from the store, without fetching."""
     from pln_site.commands.fetch import run_status
 
-    _exit(run_status(_settings(settings), as_json=json))
+    _exit(run_status(load_settings(settings), as_json=json))
 
 
 @task(help=SETTINGS_HELP)
@@ -111,16 +117,13 @@ def demo(c, settings="pelicanconf.py"):
     """Serve the example members' feeds on 127.0.0.1, fetch them for real, then build."""
     from pln_site.commands.demo import run_demo
 
-    _exit(run_demo(_settings(settings), build=site.build))
+    _exit(run_demo(load_settings(settings), build=site.build))
 
 
 def _publish(settings: str, command_for) -> None:
     """Build with `settings`, then run the upload `command_for(settings)` names, if configured."""
-    config = _settings(settings)
-    try:
-        command = command_for(config)
-    except publishing.NotConfigured as error:
-        raise Exit(str(error), code=1) from None
+    config = load_settings(settings)
+    command = command_for(config)
     _exit(site.build(config) or publishing.run(command))
 
 
@@ -153,7 +156,7 @@ def add_member(c, url, id=None, settings="pelicanconf.py"):  # noqa: A002 - the 
     """Start content/network/ID.yaml from a homepage: h-card, feeds, photo; never overwrites."""
     from pln_site.commands.add_member import add_member as run_add_member
 
-    _exit(run_add_member(url, _settings(settings), member_id=id))
+    _exit(run_add_member(url, load_settings(settings), member_id=id))
 
 
 @task(help={**SETTINGS_HELP, "file": "a feed reader's OPML export"})
@@ -161,7 +164,7 @@ def import_opml(c, file, settings="pelicanconf.py"):
     """Create a member file for each site in an OPML export that is not in the network yet."""
     from pln_site.commands.import_opml import import_opml as run_import
 
-    _exit(run_import(file, _settings(settings)))
+    _exit(run_import(file, load_settings(settings)))
 
 
 @task(help={**SETTINGS_HELP, "url": "the link of an entry in the reading feed"})
@@ -169,18 +172,15 @@ def share(c, url, settings="pelicanconf.py"):
     """Write a draft post that quotes, links and credits an entry of the reading feed."""
     from pln_site.commands.share import share_entry
 
-    _exit(share_entry(url, _settings(settings)))
+    _exit(share_entry(url, load_settings(settings)))
 
 
 @task(help={**SETTINGS_HELP, "widths": "comma-separated viewport widths (default 375,1280)"})
 def screenshots(c, settings="pelicanconf.py", widths="375,1280"):
     """Save a PNG of each page type of the built site into OUTPUT_PATH/screenshots/."""
-    from pln_site.commands.screenshots import ScreenshotError, take_screenshots
+    from pln_site.commands.screenshots import take_screenshots
 
-    try:
-        written = take_screenshots(_settings(settings), [int(w) for w in widths.split(",")])
-    except ScreenshotError as error:
-        raise Exit(str(error), code=1) from None
+    written = take_screenshots(load_settings(settings), [int(w) for w in widths.split(",")])
     print(f"Wrote {len(written)} screenshots to {written[0].parent if written else '-'}")
 
 

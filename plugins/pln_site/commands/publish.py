@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pln_site.errors import SiteError
 
-class NotConfigured(Exception):
+
+class NotConfigured(SiteError):
     """A publishing target is missing from the settings; the message says how to set it."""
 
 

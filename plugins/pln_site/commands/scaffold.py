@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+from pln_site.errors import SiteError
 from pln_site.members.model import ID_PATTERN
 
 MEMBER_TEMPLATE = """\
@@ -60,7 +61,7 @@ Write here.
 """
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(SiteError):
     """The file cannot be made; the message says why."""
 
 

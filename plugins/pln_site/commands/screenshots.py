@@ -12,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from pln_site.commands.screenshot_pages import PageType, page_types
+from pln_site.errors import SiteError
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ LOAD_LAZY_IMAGES = """() => Promise.all([...document.images].map(img => {
 }))"""
 
 
-class ScreenshotError(Exception):
+class ScreenshotError(SiteError):
     """Screenshots cannot be taken; the message says what is missing."""
 
 

@@ -7,13 +7,16 @@ from pathlib import Path
 
 from pelican.settings import read_settings
 
+from pln_site.errors import SiteError
 from pln_site.settings import DEFAULTS as PLANET_DEFAULTS
 from pln_site.site.network.settings import DEFAULTS as NETWORK_DEFAULTS
 from pln_site.site.search.settings import DEFAULTS as SEARCH_DEFAULTS
 
 
-class SettingsError(Exception):
+class SettingsError(SiteError):
     """The settings file is missing or cannot be read; the message says which and why."""
+
+    exit_code = 2
 
 
 def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pln_site.errors import SiteError
+
 log = logging.getLogger(__name__)
 
 AVATAR_SIZE = 256  # pixels, square; the pages show 64 and 32 (twice that for sharp screens)
@@ -21,7 +23,7 @@ WEB_FORMATS = ["PNG", "JPEG", "GIF", "WEBP"]
 MAX_PIXELS = 40_000_000  # a photo with more pixels than this is refused before decoding
 
 
-class AvatarProblem(Exception):
+class AvatarProblem(SiteError):
     """The photo cannot become an avatar; the message says why."""
 
 

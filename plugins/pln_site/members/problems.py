@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pln_site.errors import SiteError
 from pln_site.messages import display_path
 
 
@@ -20,7 +21,7 @@ class Problem:
         return f"{display_path(self.path)}:{self.line}: {self.field}: {self.message}"
 
 
-class MemberFilesInvalid(Exception):
+class MemberFilesInvalid(SiteError):
     """One or more member files are broken; `problems` lists every one of them."""
 
     def __init__(self, problems: Iterable[Problem]):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pln_site.errors import SiteError
 from pln_site.members.loader import members_from_settings
 from pln_site.messages import did_you_mean, display_path
 
@@ -31,7 +32,7 @@ class UnknownMention:
         return f"{where}: mentions: unknown member id {self.member_id!r}{self.hint}"
 
 
-class UnknownMentions(Exception):
+class UnknownMentions(SiteError):
     """Posts mention ids that no member file has; `problems` lists every one."""
 
     def __init__(self, problems: list[UnknownMention]):
