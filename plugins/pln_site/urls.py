@@ -3,12 +3,13 @@ URLs are the same page or feed, and a site path made absolute on SITEURL."""
 
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def is_http_url(url: str | None) -> bool:
+def is_http_url(url: str | None) -> TypeGuard[str]:
     """True for an absolute http(s) URL with a host."""
     if not url:
         return False
@@ -42,6 +43,7 @@ def same_url_key(url: str) -> str:
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().removeprefix("www.")
+    port: int | str | None
     try:
         port = parts.port
     except ValueError:  # not a number: keep it as written, so it differs from any real port

@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import urlsplit
 
-import mf2py
 import pycountry
 
+from pln_site.discover.microformats import Document, Item, Value, parse_microformats
 from pln_site.text import plain_text
 from pln_site.urls import absolute_http_url, same_url_key
 
@@ -71,7 +70,7 @@ class HomePage:
 
 def read_homepage(text: str, url: str) -> HomePage:
     """Parse the page `text` fetched from `url` (relative links resolve against it)."""
-    parsed = mf2py.parse(doc=text, url=url)
+    parsed = parse_microformats(text, url)
     page = HomePage(url=url, title=_page_title(text))
     card, how = representative_hcard(parsed, url)
     if card is not None:
@@ -82,7 +81,7 @@ def read_homepage(text: str, url: str) -> HomePage:
     return page
 
 
-def representative_hcard(parsed: dict, page_url: str) -> tuple[dict | None, str | None]:
+def representative_hcard(parsed: Document, page_url: str) -> tuple[Item | None, str | None]:
     """The h-card that stands for the page's owner, after microformats.org's "representative
     h-card parsing", with a last resort of the first top-level h-card."""
     cards = [item for item in parsed.get("items", []) if "h-card" in item.get("type", [])]
@@ -106,9 +105,9 @@ def representative_hcard(parsed: dict, page_url: str) -> tuple[dict | None, str 
     return cards[0], "the first h-card on the page"
 
 
-def _nested_author_cards(items: list[dict]) -> list[dict]:
+def _nested_author_cards(items: list[Item]) -> list[Item]:
     """h-cards that are the author of an h-entry or h-feed (a blog's front page)."""
-    found = []
+    found: list[Item] = []
     for item in items:
         for author in item.get("properties", {}).get("author", []):
             if isinstance(author, dict) and "h-card" in author.get("type", []):
@@ -117,7 +116,7 @@ def _nested_author_cards(items: list[dict]) -> list[dict]:
     return found
 
 
-def _fill_from_card(page: HomePage, props: dict[str, list[Any]], base: str) -> None:
+def _fill_from_card(page: HomePage, props: dict[str, list[Value]], base: str) -> None:
     page.name = _text(props.get("name"), TEXT_MAX)
     photo = _first(props.get("photo"))
     if isinstance(photo, dict):
@@ -149,7 +148,7 @@ def country_code(text: str) -> str | None:
     return matches[0].alpha_2 if len(matches) == 1 else None
 
 
-def declared_feeds(parsed: dict, base: str) -> list[DeclaredFeed]:
+def declared_feeds(parsed: Document, base: str) -> list[DeclaredFeed]:
     """The page's <link rel="alternate"> feeds, in page order, comment feeds left out."""
     feeds = []
     for url, info in parsed.get("rel-urls", {}).items():
@@ -172,7 +171,7 @@ def is_comments_feed(url: str, title: str | None) -> bool:
     return "/comments/" in path or bool(title and "comments" in title.lower())
 
 
-def me_profiles(parsed: dict, base: str) -> list[tuple[str, str]]:
+def me_profiles(parsed: Document, base: str) -> list[tuple[str, str]]:
     """rel="me" links as (platform, url): where else the owner says they are."""
     profiles: list[tuple[str, str]] = []
     own_host = urlsplit(base).hostname
@@ -199,21 +198,20 @@ def platform_name(url: str) -> str:
     return host.removeprefix("www.")[:40]
 
 
-def _urls(values: list[Any] | None) -> list[str]:
+def _urls(values: list[Value] | None) -> list[str]:
     found = []
     for value in values or []:
-        if isinstance(value, dict):
-            value = value.get("value")
-        if isinstance(value, str):
-            found.append(value)
+        text = value.get("value") if isinstance(value, dict) else value
+        if isinstance(text, str):
+            found.append(text)
     return found
 
 
-def _first(values: list[Any] | None) -> Any:
+def _first(values: list[Value] | None) -> Value | None:
     return values[0] if values else None
 
 
-def _text(values: list[Any] | None, limit: int) -> str | None:
+def _text(values: list[Value] | None, limit: int) -> str | None:
     value = _first(values)
     if isinstance(value, dict):  # an embedded h-card or h-adr: its text value
         value = value.get("value") or _first(value.get("properties", {}).get("name"))
@@ -230,7 +228,7 @@ class _TitleReader(HTMLParser):
         self.done = False
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title" and not self.done:
             self.inside = True
 

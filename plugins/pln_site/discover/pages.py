@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from pln_site.feeds.http.fetch import ACCEPT as FEED_ACCEPT
 from pln_site.feeds.http.fetch import Conditions, FetchResult, Limits, fetch_feed
@@ -24,7 +25,7 @@ __all__ = ["FEED_ACCEPT", "HTML_ACCEPT", "IMAGE_ACCEPT", "FetchResult", "PageFet
 class PageFetcher:
     """GET one or several URLs through the planet's fetcher, configured from PLANET_* settings."""
 
-    def __init__(self, settings: dict, *, concurrency: int = 4):
+    def __init__(self, settings: dict[str, Any], *, concurrency: int = 4):
         self.settings = with_defaults(settings)
         self.concurrency = concurrency
         self.limits = Limits(

@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
 from pln_site.members.problems import MemberFilesInvalid, Problem
@@ -29,6 +30,10 @@ MAX_FILE_BYTES = 64 * 1024  # a member file is a few hundred bytes; this is gene
 AVATAR_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 
 Location = tuple[str | int, ...]
+# A feed URL as written: (member file, line, index in `feeds`, url), for the duplicate check.
+FeedAt = tuple[Path, int, int, str]
+# What a load depends on: the avatars folder, its change time, and a digest of the files.
+Fingerprint = tuple[str, int | None, str]
 # What YAML refuses to read: C0 controls other than tab and newlines, DEL, C1 controls.
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -41,7 +46,10 @@ class _YamlProblem(Exception):
 
 # libyaml's parser when PyYAML has it: member files are read on every build, and the pure-Python
 # parser was most of the cost of loading 500 of them (bench/).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the stubs declare CSafeLoader always; at run time libyaml may be missing
+    _SafeLoader = yaml.CSafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _MemberYamlLoader(_SafeLoader):
@@ -57,7 +65,9 @@ class _MemberYamlLoader(_SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(
+        self, node: yaml.MappingNode, deep: bool = False
+    ) -> dict[Hashable, Any]:  # Any: a YAML value is of any type
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
@@ -73,7 +83,7 @@ class _MemberYamlLoader(_SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def members_from_settings(settings: dict) -> list[Member]:
+def members_from_settings(settings: Mapping[str, Any]) -> list[Member]:
     """Load the members of the site that `settings` (a Pelican settings dict) describes."""
     content = Path(settings["PATH"])
     return load_members(
@@ -95,7 +105,7 @@ def load_members(network_dir: Path, avatars_dir: Path) -> list[Member]:
         return list(cached[1])
     problems: list[Problem] = []
     members: list[Member] = []
-    feeds: list[tuple[Path, int, int, str]] = []  # (file, line, index, url) for the duplicate check
+    feeds: list[FeedAt] = []
     problems += _check_ids(paths)
     for path in paths:
         member, file_feeds, file_problems = _load_one(path, avatars_dir)
@@ -113,10 +123,10 @@ def load_members(network_dir: Path, avatars_dir: Path) -> list[Member]:
 
 
 # network folder -> (fingerprint of its files, the members they gave); members are frozen.
-_loaded: dict[Path, tuple[tuple, tuple[Member, ...]]] = {}
+_loaded: dict[Path, tuple[Fingerprint, tuple[Member, ...]]] = {}
 
 
-def _fingerprint(paths: list[Path], avatars_dir: Path) -> tuple:
+def _fingerprint(paths: list[Path], avatars_dir: Path) -> Fingerprint:
     """What the result depends on: each file's name and bytes, and the avatars folder.
 
     Bytes, not size and time: a file rewritten within one tick of the clock, at the same size,
@@ -170,7 +180,7 @@ def _check_ids(paths: list[Path]) -> list[Problem]:
     return problems
 
 
-def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list, list[Problem]]:
+def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list[FeedAt], list[Problem]]:
     """The member in `path` (None if broken), its feed URLs with lines, and its problems."""
     try:
         data, lines = _read_yaml(path)
@@ -229,7 +239,9 @@ def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list, list[
     return (None if problems else member), feeds, problems
 
 
-def _raw_feed_urls(path: Path, data: dict, lines: dict[Location, int]):
+def _raw_feed_urls(
+    path: Path, data: dict[str, Any], lines: dict[Location, int]
+) -> Iterator[FeedAt]:
     feeds = data.get("feeds")
     if not isinstance(feeds, list):
         return
@@ -300,8 +312,9 @@ def _refuse_anchors(text: str) -> None:
         return
     for event in yaml.parse(text, Loader=_SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark  # the parser marks every event; the type allows none
             raise _YamlProblem(
-                event.start_mark.line + 1,
+                mark.line + 1 if mark else 1,
                 "-",
                 "YAML anchors and aliases (&name, *name) are not allowed in member files "
                 "(hint: write the value out in full)",
@@ -337,7 +350,7 @@ def _field_name(location: Location) -> str:
     return text or "-"
 
 
-def _problem_from_pydantic(path: Path, err: dict, lines: dict[Location, int]) -> Problem:
+def _problem_from_pydantic(path: Path, err: ErrorDetails, lines: dict[Location, int]) -> Problem:
     # pydantic adds the union branch or validator name to some locations; keep only real keys.
     location: Location = tuple(
         part
@@ -401,7 +414,7 @@ def _avatar_problem(name: str, avatars_dir: Path) -> str | None:
     return None
 
 
-def _check_duplicate_feeds(feeds: list[tuple[Path, int, int, str]]) -> list[Problem]:
+def _check_duplicate_feeds(feeds: list[FeedAt]) -> list[Problem]:
     problems = []
     first: dict[str, tuple[Path, int]] = {}
     for path, line, index, url in feeds:

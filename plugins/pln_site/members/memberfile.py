@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,14 @@ class Roster:
         return self.network_dir / f"{member_id}.yaml"
 
 
-def network_dir(settings: dict) -> Path:
-    return Path(settings["PATH"]) / settings.get("NETWORK_PATH", "network")
+def network_dir(settings: Mapping[str, Any]) -> Path:
+    folder: str = settings.get("NETWORK_PATH", "network")
+    return Path(settings["PATH"]) / folder
 
 
-def avatars_dir(settings: dict) -> Path:
-    return Path(settings["PATH"]) / settings.get("NETWORK_AVATARS_PATH", "images/avatars")
+def avatars_dir(settings: Mapping[str, Any]) -> Path:
+    folder: str = settings.get("NETWORK_AVATARS_PATH", "images/avatars")
+    return Path(settings["PATH"]) / folder
 
 
 def read_roster(folder: Path) -> Roster:
@@ -79,7 +82,7 @@ def read_roster(folder: Path) -> Roster:
     return roster
 
 
-def _urls_of(data: dict) -> list[str]:
+def _urls_of(data: dict[Any, Any]) -> list[str]:  # any YAML mapping: read leniently
     urls = [data.get("url")]
     for feed in data.get("feeds") or []:
         if isinstance(feed, dict):

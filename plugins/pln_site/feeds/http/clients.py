@@ -39,7 +39,7 @@ class ClientSet:
     async def __aenter__(self) -> ClientSet:
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self._stack.aclose()
 
     @contextlib.asynccontextmanager

@@ -15,6 +15,7 @@ import select
 import socket
 import ssl
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
@@ -151,7 +152,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         port: int,
         timeout: float | None = None,
         local_address: str | None = None,
-        socket_options: Iterable | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         candidates = await self.addresses(host, port)
         error: Exception | None = None
@@ -168,7 +169,12 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         assert error is not None
         raise error
 
-    async def connect_unix_socket(self, *args, **kwargs):  # pragma: no cover - never used
+    async def connect_unix_socket(  # pragma: no cover - never used
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
         raise httpcore.ConnectError("unix sockets are not used for fetching feeds")
 
     async def sleep(self, seconds: float) -> None:
@@ -206,7 +212,7 @@ class _SocketKnownStream(httpcore.AsyncNetworkStream):
     ) -> httpcore.AsyncNetworkStream:
         return _SocketKnownStream(await self.inner.start_tls(ssl_context, server_hostname, timeout))
 
-    def get_extra_info(self, info: str):
+    def get_extra_info(self, info: str) -> Any:  # Any: httpcore's, whatever `info` names
         if info == "is_readable" and self.socket is not None:
             return _readable(self.socket)
         if info == "socket":
@@ -275,6 +281,10 @@ class _CookielessClient(httpx.AsyncClient):
         # httpx stores a response's cookies through this property (test_fetch_overhead.py
         # notices if an httpx upgrade bypasses it).
         return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        pass  # a jar that keeps nothing takes nothing either
 
 
 def guarded_client(

@@ -14,7 +14,8 @@ import codecs
 import io
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import feedparser
 
@@ -26,10 +27,17 @@ from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_
 from pln_site.text import nesting_exceeds, plain_text
 from pln_site.urls import absolute_http_url, is_http_url
 
-try:  # sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...)
-    from charset_normalizer import from_bytes as _sniff_encodings
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatches
+
+# Sniffs the encoding of feeds that do not declare one (KOI8-R, windows-1251...).
+_sniff_encodings: Callable[[bytes], CharsetMatches] | None
+try:
+    from charset_normalizer import from_bytes
 except ImportError:  # pragma: no cover - without it, undeclared 8-bit feeds read as windows-1252
     _sniff_encodings = None
+else:
+    _sniff_encodings = from_bytes
 
 log = logging.getLogger(__name__)
 
@@ -251,9 +259,9 @@ def decode_document(body: bytes, content_type: str | None = None) -> str:
     declared = []
     if content_type and (match := _HTTP_CHARSET.search(content_type)):
         declared.append(match.group(1))
-    if match := _XML_ENCODING.match(body[:1024]):
-        declared.append(match.group(1).decode("ascii"))
-    codecs_to_try = [codec for label in declared if (codec := _codec(label))]
+    if in_prolog := _XML_ENCODING.match(body[:1024]):
+        declared.append(in_prolog.group(1).decode("ascii"))
+    codecs_to_try = [known for label in declared if (known := _codec(label))]
     if not codecs_to_try or "utf-8" in codecs_to_try:
         # Valid UTF-8 with non-ASCII bytes is almost never an accident: believe it first.
         codecs_to_try.insert(0, "utf-8")

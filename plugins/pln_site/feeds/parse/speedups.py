@@ -18,6 +18,7 @@ every corpus feed with and without these changes.
 from __future__ import annotations
 
 import functools
+from xml.parsers.expat import XMLParserType
 from xml.sax.expatreader import ExpatParser
 
 import feedparser.api
@@ -27,15 +28,17 @@ TEXT_BUFFER_BYTES = 1 << 20  # text runs up to this long arrive in one piece
 
 
 class BufferedExpatParser(ExpatParser):
+    _parser: XMLParserType  # ExpatParser's own expat parser, which its stub leaves out
+
     def reset(self) -> None:
         super().reset()  # creates a new expat parser for each document
         self._parser.buffer_text = True
         self._parser.buffer_size = TEXT_BUFFER_BYTES
 
 
-def create_parser(*args, **kwargs) -> BufferedExpatParser:
-    """The factory `xml.sax.make_parser` looks for in a module it is given by name."""
-    return BufferedExpatParser(*args, **kwargs)
+# The factory `xml.sax.make_parser` looks for in a module it is given by name; it takes the
+# arguments of ExpatParser, as `xml.sax.expatreader.create_parser` does.
+create_parser = BufferedExpatParser
 
 
 def apply() -> None:
