@@ -111,7 +111,7 @@ def _post(index: int, rng: random.Random) -> str:
 def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int = 1) -> Path:
     """Write content/ (posts, network) and store.sqlite3 under `root`; returns the content dir."""
     from pln_site.feeds.entry import FeedSource
-    from pln_site.store.store import Store
+    from pln_site.store import FeedChanged, Retention, Store
 
     rng = random.Random(seed)
     if root.exists():
@@ -143,18 +143,16 @@ def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int =
                 link = f"https://{source.member_id}.example/posts/{number}"
                 chosen.append(replace(sample, key=link, link=link, published=moment, updated=None))
                 number += 1
-            store.save_entries(
-                source,
-                chosen,
-                now=now,
+            fetched = FeedChanged(
+                source=source,
+                at=now,
                 status=200,
                 etag=None,
                 last_modified=None,
                 body_hash=f"bench-{source.member_id}",
-                moved_to=None,
                 title=None,
                 html_url=None,
-                max_entries=count + 1,
-                max_age_days=0,
+                entries=tuple(chosen),
             )
+            store.save(fetched, Retention(max_entries=count + 1, max_age_days=0))
     return content

@@ -97,7 +97,7 @@ def fetch_ours(spec: dict) -> dict:
     """`invoke fetch`'s code path: fetch_all with worker processes for parsing."""
     from pln_site.feeds.entry import FeedSource
     from pln_site.feeds.update import fetch_all
-    from pln_site.store.store import Store
+    from pln_site.store import Store
 
     settings = {
         "PLANET_ALLOW_PRIVATE_ADDRESSES": True,  # the farm listens on 127.0.0.1

@@ -15,7 +15,7 @@ import pytest
 from pln_site.devserver import LocalFeedServer
 from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import FetchReport, fetch_all
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.fetching import BASE_SETTINGS
 from tests.support.project import CORPUS
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import pln_site.store.store
+import pln_site.store.lock
 from pln_site.commands.fetch import run_fetch, run_status
 from pln_site.devserver import LocalFeedServer
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.fetching import simple_feed
 
 MEMBER = """\
@@ -98,7 +98,7 @@ def test_bad_settings_stop_fetch(site, capsys):
 
 def test_fetch_while_another_runs_exits_1(site, capsys, monkeypatch):
     settings, _ = site
-    monkeypatch.setattr(pln_site.store.store, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(pln_site.store.lock, "LOCK_WAIT_SECONDS", 0.2)
     with Store(settings["PLANET_STORE_PATH"]) as store, store.fetch_lock():
         assert run_fetch(settings) == 1
     assert "another fetch is running" in capsys.readouterr().err

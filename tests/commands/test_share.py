@@ -11,7 +11,7 @@ from pln_site.commands.share import draft_post, markdown_text, share_entry
 from pln_site.devserver import Route
 from pln_site.feeds.entry import FeedSource, StoredEntry
 from pln_site.feeds.update import fetch_all
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.fetching import atom_entry, atom_feed, days_ago
 from tests.support.project import build_site
 from tests.support.workflows import invoke

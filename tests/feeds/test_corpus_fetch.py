@@ -8,7 +8,7 @@ from pln_site.devserver import CONTENT_TYPES, LocalFeedServer
 from pln_site.feeds.entry import FeedParseError, FeedSource
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.update import Outcome, fetch_all
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.fetching import BASE_SETTINGS
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.store.store import LOCK_WAIT_SECONDS
+from pln_site.store.lock import LOCK_WAIT_SECONDS
 from tests.support.hostile_sites import entry_keys, integrity, recent, rfc822, rss, rss_item
 from tests.support.processes import go, invoke, start_fetch_child, write_fetch_site
 

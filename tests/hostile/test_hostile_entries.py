@@ -18,7 +18,7 @@ import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
 from pln_site.feeds.entry import FeedSource
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.hostile_sites import (
     build,
     fetch_into,

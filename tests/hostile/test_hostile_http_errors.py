@@ -21,7 +21,7 @@ from pln_site.devserver import LocalFeedServer, Route
 from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.update import fetch_all
-from pln_site.store.store import Store
+from pln_site.store import FeedChanged, Retention, Store
 from tests.support.hostile_sites import (
     FETCH_SETTINGS,
     build,
@@ -86,11 +86,12 @@ def test_a_failure_after_a_good_fetch_keeps_the_entries(server, fetch, store, ca
 def seed(store: Store, source: FeedSource, body: bytes) -> None:
     """Store `body`'s entries as the feed's last good fetch, as an earlier run would have."""
     parsed = parse_feed(body, url=source.url)
-    store.save_entries(
-        source, parsed.entries, now=dt.datetime.now(dt.UTC), status=200, etag=None,
-        last_modified=None, body_hash="seeded", moved_to=None, title=parsed.title,
-        html_url=parsed.html_url, max_entries=50, max_age_days=365,
+    seeded = FeedChanged(
+        source=source, at=dt.datetime.now(dt.UTC), status=200, etag=None, last_modified=None,
+        body_hash="seeded", title=parsed.title, html_url=parsed.html_url,
+        entries=tuple(parsed.entries),
     )  # fmt: skip
+    store.save(seeded, Retention(max_entries=50, max_age_days=365))
 
 
 def test_network_failures_after_a_good_fetch_keep_the_entries(

@@ -14,7 +14,7 @@ import tracemalloc
 import pytest
 
 from pln_site.devserver import Route
-from pln_site.store.store import Store
+from pln_site.store import Store
 
 LOL = "".join(f'<!ENTITY lol{n} "{("&lol" + str(n - 1) + ";") * 10}">' for n in range(1, 10))
 SECRET = "hostile-xml-secret-7f3a"

@@ -1,40 +1,23 @@
-"""The store: schema, retention, dates, duplicates across feeds, and the fetch lock."""
+"""The Store through the real fetch path: what a fetch keeps, the dates it shows, entries read
+back once each, and the lock between two fetches. Its parts alone: test_schema, test_lock,
+test_reads, test_writes, test_errors."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 
 import pytest
 
-import pln_site.store.store
+import pln_site.store.lock
 from pln_site.devserver import Route
+from pln_site.errors import SiteError
 from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import fetch_all
-from pln_site.store.store import MIGRATIONS, FetchLocked, Store
+from pln_site.store import FetchLocked, Store
 from tests.support.fetching import BASE_SETTINGS, atom_entry, atom_feed, days_ago, simple_feed
 
 UTC = dt.UTC
-
-
-def test_a_new_store_creates_its_folder_and_schema(tmp_path):
-    path = tmp_path / "deep" / "cache" / "planet.sqlite3"
-    with Store(path) as store:
-        assert store.schema_version == len(MIGRATIONS)
-        assert store.entries() == [] and store.feed_health() == []
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"feeds", "entries"} <= tables
-
-
-def test_a_store_from_newer_code_is_refused(tmp_path):
-    path = tmp_path / "planet.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
-    with pytest.raises(RuntimeError, match="newer than this code"):
-        Store(path)
 
 
 def test_only_the_newest_entries_of_a_feed_are_kept(server, fetch, store):
@@ -99,6 +82,15 @@ def test_dates_fall_back_and_the_future_is_not_believed(server, fetch, store):
     assert [entry.title for entry in store.entries()][0] == "From the future"
 
 
+def test_a_failed_feed_leaves_its_entries_untouched(server, fetch, store):
+    server.route("/feed.xml", Route(body=simple_feed(2)))
+    fetch(server.url("/feed.xml"))
+    before = store.entries()
+    server.route("/feed.xml", Route(status=502))
+    fetch(server.url("/feed.xml"))
+    assert store.entries() == before
+
+
 def test_the_same_post_in_two_feeds_appears_once_from_the_first_that_had_it(server, store):
     link = "https://ada.example/shared-post"
     server.route(
@@ -136,26 +128,22 @@ def test_entries_can_be_read_per_member_and_limited(server, store):
     newest = store.entries(limit=2)
     assert len(newest) == 2 and all(newest[0].date >= e.date for e in newest)
     assert newest[0].date.tzinfo is not None
+    assert [e.title for e in store.entries(limit=2)] == [e.title for e in store.entries()[:2]]
 
 
 def test_a_second_fetch_waits_then_stops_with_a_clear_message(server, store_path, monkeypatch):
-    monkeypatch.setattr(pln_site.store.store, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(pln_site.store.lock, "LOCK_WAIT_SECONDS", 0.3)
     server.route("/feed.xml", Route(body=simple_feed(1)))
     with Store(store_path) as first, Store(store_path) as second:
         with first.fetch_lock():
             with pytest.raises(FetchLocked) as locked:
                 fetch_all([FeedSource("ada", server.url("/feed.xml"))], second, BASE_SETTINGS)
-        assert str(locked.value).startswith(f"another fetch is running (pid {os.getpid()})")
+        assert str(locked.value) == (
+            f"another fetch is running (pid {os.getpid()}); try again when it has finished"
+        )
+        assert locked.value.pid == str(os.getpid())
+        assert isinstance(locked.value, SiteError) and locked.value.exit_code == 1
         assert server.requests == []
         # Once the first is done, the second runs.
         report = fetch_all([FeedSource("ada", server.url("/feed.xml"))], second, BASE_SETTINGS)
         assert report.feeds[0].new_entries == 1
-
-
-def test_a_failed_feed_leaves_its_entries_untouched(server, fetch, store):
-    server.route("/feed.xml", Route(body=simple_feed(2)))
-    fetch(server.url("/feed.xml"))
-    before = store.entries()
-    server.route("/feed.xml", Route(status=502))
-    fetch(server.url("/feed.xml"))
-    assert store.entries() == before

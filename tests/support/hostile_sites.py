@@ -16,7 +16,7 @@ import yaml
 
 from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import FetchReport, fetch_all
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.fetching import BASE_SETTINGS
 from tests.support.project import build_site
 

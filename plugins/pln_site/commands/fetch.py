@@ -17,7 +17,7 @@ from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.settings import store_path, validate, with_defaults
-from pln_site.store.store import FetchLocked, Store, StoreUnavailable
+from pln_site.store import FetchLocked, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,11 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
                 report = _fetch_with_progress(sources, store, settings, err)
     except FetchLocked as locked:
         err.print(f"Not fetching: {locked}", highlight=False, soft_wrap=True)
-        return 1
+        return locked.exit_code
     except StoreUnavailable as trouble:
         # soft_wrap: a long path stays whole on one line, ready to copy.
         err.print(f"Fetch stopped: {trouble}", highlight=False, markup=False, soft_wrap=True)
-        return 3
+        return trouble.exit_code
     print_fetch_report(report, out, as_json=as_json)
     return 0
 
@@ -112,6 +112,6 @@ def run_status(settings: dict, *, as_json: bool = False) -> int:
         Console(stderr=True).print(
             f"No status: {trouble}", highlight=False, markup=False, soft_wrap=True
         )
-        return 3
+        return trouble.exit_code
     print_status(health, out, as_json=as_json)
     return 0

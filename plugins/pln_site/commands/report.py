@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pln_site.feeds.update import FetchReport, Outcome
-from pln_site.store.store import FeedHealth
+from pln_site.store import FeedHealth
 
 OUTCOME_STYLES = {
     Outcome.ok: "green",

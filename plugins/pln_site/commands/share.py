@@ -22,7 +22,7 @@ from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path
 from pln_site.settings import store_path
-from pln_site.store.store import Store
+from pln_site.store import Store, StoreUnavailable
 from pln_site.text import plain_text, truncate_text
 from pln_site.urls import same_url_key
 
@@ -43,7 +43,8 @@ def share_entry(
 ) -> int:
     """Write a draft post about the stored entry whose link is `link`.
 
-    Exit codes: 0 written, 1 no such entry (or no store yet), 2 the member files are broken.
+    Exit codes: 0 written, 1 no such entry (or no store yet, or one that cannot be read), 2 the
+    member files are broken.
     """
     out = out or sys.stdout
     err = err or sys.stderr
@@ -51,8 +52,13 @@ def share_entry(
     if not path.is_file():
         print(f"No feed store at {display_path(path)} yet: run `invoke fetch` first.", file=err)
         return 1
-    with Store(path) as store:
-        entry = find_entry(store.entries(), link)
+    try:
+        # Read-only: sharing only reads the store; it never creates, migrates or locks it.
+        with Store(path, read_only=True) as store:
+            entry = find_entry(store.entries(), link)
+    except StoreUnavailable as trouble:
+        print(f"No draft: {trouble}", file=err)
+        return 1
     if entry is None:
         print(
             f"No entry of the reading feed links to {link} (hint: copy the link from the "

@@ -71,5 +71,19 @@ class StoredEntry:
         return slim
 
 
+def display_date(
+    published: dt.datetime | None,
+    updated: dt.datetime | None,
+    first_seen: dt.datetime,
+    now: dt.datetime,
+) -> dt.datetime:
+    """The date an entry is shown and sorted by (StoredEntry.date): published, else updated,
+    else first seen; a date in the future is not believed."""
+    claimed = published or updated
+    if claimed is None or claimed > now:
+        return first_seen
+    return claimed
+
+
 class FeedParseError(Exception):
     """The body is not a feed that can be read; the message says why, in words."""

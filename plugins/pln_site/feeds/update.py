@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import logging
 import multiprocessing
 import os
@@ -19,18 +18,18 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from functools import partial
 
 import httpx
 
+from pln_site.feeds.decide import Outcome, ParseBody, Skip, after_fetch, after_parse, before_fetch
 from pln_site.feeds.entry import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.http.clients import ClientSet
-from pln_site.feeds.http.fetch import ACCEPT, Conditions, FetchResult, Limits, fetch_feed
+from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client
 from pln_site.feeds.parse.feed import parse_feed, strip_prolog
 from pln_site.settings import user_agent, with_defaults
-from pln_site.store.store import FeedState, Store, StoreUnavailable
+from pln_site.store import Retention, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +42,6 @@ UTC = dt.UTC
 # one thread; a run that will parse at least this many starts them while the first answers are
 # still on their way (see bench/).
 PROCESS_POOL_MIN_FEEDS = 40
-
-
-class Outcome(StrEnum):
-    ok = "ok"
-    not_modified = "not modified"
-    moved = "moved"
-    gone = "gone"
-    waiting = "waiting"
-    failed = "failed"
 
 
 @dataclass
@@ -122,6 +112,8 @@ def fetch_all(
     worker processes. Those import the `__main__` module afresh, so only a program whose main
     module is guarded by `if __name__ == "__main__":` (a console script such as `invoke`) may ask
     for them. Raises store.FetchLocked when another fetch holds the store.
+
+    What to do with each feed is decided in feeds/decide.py; this module does the I/O around it.
     """
     settings = with_defaults(settings)
     use_processes = parse_processes and len(sources) >= PROCESS_POOL_MIN_FEEDS
@@ -156,7 +148,7 @@ async def _fetch_all(
         updater.pools = pools
         async with updater.clients():
             outcomes = await asyncio.gather(*(updater.update(source) for source in sources))
-    store.prune(settings["PLANET_MAX_AGE_DAYS"], dt.datetime.now(UTC))
+    store.prune(updater.retention.max_age_days, dt.datetime.now(UTC))
     return FetchReport(list(outcomes), started, time.monotonic() - clock)
 
 
@@ -170,6 +162,10 @@ class _Updater:
             timeout=float(settings["PLANET_TIMEOUT"]),
             max_redirects=int(settings["PLANET_MAX_REDIRECTS"]),
             max_bytes=int(settings["PLANET_MAX_BYTES"]),
+        )
+        self.retention = Retention(
+            max_entries=int(settings["PLANET_MAX_ENTRIES_PER_FEED"]),
+            max_age_days=int(settings["PLANET_MAX_AGE_DAYS"]),
         )
         self.slots = asyncio.Semaphore(int(settings["PLANET_CONCURRENCY"]))
         self.pools: _ParsePools | None = None
@@ -216,63 +212,31 @@ class _Updater:
 
     async def _update(self, source: FeedSource) -> FeedOutcome:
         state = self.store.feed_state(source.url)
-        skipped = _skip_reason(source, state, dt.datetime.now(UTC))
-        if skipped is not None:
-            return skipped
-        conditions = Conditions()
-        if state is not None and state.body_hash:
-            conditions = Conditions(state.etag, state.last_modified)
+        plan = before_fetch(state, dt.datetime.now(UTC))
+        if isinstance(plan, Skip):
+            return FeedOutcome(source.member_id, source.url, plan.outcome, reason=plan.reason)
         assert self.http is not None
         async with self.slots, self.http.borrow() as client:
-            result = await fetch_feed(client, source.url, conditions, self.limits)
-        now = dt.datetime.now(UTC)
-        if result.error is not None:
-            return self._failed(source, result, now)
-        if result.not_modified:
-            self.store.save_unchanged(
-                source,
-                now=now,
-                status=304,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                moved_to=result.moved_to,
-            )
-            return _moved_or(source, result, Outcome.not_modified, "unchanged (HTTP 304)")
-        assert result.body is not None
-        body_hash = hashlib.sha256(result.body).hexdigest()
-        if state is not None and state.body_hash == body_hash:
-            self.store.save_unchanged(
-                source,
-                now=now,
-                status=result.status or 200,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                moved_to=result.moved_to,
-            )
-            return _moved_or(source, result, Outcome.not_modified, "unchanged (same content)")
-        try:
-            feed = await self._parse(result)
-        except FeedParseError as error:
-            result.error = f"not a feed: {error}"
-            return self._failed(source, result, now, parsed=True)
-        new = self.store.save_entries(
-            source,
-            feed.entries,
-            now=dt.datetime.now(UTC),
-            status=result.status or 200,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            body_hash=body_hash,
-            moved_to=result.moved_to,
-            title=feed.title,
-            html_url=feed.html_url,
-            max_entries=int(self.settings["PLANET_MAX_ENTRIES_PER_FEED"]),
-            max_age_days=int(self.settings["PLANET_MAX_AGE_DAYS"]),
+            result = await fetch_feed(client, source.url, plan, self.limits)
+        verdict = after_fetch(source, state, result, dt.datetime.now(UTC))
+        parsed = False
+        if isinstance(verdict, ParseBody):
+            parsed = True
+            try:
+                feed: ParsedFeed | FeedParseError = await self._parse(result)
+            except FeedParseError as error:
+                feed = error
+            verdict = after_parse(source, result, verdict.body_hash, feed, dt.datetime.now(UTC))
+        new = self.store.save(verdict.update, self.retention)
+        return FeedOutcome(
+            source.member_id,
+            source.url,
+            verdict.outcome,
+            new_entries=new,
+            reason=verdict.reason,
+            status=verdict.status,
+            parsed=parsed,
         )
-        outcome = _moved_or(source, result, Outcome.ok, feed.warning)
-        outcome.new_entries = new
-        outcome.parsed = True
-        return outcome
 
     async def _parse(self, result: FetchResult) -> ParsedFeed:
         assert result.body is not None and self.pools is not None
@@ -290,74 +254,6 @@ class _Updater:
         except BrokenProcessPool:
             self.pools.replace_processes()
             raise FeedParseError("the parser's worker process died reading this feed") from None
-
-    def _failed(
-        self, source: FeedSource, result: FetchResult, now: dt.datetime, *, parsed: bool = False
-    ) -> FeedOutcome:
-        assert result.error is not None
-        self.store.save_failure(
-            source,
-            now=now,
-            error=result.error,
-            status=result.status,
-            retry_after=result.retry_after,
-            gone=result.gone,
-            moved_to=result.moved_to,
-        )
-        if result.gone:
-            return FeedOutcome(
-                source.member_id,
-                source.url,
-                Outcome.gone,
-                status=result.status,
-                reason="HTTP 410 Gone: the feed was removed; it is not fetched again "
-                "until the member file names another URL",
-            )
-        reason = result.error
-        if result.retry_after is not None:
-            reason += f"; next try after {_when(result.retry_after)}"
-        return FeedOutcome(
-            source.member_id,
-            source.url,
-            Outcome.failed,
-            status=result.status,
-            reason=reason,
-            parsed=parsed,
-        )
-
-
-def _skip_reason(
-    source: FeedSource, state: FeedState | None, now: dt.datetime
-) -> FeedOutcome | None:
-    if state is None:
-        return None
-    if state.gone:
-        return FeedOutcome(
-            source.member_id,
-            source.url,
-            Outcome.gone,
-            reason="gone (HTTP 410): not fetched until the member file names another URL",
-        )
-    if state.retry_after is not None and state.retry_after > now:
-        return FeedOutcome(
-            source.member_id,
-            source.url,
-            Outcome.waiting,
-            reason=f"waiting until {_when(state.retry_after)}, as the server asked (Retry-After)",
-        )
-    return None
-
-
-def _moved_or(
-    source: FeedSource, result: FetchResult, outcome: Outcome, reason: str | None
-) -> FeedOutcome:
-    if result.moved_to and result.moved_to != source.url:
-        outcome, reason = Outcome.moved, f"moved to {result.moved_to}: update the member file"
-    return FeedOutcome(source.member_id, source.url, outcome, status=result.status, reason=reason)
-
-
-def _when(moment: dt.datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 class _ParsePools:

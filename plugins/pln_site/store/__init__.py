@@ -1,1 +1,33 @@
-"""The SQLite store of fetched entries and of each feed's HTTP state. No Pelican here."""
+"""The SQLite store of fetched entries and of each feed's HTTP state. No Pelican here.
+
+`Store` opens the file; it takes typed records in (`FeedUpdate` and its kinds, `Retention`) and
+gives typed records out (`FeedState`, `FeedHealth`, feeds.entry.StoredEntry). Its trouble is
+`StoreUnavailable` or `FetchLocked`, both `pln_site.errors.SiteError`s.
+"""
+
+from pln_site.store.database import Store
+from pln_site.store.errors import FetchLocked, StoreUnavailable
+from pln_site.store.records import (
+    EntryUpdate,
+    FeedChanged,
+    FeedFailed,
+    FeedHealth,
+    FeedState,
+    FeedUnchanged,
+    FeedUpdate,
+    Retention,
+)
+
+__all__ = [
+    "EntryUpdate",
+    "FeedChanged",
+    "FeedFailed",
+    "FeedHealth",
+    "FeedState",
+    "FeedUnchanged",
+    "FeedUpdate",
+    "FetchLocked",
+    "Retention",
+    "Store",
+    "StoreUnavailable",
+]

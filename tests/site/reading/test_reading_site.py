@@ -26,7 +26,7 @@ from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import fetch_all
 from pln_site.settings import with_defaults
 from pln_site.site.reading.generator import ReadingGenerator
-from pln_site.store.store import Store
+from pln_site.store import Store
 from tests.support.project import PROJECT, build_site
 from tests.support.river_fixtures import (
     LISTED,

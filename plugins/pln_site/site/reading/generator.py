@@ -45,7 +45,7 @@ from pln_site.site.reading.river import (
     river_items,
 )
 from pln_site.site.topics import group_topics
-from pln_site.store.store import FeedHealth, Store
+from pln_site.store import FeedHealth, Store
 from pln_site.text import initials
 
 log = logging.getLogger(__name__)

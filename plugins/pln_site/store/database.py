@@ -1,0 +1,107 @@
+"""`Store`: one SQLite file with each feed's HTTP state and the entries it gave.
+
+`invoke fetch` writes it (one transaction per feed, under a lock file so that two fetches cannot
+interleave); the build, `invoke status` and `invoke share` only read it. The parts live beside
+this module: schema (tables, migrations), connection, lock, reads, writes, records, errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.store import reads, writes
+from pln_site.store.connection import connect, reading, transaction
+from pln_site.store.errors import StoreUnavailable, is_storage_trouble
+from pln_site.store.lock import fetch_lock
+from pln_site.store.records import FeedHealth, FeedState, FeedUpdate, Retention
+from pln_site.store.schema import migrate, schema_version
+
+
+class Store:
+    """The SQLite store; a context manager. Creates its folder and schema on first use.
+
+    With `read_only`, nothing is created or changed (`invoke status`, the build): the file must
+    exist with the current schema, and it may sit in a folder the process cannot write.
+    Every trouble with the file itself (missing folder, no permission, a full disk, a damaged
+    file) raises StoreUnavailable, whose message names the file, says what failed and hints why.
+    """
+
+    def __init__(self, path: Path | str, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = connect(self.path, read_only=read_only)
+            migrate(self._db, self.path, read_only=read_only)
+        except StoreUnavailable:
+            self.close()
+            raise
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            if isinstance(error, sqlite3.Error) and not is_storage_trouble(error):
+                raise
+            raise StoreUnavailable(self.path, "opened", error) from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self._db)
+
+    def fetch_lock(self, wait: float | None = None) -> AbstractContextManager[None]:
+        """Hold the fetch lock; waits up to `wait` seconds (lock.LOCK_WAIT_SECONDS), then raises
+        FetchLocked naming the process that holds it."""
+        return fetch_lock(self.path, wait)
+
+    # -- what the fetcher reads and writes -----------------------------------------------------
+    def feed_state(self, url: str) -> FeedState | None:
+        with reading(self._db, self.path) as db:
+            return reads.feed_state(db, url)
+
+    def save(self, update: FeedUpdate, retention: Retention) -> int:
+        """Write what one fetch learned about a feed, in one transaction; returns how many of
+        its entries are new (only a FeedChanged brings any)."""
+        with transaction(self._db, self.path) as db:
+            return writes.save(db, update, retention)
+
+    def prune(self, max_age_days: int, now: dt.datetime) -> int:
+        """Drop entries older than the age limit from every feed; returns how many went."""
+        if not max_age_days:
+            return 0
+        with transaction(self._db, self.path) as db:
+            return writes.prune(db, max_age_days, now)
+
+    # -- what the build, `invoke status` and `invoke share` read --------------------------------
+    def entries(
+        self, member_ids: Iterable[str] | None = None, limit: int | None = None
+    ) -> list[StoredEntry]:
+        """Entries newest first; an entry that several feeds carry (same link) appears once,
+        from the feed that had it first."""
+        return list(self.iter_entries(member_ids, limit))
+
+    def iter_entries(
+        self, member_ids: Iterable[str] | None = None, limit: int | None = None
+    ) -> Iterator[StoredEntry]:
+        """entries(), one at a time, straight from the database: a caller that keeps only what
+        it shows of each entry never holds every entry's HTML at once (20,000 entries' HTML
+        is 150 MB of memory). Consume it while the store is open."""
+        with reading(self._db, self.path) as db:
+            yield from reads.iter_entries(db, member_ids, limit)
+
+    def feed_health(self) -> list[FeedHealth]:
+        with reading(self._db, self.path) as db:
+            return reads.feed_health(db)

@@ -1,0 +1,110 @@
+"""What is read from the store: a feed's state before fetching it, every feed's health, and
+the entries, newest first, each post once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.store.records import FeedHealth, FeedState
+from pln_site.store.timestamps import from_column
+
+
+def feed_state(db: sqlite3.Connection, url: str) -> FeedState | None:
+    row = db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
+    if row is None:
+        return None
+    return FeedState(
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        body_hash=row["body_hash"],
+        gone=bool(row["gone"]),
+        retry_after=from_column(row["retry_after"]),
+        moved_to=row["moved_to"],
+        consecutive_failures=row["consecutive_failures"],
+    )
+
+
+def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
+    rows = db.execute(
+        """SELECT feeds.*,
+               (SELECT count(*) FROM entries WHERE entries.feed_url = feeds.url)
+               AS entry_count
+           FROM feeds ORDER BY member_id, url"""
+    ).fetchall()
+    return [
+        FeedHealth(
+            url=row["url"],
+            member_id=row["member_id"],
+            last_attempt=from_column(row["last_attempt"]),
+            last_success=from_column(row["last_success"]),
+            status=row["status"],
+            consecutive_failures=row["consecutive_failures"],
+            last_error=row["last_error"],
+            moved_to=row["moved_to"],
+            gone=bool(row["gone"]),
+            retry_after=from_column(row["retry_after"]),
+            entry_count=row["entry_count"],
+            title=row["title"],
+            html_url=row["html_url"],
+        )
+        for row in rows
+    ]
+
+
+def iter_entries(
+    db: sqlite3.Connection, member_ids: Iterable[str] | None = None, limit: int | None = None
+) -> Iterator[StoredEntry]:
+    """Entries newest first, one at a time; an entry that several feeds carry (same link)
+    appears once, from the feed that had it first.
+
+    Two passes: the first reads only each entry's link and first sighting to choose which to
+    keep, the second reads the chosen rows whole, so that only one entry's HTML is held at once.
+    """
+    where, params = "", []
+    if member_ids is not None:
+        ids = list(member_ids)
+        where = f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
+        params = ids
+    order = " ORDER BY date DESC, first_seen DESC"
+    heads = db.execute(f"SELECT rowid, link, first_seen FROM entries{where}{order}", params)
+    kept = _first_of_each_link(heads.fetchall())
+    if limit is not None:
+        kept = kept[:limit]
+    wanted = set(kept)
+    for row in db.execute(f"SELECT rowid, * FROM entries{where}{order}", params):
+        if row["rowid"] in wanted:
+            yield _stored_entry(row)
+            wanted.discard(row["rowid"])
+            if not wanted:
+                break
+
+
+def _first_of_each_link(heads: list[sqlite3.Row]) -> list[int]:
+    """The rowids to keep, in order: of entries sharing a link, the one first seen."""
+    earliest: dict[str, sqlite3.Row] = {}
+    for head in heads:
+        link = head["link"]
+        if link and (link not in earliest or head["first_seen"] < earliest[link]["first_seen"]):
+            earliest[link] = head
+    return [head["rowid"] for head in heads if not head["link"] or earliest[head["link"]] is head]
+
+
+def _stored_entry(row: sqlite3.Row) -> StoredEntry:
+    return StoredEntry(
+        key=row["key"],
+        feed_url=row["feed_url"],
+        member_id=row["member_id"],
+        link=row["link"],
+        title=row["title"],
+        author=row["author"],
+        content_html=row["content_html"],
+        summary_html=row["summary_html"],
+        date=dt.datetime.fromisoformat(row["date"]),
+        first_seen=dt.datetime.fromisoformat(row["first_seen"]),
+        categories=json.loads(row["categories"]),
+    )

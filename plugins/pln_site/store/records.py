@@ -1,0 +1,113 @@
+"""The typed records that cross the store's boundary.
+
+In: a `FeedUpdate`, everything one fetch of one feed tells the store, in one of three kinds
+(`FeedChanged`, `FeedUnchanged`, `FeedFailed`), with the `Retention` that bounds what is kept;
+modelled on lemon24/reader's FeedUpdateIntent / EntryUpdateIntent. Out: the `FeedState` the
+fetcher decides with, the `FeedHealth` that `invoke status` and the build show, and the entries
+(feeds.entry.StoredEntry).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pln_site.feeds.entry import FeedSource, ParsedEntry
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the fetcher needs to know about a feed before fetching it."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    gone: bool
+    retry_after: dt.datetime | None
+    moved_to: str | None
+    consecutive_failures: int
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """One feed's state, for `invoke status` and the build's per-member notes."""
+
+    url: str
+    member_id: str
+    last_attempt: dt.datetime | None
+    last_success: dt.datetime | None
+    status: int | None
+    consecutive_failures: int
+    last_error: str | None
+    moved_to: str | None
+    gone: bool
+    retry_after: dt.datetime | None
+    entry_count: int
+    title: str | None = None
+    html_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How much of each feed the store keeps: its newest `max_entries` entries, none older than
+    `max_age_days` (0: no age limit)."""
+
+    max_entries: int
+    max_age_days: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedUpdate:
+    """What one fetch of a feed tells the store; always one of the three kinds below.
+
+    `at` is when the fetch ended: the feed's last attempt (and, when it worked, its last
+    success), and the moment its new entries are first seen.
+    """
+
+    source: FeedSource
+    at: dt.datetime
+    status: int | None  # the last HTTP status; None when no answer came
+    moved_to: str | None = None  # where permanent redirects from the source's URL lead
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedChanged(FeedUpdate):
+    """The feed sent a body unlike the last one, and it parsed: its entries are stored (new
+    ones added, known ones refreshed) and its HTTP state replaced."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+    title: str | None  # plain text
+    html_url: str | None
+    entries: tuple[ParsedEntry, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedUnchanged(FeedUpdate):
+    """The feed answered with nothing new (304, or the same body as last time): its entries,
+    body hash and title stay; a validator the answer did not repeat stays too."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedFailed(FeedUpdate):
+    """The attempt failed: the failure is counted and worded, and the feed's stored entries
+    stay as they were. A moved_to already known stays when this answer names none."""
+
+    error: str  # in words, as the report shows it
+    retry_after: dt.datetime | None = None  # when the server asked to be asked again
+    gone: bool = False  # HTTP 410: not fetched again until the member file names another URL
+
+
+@dataclass(frozen=True)
+class EntryUpdate:
+    """One entry as the store writes it: the parsed entry, when it was first seen, and the
+    date it is shown and sorted by (see feeds.entry.display_date)."""
+
+    entry: ParsedEntry
+    first_seen: dt.datetime
+    date: dt.datetime

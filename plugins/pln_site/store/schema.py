@@ -1,0 +1,93 @@
+"""The store's tables, and the migrations that bring an older file up to date.
+
+The schema carries a version (`PRAGMA user_version`) and grows by appending to MIGRATIONS, never
+by editing a migration that has shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from pln_site.store.connection import transaction
+from pln_site.store.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS: list[str] = [
+    # 1: feeds and entries.
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        member_id TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,
+        status INTEGER,
+        last_attempt TEXT,
+        last_success TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        moved_to TEXT,
+        gone INTEGER NOT NULL DEFAULT 0,
+        retry_after TEXT,
+        title TEXT,
+        html_url TEXT
+    );
+    CREATE TABLE entries (
+        feed_url TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        link TEXT,
+        title TEXT NOT NULL,
+        author TEXT,
+        content_html TEXT NOT NULL,
+        summary_html TEXT NOT NULL,
+        published TEXT,
+        updated TEXT,
+        first_seen TEXT NOT NULL,
+        date TEXT NOT NULL,
+        categories TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (feed_url, key)
+    );
+    CREATE INDEX entries_by_date ON entries (date DESC);
+    CREATE INDEX entries_by_member ON entries (member_id, date DESC);
+    """,
+]
+
+
+def schema_version(db: sqlite3.Connection) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
+    """Bring the store at `path` to the current schema; read-only, only check that it is.
+
+    A store from newer code is refused either way: this code cannot know its tables.
+    """
+    current, version = len(MIGRATIONS), schema_version(db)
+    if version > current:
+        raise StoreUnavailable(
+            path,
+            "used",
+            f"it has schema version {version}, newer than this code ({current})",
+            hint="update the project or delete the store",
+        )
+    if read_only:
+        if version < current:
+            raise StoreUnavailable(
+                path,
+                "read",
+                f"it has schema version {version}, older than this code ({current})",
+                hint="run `invoke fetch` once to update it",
+            )
+        return
+    with transaction(db, path):
+        version = schema_version(db)  # again: another process may have migrated it meanwhile
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in script.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+            log.info("store %s migrated to schema version %d", path, number)

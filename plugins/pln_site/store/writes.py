@@ -1,0 +1,191 @@
+"""What is written to the store: one fetch's `FeedUpdate` per transaction, and the pruning of
+entries past the age limit. Every function here runs inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+
+from pln_site.feeds.entry import FeedSource, ParsedEntry, display_date
+from pln_site.store.records import (
+    EntryUpdate,
+    FeedChanged,
+    FeedFailed,
+    FeedUnchanged,
+    FeedUpdate,
+    Retention,
+)
+from pln_site.store.timestamps import from_column, to_column
+
+
+def save(db: sqlite3.Connection, update: FeedUpdate, retention: Retention) -> int:
+    """Write what one fetch learned about a feed; returns how many of its entries are new."""
+    _ensure_feed(db, update.source)
+    match update:
+        case FeedChanged():
+            return _save_changed(db, update, retention)
+        case FeedUnchanged():
+            _save_unchanged(db, update)
+        case FeedFailed():
+            _save_failed(db, update)
+        case _:
+            raise TypeError(f"not a kind of FeedUpdate: {type(update).__name__}")
+    return 0
+
+
+def prune(db: sqlite3.Connection, max_age_days: int, now: dt.datetime) -> int:
+    """Drop entries older than the age limit from every feed; returns how many went."""
+    if not max_age_days:
+        return 0
+    cutoff = to_column(now - dt.timedelta(days=max_age_days))
+    return db.execute("DELETE FROM entries WHERE date < ?", (cutoff,)).rowcount
+
+
+def entry_updates(
+    entries: Sequence[ParsedEntry],
+    first_seen: Mapping[str, dt.datetime],
+    now: dt.datetime,
+    retention: Retention,
+) -> list[EntryUpdate]:
+    """The entries worth writing, newest first, with their first sighting and shown date.
+
+    `first_seen` holds the sightings already stored, by key. Entries seen for the first time in
+    one fetch keep the feed's order: each one is "first seen" a microsecond before the one above
+    it. Only the entries within the retention are written (rather than writing all and
+    trimming), which keeps an old entry that the feed still lists from coming back as "new" on
+    every fetch.
+    """
+    updates = []
+    for position, entry in enumerate(entries):
+        seen = first_seen.get(entry.key) or now - dt.timedelta(microseconds=position)
+        updates.append(
+            EntryUpdate(entry, seen, display_date(entry.published, entry.updated, seen, now))
+        )
+    if retention.max_age_days:
+        cutoff = now - dt.timedelta(days=retention.max_age_days)
+        updates = [update for update in updates if update.date >= cutoff]
+    updates.sort(key=lambda update: (update.date, update.first_seen), reverse=True)
+    return updates[: retention.max_entries]
+
+
+def _ensure_feed(db: sqlite3.Connection, source: FeedSource) -> None:
+    db.execute(
+        "INSERT INTO feeds (url, member_id) VALUES (?, ?) "
+        "ON CONFLICT (url) DO UPDATE SET member_id = excluded.member_id",
+        (source.url, source.member_id),
+    )
+
+
+def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retention) -> int:
+    source, now = update.source, update.at
+    known = dict(
+        db.execute("SELECT key, first_seen FROM entries WHERE feed_url = ?", (source.url,))
+    )
+    sightings = {key: from_column(text) for key, text in known.items()}
+    rows = entry_updates(update.entries, sightings, now, retention)
+    db.executemany(
+        """INSERT INTO entries (feed_url, key, member_id, link, title, author, content_html,
+               summary_html, published, updated, first_seen, date, categories)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (feed_url, key) DO UPDATE SET
+               member_id = excluded.member_id, link = excluded.link,
+               title = excluded.title, author = excluded.author,
+               content_html = excluded.content_html, summary_html = excluded.summary_html,
+               published = excluded.published, updated = excluded.updated,
+               date = excluded.date, categories = excluded.categories""",
+        [
+            (
+                source.url,
+                row.entry.key,
+                source.member_id,
+                row.entry.link,
+                row.entry.title,
+                row.entry.author,
+                row.entry.content_html,
+                row.entry.summary_html,
+                to_column(row.entry.published),
+                to_column(row.entry.updated),
+                to_column(row.first_seen),
+                to_column(row.date),
+                json.dumps(list(row.entry.categories)),
+            )
+            for row in rows
+        ],
+    )
+    _apply_retention(db, source.url, retention, now)
+    kept = {
+        key for (key,) in db.execute("SELECT key FROM entries WHERE feed_url = ?", (source.url,))
+    }
+    db.execute(
+        """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, status = ?,
+               last_attempt = ?, last_success = ?, consecutive_failures = 0,
+               last_error = NULL, moved_to = ?, retry_after = NULL,
+               title = ?, html_url = ?
+           WHERE url = ?""",
+        (
+            update.etag,
+            update.last_modified,
+            update.body_hash,
+            update.status,
+            to_column(now),
+            to_column(now),
+            update.moved_to,
+            update.title,
+            update.html_url,
+            source.url,
+        ),
+    )
+    return len(kept - set(known))
+
+
+def _save_unchanged(db: sqlite3.Connection, update: FeedUnchanged) -> None:
+    db.execute(
+        """UPDATE feeds SET etag = coalesce(?, etag),
+               last_modified = coalesce(?, last_modified), status = ?,
+               last_attempt = ?, last_success = ?, consecutive_failures = 0,
+               last_error = NULL, moved_to = ?, retry_after = NULL
+           WHERE url = ?""",
+        (
+            update.etag,
+            update.last_modified,
+            update.status,
+            to_column(update.at),
+            to_column(update.at),
+            update.moved_to,
+            update.source.url,
+        ),
+    )
+
+
+def _save_failed(db: sqlite3.Connection, update: FeedFailed) -> None:
+    db.execute(
+        """UPDATE feeds SET status = ?, last_attempt = ?,
+               consecutive_failures = consecutive_failures + 1, last_error = ?,
+               retry_after = ?, gone = ?, moved_to = coalesce(?, moved_to)
+           WHERE url = ?""",
+        (
+            update.status,
+            to_column(update.at),
+            update.error,
+            to_column(update.retry_after),
+            int(update.gone),
+            update.moved_to,
+            update.source.url,
+        ),
+    )
+
+
+def _apply_retention(
+    db: sqlite3.Connection, feed_url: str, retention: Retention, now: dt.datetime
+) -> None:
+    db.execute(
+        """DELETE FROM entries WHERE feed_url = ? AND key NOT IN (
+               SELECT key FROM entries WHERE feed_url = ?
+               ORDER BY date DESC, first_seen DESC LIMIT ?)""",
+        (feed_url, feed_url, retention.max_entries),
+    )
+    if retention.max_age_days:
+        cutoff = to_column(now - dt.timedelta(days=retention.max_age_days))
+        db.execute("DELETE FROM entries WHERE feed_url = ? AND date < ?", (feed_url, cutoff))
