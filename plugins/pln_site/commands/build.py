@@ -11,7 +11,9 @@ from pelican import Pelican
 from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
 from pln_site.commands.check import check_members
-from pln_site.site.mentions.check import UnknownMentions
+from pln_site.errors import SiteError
+from pln_site.settings import SEARCH
+from pln_site.site.plugin import enabled
 
 
 def build(settings: dict) -> int:
@@ -24,7 +26,7 @@ def build(settings: dict) -> int:
     if check_members(settings, out=sys.stderr) != 0:
         print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
         return 1
-    searching = "search" in (settings.get("PLUGINS") or [])
+    searching = enabled(SEARCH, settings)
     # The search plugin leaves the index to us (it makes it itself under plain `pelican`).
     pelican_settings = {**settings, "SEARCH_INDEX_IN_PELICAN": not searching}
     code = _run_apart(_run_pelican, pelican_settings)
@@ -38,7 +40,7 @@ def build(settings: dict) -> int:
 def _run_pelican(settings: dict) -> int:
     try:
         Pelican(settings).run()
-    except UnknownMentions as error:
+    except SiteError as error:  # unknown mentions, settings a build cannot use
         print(error, file=sys.stderr)
         return 1
     return 0

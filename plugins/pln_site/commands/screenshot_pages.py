@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pln_site.settings import with_defaults
+
 
 @dataclass(frozen=True)
 class PageType:
@@ -29,18 +31,9 @@ def _exists(output: Path, url: str | None) -> str | None:
     return url if target.is_file() else None
 
 
-def _with_defaults(settings: dict) -> dict:
-    """The settings with every plugin's defaults, for settings read without running Pelican."""
-    from pln_site.settings import DEFAULTS as PLANET
-    from pln_site.site.network.settings import DEFAULTS as NETWORK
-    from pln_site.site.search.settings import DEFAULTS as SEARCH
-
-    return {**NETWORK, **PLANET, **SEARCH, **settings}
-
-
 def page_types(settings: dict, search_query: str = "open") -> list[PageType]:
     """One page of each type that the built site in OUTPUT_PATH has, in reading order."""
-    settings = _with_defaults(settings)
+    settings = with_defaults(settings)  # settings read without running Pelican
     output = Path(settings["OUTPUT_PATH"])
     member_skip = ("topics", "stats", "by", "graph")
     candidates = [

@@ -8,9 +8,7 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from pln_site.errors import SiteError
-from pln_site.settings import DEFAULTS as PLANET_DEFAULTS
-from pln_site.site.network.settings import DEFAULTS as NETWORK_DEFAULTS
-from pln_site.site.search.settings import DEFAULTS as SEARCH_DEFAULTS
+from pln_site.settings import with_defaults
 
 
 class SettingsError(SiteError):
@@ -20,7 +18,8 @@ class SettingsError(SiteError):
 
 
 def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:
-    """Pelican's settings from `settings_file`, plus the network and planet defaults.
+    """Pelican's settings from `settings_file`, with every plugin's defaults filled in (the
+    commands need them, whichever plugins the site lists).
 
     Relative paths in the settings (PATH, OUTPUT_PATH, PLANET_STORE_PATH) are taken relative to
     the settings file's folder, as Pelican does for PATH and OUTPUT_PATH.
@@ -28,10 +27,7 @@ def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:
     path = Path(settings_file)
     if not path.is_file():
         raise SettingsError(f"settings file {settings_file} not found (hint: pass -s FILE)")
-    settings = read_settings(str(path), override=overrides or None)
-    for defaults in (NETWORK_DEFAULTS, PLANET_DEFAULTS, SEARCH_DEFAULTS):
-        for name, value in defaults.items():
-            settings.setdefault(name, value)
+    settings = with_defaults(read_settings(str(path), override=overrides or None))
     store = Path(settings["PLANET_STORE_PATH"])
     if not store.is_absolute():
         settings["PLANET_STORE_PATH"] = str(path.resolve().parent / store)

@@ -9,17 +9,16 @@ from typing import Any
 from pelican import signals
 
 from pln_site.site.buildcache import pages, templates
+from pln_site.site.plugin import Plugin
+
+PLUGIN = Plugin(__name__)
 
 
 def _cache_path(owner: Any) -> Path | None:
-    """The cache folder, when this plugin is on for `owner`'s site (a Pelican or a generator).
-
-    Signals are process-wide: a site built in the same process without this plugin is left
-    alone."""
-    settings = owner.settings
-    if __name__ not in (settings.get("PLUGINS") or []) or not settings.get("CACHE_PATH"):
+    """The cache folder, when this plugin is on for `owner`'s site (a Pelican or a generator)."""
+    if not PLUGIN.is_on(owner) or not owner.settings.get("CACHE_PATH"):
         return None
-    return Path(settings["CACHE_PATH"])
+    return Path(owner.settings["CACHE_PATH"])
 
 
 def generator_init(generator) -> None:
@@ -29,7 +28,7 @@ def generator_init(generator) -> None:
 
 
 def get_writer(pelican) -> type | None:
-    if _cache_path(pelican) is not None and pelican.settings.get("BUILD_REUSE_PAGES", True):
+    if _cache_path(pelican) is not None and pelican.settings["BUILD_REUSE_PAGES"]:
         return pages.ReusingWriter
     return None
 
@@ -40,6 +39,7 @@ def finalized(pelican) -> None:
 
 
 def register() -> None:
+    PLUGIN.connect()
     signals.generator_init.connect(generator_init)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(finalized)

@@ -11,15 +11,13 @@ from __future__ import annotations
 from pelican import signals
 
 from pln_site.site.mentions.check import link_mentions
+from pln_site.site.plugin import Plugin
 
-
-def _enabled(generator) -> bool:
-    # Signals are process-wide: a site built in the same process without this plugin is left alone.
-    return __name__ in (generator.settings.get("PLUGINS") or [])
+PLUGIN = Plugin(__name__)  # no settings, no generators: only `is_on`
 
 
 def article_generator_finalized(generator) -> None:
-    if _enabled(generator):
+    if PLUGIN.is_on(generator):
         link_mentions(generator)
 
 

@@ -4,35 +4,20 @@ from __future__ import annotations
 
 from pelican import signals
 
+from pln_site.site.plugin import Plugin
 from pln_site.site.search.generator import SearchGenerator
 from pln_site.site.search.pagefind import index_site
-from pln_site.site.search.settings import apply_defaults
 
-
-def _enabled(pelican) -> bool:
-    # Signals are process-wide: a site built in the same process without this plugin is left alone.
-    return __name__ in (pelican.settings.get("PLUGINS") or [])
-
-
-def initialized(pelican) -> None:
-    if _enabled(pelican):
-        apply_defaults(pelican)
-
-
-def get_generators(pelican) -> list:
-    if _enabled(pelican) and pelican.settings.get("SEARCH_ENABLED"):
-        return [SearchGenerator]
-    return []
+PLUGIN = Plugin(__name__, SearchGenerator)
 
 
 def finalized(pelican) -> None:
     # Every page is written by now: Pagefind reads them as a visitor's browser would.
     # `invoke build` indexes after Pelican's process has exited instead (pln_site.commands.build).
-    if _enabled(pelican) and pelican.settings.get("SEARCH_INDEX_IN_PELICAN", True):
+    if PLUGIN.is_on(pelican) and pelican.settings["SEARCH_INDEX_IN_PELICAN"]:
         index_site(pelican.settings)
 
 
 def register() -> None:
-    signals.initialized.connect(initialized)
-    signals.get_generators.connect(get_generators)
+    PLUGIN.connect()
     signals.finalized.connect(finalized)

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pln_site.site.search.settings import DEFAULTS
+from pln_site.settings import SEARCH, with_defaults
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _remember(settings: dict, site: Path, fingerprint: str) -> None:
 
 def index_site(settings: dict) -> bool:
     """Index the output folder; warns (never fails the build) when that cannot be done."""
-    settings = {**DEFAULTS, **settings}  # also called outside Pelican, by `invoke build`
+    settings = with_defaults(settings, [SEARCH])  # also called outside Pelican, by `invoke build`
     if not settings["SEARCH_ENABLED"]:
         return False
     site = Path(settings["OUTPUT_PATH"])
