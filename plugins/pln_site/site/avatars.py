@@ -1,5 +1,6 @@
-"""Avatars resized at build time: a raster image becomes a small square at twice the shown size
-(sharp on high-density screens); SVG avatars pass through as they are."""
+"""Avatars resized at build time, for every page that shows them: a raster image becomes a
+small square at twice the shown size (sharp on high-density screens); SVG avatars pass through
+as they are."""
 
 from __future__ import annotations
 

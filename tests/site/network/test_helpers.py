@@ -12,7 +12,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pln_site.members.model import Member
 from pln_site.site.network.jsonld import script_json
 from pln_site.site.network.opml import blogroll_opml
-from pln_site.site.network.present import partial_date, url_from
+from pln_site.site.network.present import partial_date
 from pln_site.site.topics import group_topics
 
 SUBS = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
@@ -75,23 +75,3 @@ def test_json_ld_escapes_everything_that_could_end_the_script_element():
 )
 def test_partial_dates_in_words(text, words):
     assert partial_date(text) == words
-
-
-@pytest.mark.parametrize(
-    "page, target, siteurl, expected",
-    [
-        ("network/members.json", "network/amara/", "", "amara/"),
-        ("network/members.json", "images/a.png", "", "../images/a.png"),
-        ("network/members.json", "", "", "../"),
-        (
-            "network/members.json",
-            "network/amara/",
-            "https://site.example",
-            "https://site.example/network/amara/",
-        ),
-    ],
-)
-def test_links_in_exports_are_relative_to_the_file_unless_the_site_url_is_absolute(
-    page, target, siteurl, expected
-):
-    assert url_from(page, target, siteurl) == expected

@@ -1,5 +1,7 @@
-"""Builds with other settings: XFN relations, custom URLs, theme overrides, reading data,
-and a broken member file (which must stop the build before anything is written)."""
+"""Builds with other settings: XFN relations, custom URLs, theme overrides, and the reading
+data (pln_site.site.shared.ReadingData) from a stand-in plugin, or none.
+
+A broken member file stopping the build is tested with either plugin in tests/site/test_roster.py."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 import pytest
 from pelican import signals
 
-from pln_site.members.problems import MemberFilesInvalid
+from pln_site.settings import NETWORK
 from tests.site.network.conftest import CONTENT, Site
 from tests.support.project import PROJECT, build_site
 
@@ -106,25 +108,36 @@ def test_last_posts_are_shown_when_the_reading_feed_provides_them(tmp_path, fake
     assert site.soup("network/dana-kowalska/").select_one(".network-latest .network-quiet")
 
 
+def test_topic_pages_link_the_reading_page_the_reading_data_names(tmp_path, fake_reading):
+    site = build(tmp_path, **fake_reading)
+    soup = site.soup("network/topics/open-education/")
+    link = soup.select_one(".network-reading-link a")
+    assert site.resolve("network/topics/open-education/", link["href"]) == (
+        "fake-reading/open-education/"
+    )
+    # It names no topic feed: the head links none.
+    assert (
+        soup.head.find("link", type="application/atom+xml", title=lambda t: "Posts on" in t) is None
+    )
+
+
 def test_no_last_posts_without_the_reading_feed(site):
+    # The fixture site has the reading plugin but no store: no posts to show.
     soup = site.soup("network/")
     assert soup.select(".network-last-post") == []
     assert site.soup("network/amara-okafor/").select(".network-latest") == []
 
 
-def test_a_broken_member_file_stops_the_build_before_anything_is_written(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT, content)
-    (content / "network" / "zoe-broken.yaml").write_text(
-        "name: Zoe\nurl: not a url\nwhy: x\nsince: 2020\ntopics: [a]\n", encoding="utf-8"
-    )
-    output = tmp_path / "output"
-    output.mkdir()
-    (output / "keep.html").write_text("the last good build", encoding="utf-8")
-    with pytest.raises(MemberFilesInvalid) as error:
-        build_site(content, output, DELETE_OUTPUT_DIRECTORY=True)
-    assert "zoe-broken.yaml:2: url:" in str(error.value)
-    assert sorted(p.name for p in output.iterdir()) == ["keep.html"]
+def test_without_the_reading_plugin_no_page_shows_posts_or_links_reading(tmp_path):
+    site = build(tmp_path, PLUGINS=[NETWORK])
+    assert not site.exists("reading/")
+    soup = site.soup("network/")
+    assert soup.select(".network-card")
+    assert soup.select(".network-last-post") == []
+    assert site.soup("network/amara-okafor/").select(".network-latest") == []
+    topic = site.soup("network/topics/open-education/")
+    assert topic.select(".network-reading-link") == []
+    assert [a["href"] for a in topic.find_all("a") if "reading" in a["href"]] == []
 
 
 def test_with_an_absolute_site_url_machine_readable_links_are_absolute(tmp_path):

@@ -26,6 +26,8 @@ from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import fetch_all
 from pln_site.settings import with_defaults
 from pln_site.site.reading.generator import ReadingGenerator
+from pln_site.site.roster import roster_for
+from pln_site.site.shared import ReadingData, reading_data
 from pln_site.store import Store
 from tests.support.project import PROJECT, build_site
 from tests.support.river_fixtures import (
@@ -328,9 +330,9 @@ def test_a_build_without_a_store_succeeds_with_a_note(tmp_path: Path) -> None:
     assert not (tmp_path / "output/reading/page/2").exists()
 
 
-def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Built) -> None:
-    # Pelican runs plugin generators in no fixed order: when the network generator has not
-    # filled the context yet, the reading generator reads the member files itself.
+def test_other_pages_get_the_posts_as_reading_data(site: Built) -> None:
+    # What the directory's pages read (pln_site.site.shared): the generator makes it from the
+    # store and the roster, whichever plugin's generator Pelican happens to create first.
     settings = read_settings(
         str(PROJECT / "pelicanconf.py"),
         override={
@@ -338,7 +340,7 @@ def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Bui
             "PLANET_STORE_PATH": site.settings["PLANET_STORE_PATH"],
         },
     )
-    settings = with_defaults(settings)  # as the plugin's `initialized` handler fills them in
+    settings = with_defaults(settings, settings["PLUGINS"])  # as the `initialized` handlers do
     context: dict = {}
     generator = ReadingGenerator(
         context=context,
@@ -348,11 +350,54 @@ def test_the_reading_generator_loads_members_itself_when_it_runs_first(site: Bui
         output_path=str(site.output),
     )
     generator.generate_context()
-    assert sorted(context["reading_latest"]) == sorted(LISTED)
-    assert {
-        member_id: [e.link for e in posts]
-        for member_id, posts in context["reading_by_member"].items()
-    } == {member_id: [p.link for p in posts_of(member_id)] for member_id in LISTED}
+    reading = reading_data(context)
+    assert isinstance(reading, ReadingData) and reading.store_found
+    assert sorted(reading.posts_by_member) == sorted(LISTED)
+    for member_id in LISTED:
+        assert [e.link for e in reading.posts_of(member_id)] == [
+            p.link for p in posts_of(member_id)
+        ]
+        assert reading.latest(member_id).link == posts_of(member_id)[0].link
+    assert reading.posts_of("dov") == () and reading.latest("dov") is None
+    note = next(e for e in reading.posts_of("ada") if e.link == "http://ada.example/note-1")
+    assert reading.title_of(note).startswith("Just a short note about tests today")
+    python = next(topic for topic in roster_for(generator).topics if topic.slug == "python")
+    assert reading.topic_page_url(python) == "reading/topics/python/"
+    assert reading.topic_atom_url(python) == "reading/topics/python/atom.xml"
+
+
+def test_with_only_the_reading_plugin_the_river_takes_its_members_from_the_roster(
+    site: Built, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    build_site(
+        site.content,
+        output,
+        PLUGINS=["pln_site.site.reading"],
+        PLANET_STORE_PATH=site.settings["PLANET_STORE_PATH"],
+        PLANET_PER_PAGE=PER_PAGE,
+    )
+    alone = Built(output, site.content, site.settings)
+    entries = all_river_entries(alone)
+    assert [e["properties"]["url"][0] for e in entries] == [p.link for p in posts_of(*LISTED)]
+    assert not (output / "network").exists()
+    for entry in entries:  # no directory: authors link their own sites
+        author = entry["properties"]["author"][0]["properties"]
+        member = next(p for p in PEOPLE.values() if [p.name] == author["name"])
+        assert author["url"] == [f"http://{member.id}.example/"]
+    # The avatar comes from the roster too, small, as with the directory.
+    page = alone.file("reading/")
+    ada = alone.soup("reading/").find("a", href="http://ada.example/qa").find_parent("article")
+    assert resolve(page, output, ada.find("img", class_="avatar--small")["src"]).is_file()
+    topic = alone.soup("reading/topics/python/")
+    assert topic.find("a", string="Who they are") is None
+    assert topic.find("a", string="Network") is None  # no directory in the menu
+
+
+def test_a_topic_river_links_the_directory_page_of_its_topic(site: Built) -> None:
+    page = site.file("reading/topics/python/")
+    who = site.soup("reading/topics/python/").find("a", string="Who they are")
+    assert resolve(page, site.output, who["href"]) == site.file("network/topics/python/")
 
 
 def indexed_words(output: Path) -> dict[str, list[str]]:

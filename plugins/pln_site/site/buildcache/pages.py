@@ -12,7 +12,6 @@ most of a build with nothing new, is skipped. Any change renders every page afre
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from pelican.writers import Writer
+
+from pln_site.site.base import build_time, pinned_build_time
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +132,12 @@ def build_fingerprint(settings: dict) -> str:
         for path in (Path(store), Path(f"{store}-wal")):
             if path.is_file():
                 digest.update(_file_key(path, now))
-    today = dt.datetime.now(dt.UTC).date().isoformat()
+    # Pages change with the build's date (members go quiet), and with its time when that is
+    # pinned (SOURCE_DATE_EPOCH: the feeds' and exports' timestamps).
+    pinned = pinned_build_time()
+    when = pinned.isoformat() if pinned else build_time().date().isoformat()
     versions = [platform.python_version(), *(_version(name) for name in LIBRARIES)]
-    extra = [today, os.environ.get("SOURCE_DATE_EPOCH", ""), *versions]
+    extra = [when, *versions]
     digest.update("\0".join(extra).encode("utf-8"))
     return digest.hexdigest()
 

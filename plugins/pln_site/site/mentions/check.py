@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pln_site.errors import SiteError
-from pln_site.members.loader import members_from_settings
 from pln_site.messages import did_you_mean, display_path
+from pln_site.site.roster import roster_for
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,8 @@ def link_mentions(generator: Any) -> None:
     if not mentioning:
         generator.context["mentions_by_member"] = {}
         return
-    members = {member.id: member for member in members_from_settings(generator.settings)}
+    # Every member file, archived ones too: a mention of an archived member is no mistake.
+    members = {member.id: member for member in roster_for(generator).all_members}
     problems: list[UnknownMention] = []
     for post in mentioning:
         for member_id in mention_ids(post.metadata.get(METADATA_KEY)):

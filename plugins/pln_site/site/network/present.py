@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import posixpath
 from collections.abc import Iterable
 
 from pln_site.members.model import Member
@@ -36,35 +34,12 @@ def xfn_rel(member: Member, publish: bool) -> str | None:
     return " ".join(values) or None
 
 
-def build_time() -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that a build can be reproduced byte for byte."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC)
-
-
 def is_quiet(date: dt.datetime | None, quiet_days: int, now: dt.datetime) -> bool:
     """Whether a member whose last post is from `date` has gone quiet: more than `quiet_days`
     days (UTC dates, not hours) before `now`, so that the pages change with the date alone."""
     if date is None:
         return False
     return (now.astimezone(dt.UTC).date() - date.astimezone(dt.UTC).date()).days > quiet_days
-
-
-def url_from(page_save_as: str, target_url: str, siteurl: str) -> str:
-    """A link to `target_url` written into the file `page_save_as`.
-
-    Absolute when the site has an absolute SITEURL; else relative to the file, so that the
-    link works wherever the site is served from (as Pelican's RELATIVE_URLS does).
-    """
-    if siteurl.startswith(("http://", "https://")):
-        return f"{siteurl.rstrip('/')}/{target_url}"
-    folder = posixpath.dirname(page_save_as) or "."
-    relative = posixpath.relpath(target_url or ".", folder)
-    if (not target_url or target_url.endswith("/")) and not relative.endswith("/"):
-        relative += "/"
-    return relative
 
 
 def facets(members: Iterable[Member]) -> dict[str, list[tuple[str, str, int]]]:

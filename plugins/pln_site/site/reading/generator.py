@@ -1,4 +1,5 @@
-"""ReadingGenerator: the river pages, topic rivers and output feeds, built from the store.
+"""ReadingGenerator: the river pages, topic rivers and output feeds, built from the store and
+the roster; it gives other plugins' pages the members' posts (pln_site.site.shared).
 
 The build never touches the network: it reads what `invoke fetch` stored. A missing store is
 not an error (a fresh checkout has none); the river then says how to fill it.
@@ -8,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import posixpath
 import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
@@ -18,13 +17,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import FileSystemLoader
-from markupsafe import Markup
-from pelican.generators import Generator
-
 from pln_site.feeds.entry import StoredEntry
-from pln_site.members.loader import members_from_settings
 from pln_site.settings import store_path
+from pln_site.site.base import SiteGenerator
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.outfeeds import (
     FeedInfo,
@@ -44,29 +39,26 @@ from pln_site.site.reading.river import (
     posts_by_member,
     river_items,
 )
-from pln_site.site.topics import group_topics
+from pln_site.site.roster import roster_for
+from pln_site.site.shared import READING_KEY, ReadingData
+from pln_site.site.topics import Topic
 from pln_site.store import FeedHealth, Store
-from pln_site.text import initials
 
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-FEED_MAX_ITEMS = 50  # the newest entries each output feed carries
 ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
 
 
-class ReadingGenerator(Generator):
+class ReadingGenerator(SiteGenerator):
+    templates_dir = TEMPLATES_DIR
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Theme templates first (a theme can override any of ours), then the plugin's own.
-        self.env.loader.loaders.insert(1, FileSystemLoader(str(TEMPLATES_DIR)))
-        # Feed text reaches these pages: escape everything not explicitly marked safe.
-        self.env.autoescape = True
-        # Templates do not change during a build: skip the file check each page's
-        # extends/import would make (a stat per template per page).
-        self.env.auto_reload = False
-        self.members: dict[str, Any] = {}
-        self.topics: list[Any] = []
+        # Raises MemberFilesInvalid, which stops the build before anything is written.
+        self.roster = roster_for(self)
+        self.members = self.roster.by_id  # the listed members, by id
+        self.topics: list[Topic] = self.roster.topics
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
         self.origins: dict[str, FeedOrigin] = {}
@@ -75,37 +67,20 @@ class ReadingGenerator(Generator):
     # -- context ----------------------------------------------------------------------------
 
     def generate_context(self) -> None:
-        members = self._listed_members()
-        self.members = {member.id: member for member in members}
-        self.topics = self._topics(members)
         self.entries, health = self._read_store()
         self.entries = listed_entries(self.entries, self.members)
         self.origins = self._origins(health)
         by_member = posts_by_member(self.entries)
-        self.context.update(
-            reading_latest={member_id: posts[0] for member_id, posts in by_member.items()},
-            reading_by_member=by_member,
-            reading_store_found=self.store_found,
-            # For titleless posts (notes) in other plugins' lists: a stand-in from their text.
-            reading_entry_title=self.title_of,
+        # What other plugins' pages show of the feed (the directory's "latest posts").
+        self.context[READING_KEY] = ReadingData(
+            posts_by_member=by_member,
+            store_found=self.store_found,
+            # For titleless posts (notes): a stand-in from their text, as the river shows them.
+            title_of=self.title_of,
+            topic_page_url=self.topic_page_url,
+            topic_atom_url=self.topic_atom_url,
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
-
-    def _listed_members(self) -> list[Any]:
-        """The listed members: from the network plugin's context, else loaded the same way.
-
-        Pelican runs plugin generators in no fixed order, so the network generator may not have
-        filled the context yet; then the member files are read here (they were already checked
-        when the network generator was created).
-        """
-        if "network_members" in self.context:
-            return list(self.context["network_members"])
-        return [m for m in members_from_settings(self.settings) if m.is_listed]
-
-    def _topics(self, members: list[Any]) -> list[Any]:
-        if "network_topics" in self.context:
-            return list(self.context["network_topics"])
-        return group_topics(members, self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
     def title_of(self, entry: StoredEntry) -> str:
         known = self.texts.get((entry.feed_url, entry.key))
@@ -166,6 +141,7 @@ class ReadingGenerator(Generator):
     # -- output -----------------------------------------------------------------------------
 
     def generate_output(self, writer: Any) -> None:
+        self.roster.write_avatars()
         items = self._items(self.entries)
         topic_rivers = [(topic, self._topic_items(topic, items)) for topic in self.topics]
         common = {
@@ -180,32 +156,31 @@ class ReadingGenerator(Generator):
         self._write_feeds(writer, items, common)
 
     def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
-        avatar = self.context.get("network_avatar_url")
         return river_items(
             entries,
             self.members,
             text_of=lambda entry: self.texts[entry.feed_url, entry.key],
             tz=self._timezone(),
-            member_page_url=self.member_page_url,
-            avatar_url=avatar if callable(avatar) else (lambda _member: None),
-            initials=initials,
+            member_page_url=self.roster.member_page_url,
+            avatar_url=self.roster.shown_avatar_url,
+            initials=self.roster.initials,
         )
 
-    def _topic_items(self, topic: Any, items: list[RiverItem]) -> list[RiverItem]:
+    def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:
         ids = {member.id for member in topic.members}
         return [item for item in items if item.entry.member_id in ids]
 
-    def member_page_url(self, member: Any) -> str | None:
-        pattern = self.settings.get("NETWORK_MEMBER_URL")
-        if not pattern or not self.settings.get("NETWORK_MEMBER_SAVE_AS"):
-            return None
-        return pattern.format(id=member.id)
-
-    def topic_url(self, topic: Any) -> str:
+    def topic_url(self, topic: Topic) -> str:
         return self.settings["PLANET_TOPIC_URL"].format(slug=topic.slug)
 
-    def topic_atom_url(self, topic: Any) -> str | None:
-        if not self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS"):
+    def topic_page_url(self, topic: Topic) -> str | None:
+        """The topic's reading page, None when topic pages are off."""
+        if not (self.settings["PLANET_TOPIC_URL"] and self.settings["PLANET_TOPIC_SAVE_AS"]):
+            return None
+        return self.topic_url(topic)
+
+    def topic_atom_url(self, topic: Topic) -> str | None:
+        if not self.settings["PLANET_TOPIC_ATOM_SAVE_AS"]:
             return None
         return self.settings["PLANET_TOPIC_ATOM_URL"].format(slug=topic.slug)
 
@@ -216,28 +191,6 @@ class ReadingGenerator(Generator):
         except (ZoneInfoNotFoundError, ValueError):
             log.warning("reading: unknown TIMEZONE %r; days are grouped in UTC", name)
             return dt.UTC
-
-    def _write_page(self, writer: Any, save_as: str, template: str, url: str, **extra: Any) -> None:
-        if not save_as:  # an empty *_SAVE_AS turns a page off, as in Pelican
-            return
-        writer.write_file(
-            save_as,
-            self.get_template(template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_url=url,
-            **extra,
-        )
-
-    def _write_text(self, writer: Any, save_as: str, text: str) -> None:
-        """A feed file through Pelican's writer (which refuses to write one path twice)."""
-        if not save_as:
-            return
-        # The text is a finished document (escaped by the XML/JSON writer): written as is.
-        writer.write_file(
-            save_as, self.env.from_string("{{ body }}"), self.context, body=Markup(text)
-        )
 
     def _write_river(self, writer: Any, items: list[RiverItem], common: dict) -> None:
         pages = paginate(
@@ -250,7 +203,7 @@ class ReadingGenerator(Generator):
         )
         text_pages = self.settings.get("PLANET_SEARCH_TEXT_PAGES")
         for page in pages:
-            self._write_page(
+            self.write_page(
                 writer,
                 page.save_as,
                 "reading_index",
@@ -272,7 +225,7 @@ class ReadingGenerator(Generator):
             page_url=url,
             page_save_as=save_as,
         )[0]
-        self._write_page(
+        self.write_page(
             writer,
             save_as,
             "reading_topic",
@@ -280,13 +233,15 @@ class ReadingGenerator(Generator):
             topic=topic,
             river_page=page,
             reading_topic_total=len(items),
+            # The directory's page of the topic (who they are), None without one.
+            directory_topic_url=self.roster.topic_page_url(topic),
             **common,
         )
 
     # -- feeds ------------------------------------------------------------------------------
 
     def _write_feeds(self, writer: Any, items: list[RiverItem], common: dict) -> None:
-        cap = int(self.settings.get("PLANET_FEED_MAX_ITEMS", FEED_MAX_ITEMS))
+        cap = int(self.settings["PLANET_FEED_MAX_ITEMS"])
         newest = [self._feed_item(item) for item in items[:cap]]
         sitename = str(self.settings.get("SITENAME", "")).strip()
         title = f"{sitename}: reading" if sitename else "Reading"
@@ -299,7 +254,7 @@ class ReadingGenerator(Generator):
             info = self._feed_info(
                 title, description, home, self.settings[f"PLANET_{kind}_URL"], save_as, newest
             )
-            self._write_text(writer, save_as, write(info, newest))
+            self.write_text(writer, save_as, write(info, newest))
         topic_save_as = self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS")
         if not topic_save_as:
             return
@@ -316,7 +271,7 @@ class ReadingGenerator(Generator):
                 save_as,
                 chosen,
             )
-            self._write_text(writer, save_as, atom_feed(info, chosen))
+            self.write_text(writer, save_as, atom_feed(info, chosen))
 
     def _feed_info(
         self,
@@ -327,20 +282,20 @@ class ReadingGenerator(Generator):
         save_as: str,
         items: list[FeedItem],
     ) -> FeedInfo:
-        absolute_self = self._absolute(self_url)
-        updated = items[0].published if items else _build_time()
+        absolute_self = self.absolute(self_url)
+        updated = items[0].published if items else self.now
         return FeedInfo(
             title=title,
             description=description,
-            home_url=self._link_from(save_as, home_url),
-            self_url=self._link_from(save_as, self_url),
+            home_url=self.link_from(save_as, home_url),
+            self_url=self.link_from(save_as, self_url),
             id=absolute_self or _uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
             updated=updated,
         )
 
     def _feed_item(self, item: RiverItem) -> FeedItem:
         entry, member = item.entry, item.member
-        avatar = self._absolute(item.avatar_url) if item.avatar_url else None
+        avatar = self.absolute(item.avatar_url) if item.avatar_url else None
         return FeedItem(
             id=_entry_id(entry),
             url=entry.link,
@@ -356,23 +311,6 @@ class ReadingGenerator(Generator):
             origin=self.origins.get(entry.feed_url)
             or FeedOrigin(url=entry.feed_url, title=member.name, html_url=member.url),
         )
-
-    def _absolute(self, url: str) -> str | None:
-        """`url` on the published site, when SITEURL is absolute; else None."""
-        siteurl = str(self.settings.get("SITEURL") or "")
-        if not siteurl.startswith(("http://", "https://")):
-            return None
-        return f"{siteurl.rstrip('/')}/{url}"
-
-    def _link_from(self, save_as: str, url: str) -> str:
-        """A link to `url` written into the file `save_as`: absolute with SITEURL, else relative."""
-        absolute = self._absolute(url)
-        if absolute:
-            return absolute
-        relative = posixpath.relpath(url or ".", posixpath.dirname(save_as) or ".")
-        if url.endswith("/") and not relative.endswith("/"):
-            relative += "/"
-        return relative
 
 
 def _excerpt_cache_path(settings: dict) -> Path:
@@ -396,11 +334,3 @@ def _entry_id(entry: StoredEntry) -> str:
 
 def _uuid_urn(text: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, text).urn
-
-
-def _build_time() -> dt.datetime:
-    """Now, or SOURCE_DATE_EPOCH when set, so that a build can be reproduced byte for byte."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return dt.datetime.now(dt.UTC)

@@ -5,38 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader
-from markupsafe import Markup
-from pelican.generators import Generator
+from pln_site.site.base import SiteGenerator
 
 PLUGIN_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PLUGIN_DIR / "templates"
 SCRIPT_FILE = PLUGIN_DIR / "static" / "search.js"
 
 
-class SearchGenerator(Generator):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # The theme's templates first, so that a theme can override search.html.
-        self.env.loader.loaders.insert(1, FileSystemLoader(str(TEMPLATES_DIR)))
-        self.env.autoescape = True
+class SearchGenerator(SiteGenerator):
+    templates_dir = PLUGIN_DIR / "templates"
 
     def generate_output(self, writer: Any) -> None:
-        save_as = self.settings.get("SEARCH_SAVE_AS")
-        if not save_as:
+        save_as = self.settings["SEARCH_SAVE_AS"]  # empty with SEARCH_ENABLED = False
+        if not save_as:  # no results page: no script either
             return
-        url = self.settings["SEARCH_URL"]
-        writer.write_file(
-            save_as,
-            self.get_template("search"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_url=url,
-        )
-        script_save_as = self.settings.get("SEARCH_SCRIPT_SAVE_AS")
-        if script_save_as:
-            text = SCRIPT_FILE.read_text(encoding="utf-8")
-            writer.write_file(
-                script_save_as, self.env.from_string("{{ body }}"), self.context, body=Markup(text)
-            )
+        self.write_page(writer, save_as, "search", self.settings["SEARCH_URL"])
+        text = SCRIPT_FILE.read_text(encoding="utf-8")
+        self.write_text(writer, self.settings["SEARCH_SCRIPT_SAVE_AS"], text)

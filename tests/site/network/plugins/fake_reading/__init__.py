@@ -1,4 +1,5 @@
-"""A stand-in for the reading feed: puts `reading_latest` and `reading_by_member` in the context.
+"""A stand-in for the reading feed: puts a ReadingData (pln_site.site.shared) in the context, as
+the reading plugin does.
 
 Tests use it to check how the network pages show members' posts without fetching anything.
 """
@@ -11,6 +12,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from pln_site.feeds.entry import StoredEntry
+from pln_site.site.shared import READING_KEY, ReadingData
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -40,10 +42,15 @@ BY_MEMBER = {
 }
 
 
+def topic_page_url(topic) -> str:
+    return f"fake-reading/{topic.slug}/"
+
+
 class FakeReadingGenerator(Generator):
     def generate_context(self) -> None:
-        self.context["reading_by_member"] = BY_MEMBER
-        self.context["reading_latest"] = {k: v[0] for k, v in BY_MEMBER.items()}
+        self.context[READING_KEY] = ReadingData(
+            posts_by_member=BY_MEMBER, topic_page_url=topic_page_url
+        )
 
 
 def get_generators(_pelican):

@@ -1,0 +1,96 @@
+"""SiteGenerator: what every pln_site page generator shares. Its plugin's templates after the
+theme's, autoescape, writing pages and plain files through Pelican's writer, links written
+into a file, and the one build time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from pathlib import Path
+from typing import Any, ClassVar
+
+from jinja2 import FileSystemLoader
+from markupsafe import Markup
+from pelican.generators import Generator
+
+from pln_site.urls import site_absolute
+
+
+def pinned_build_time() -> dt.datetime | None:
+    """The build time SOURCE_DATE_EPOCH sets (so that a build can be reproduced byte for byte),
+    or None when it sets none."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else None
+
+
+def build_time() -> dt.datetime:
+    """The time the pages are built at: now, or SOURCE_DATE_EPOCH when set."""
+    return pinned_build_time() or dt.datetime.now(dt.UTC)
+
+
+def link_from(page_save_as: str, target_url: str, siteurl: str | None) -> str:
+    """A link to `target_url` written into the file `page_save_as`.
+
+    Absolute when the site has an absolute SITEURL; else relative to the file, so that the
+    link works wherever the site is served from (as Pelican's RELATIVE_URLS does).
+    """
+    absolute = site_absolute(siteurl, target_url)
+    if absolute is not None:
+        return absolute
+    folder = posixpath.dirname(page_save_as) or "."
+    relative = posixpath.relpath(target_url or ".", folder)
+    if (not target_url or target_url.endswith("/")) and not relative.endswith("/"):
+        relative += "/"
+    return relative
+
+
+class SiteGenerator(Generator):
+    """A Pelican generator of one pln_site plugin's pages. Subclasses set `templates_dir`."""
+
+    templates_dir: ClassVar[Path]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The theme's templates first (so that a theme can override any of ours), then the
+        # plugin's own, then Pelican's simple theme.
+        self.env.loader.loaders.insert(1, FileSystemLoader(str(self.templates_dir)))
+        # Member and feed text reach these pages: escape everything not explicitly marked safe.
+        self.env.autoescape = True
+        # Templates do not change during a build: skip the file check each page's
+        # extends/import would make (a stat per template per page).
+        self.env.auto_reload = False
+        self.now = build_time()
+
+    def write_page(self, writer: Any, save_as: str, template: str, url: str, **extra: Any) -> None:
+        """The page `template` at `save_as`; an empty *_SAVE_AS turns a page off, as in
+        Pelican."""
+        if not save_as:
+            return
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=url,
+            page_url=url,
+            **extra,
+        )
+
+    def write_text(self, writer: Any, save_as: str, text: str) -> None:
+        """A finished non-HTML file (a feed, a script, JSON), written as it is, through Pelican's
+        writer (which refuses to write one path twice)."""
+        if not save_as:
+            return
+        writer.write_file(
+            save_as, self.env.from_string("{{ body }}"), self.context, body=Markup(text)
+        )
+
+    def absolute(self, url: str) -> str | None:
+        """`url` on the published site, when SITEURL is absolute; else None."""
+        return site_absolute(self.settings.get("SITEURL"), url)
+
+    def link_from(self, save_as: str, url: str) -> str:
+        """A link to `url` written into the file `save_as` (see `link_from`)."""
+        return link_from(save_as, url, self.settings.get("SITEURL"))

@@ -1,0 +1,61 @@
+"""What the page plugins give each other, typed: the page plugins never import each other.
+
+The members, their topics and the rules for their pages and avatars come from the roster
+(pln_site.site.roster), which every plugin reads. What the reading plugin gives other pages is
+a `ReadingData` in the build's context under READING_KEY ("reading"), put there by its
+`generate_context` (Pelican runs every `generate_context` before any `generate_output`). Pages
+read it with `reading_data(context)`, templates as `reading`; without the reading plugin it is
+absent, and pages show no posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pln_site.feeds.entry import StoredEntry
+from pln_site.site.topics import Topic
+
+READING_KEY = "reading"
+
+
+def own_title(entry: StoredEntry) -> str:
+    """The entry's own title, "untitled" without one."""
+    return entry.title or "untitled"
+
+
+def no_page(_topic: Topic) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ReadingData:
+    """The reading feed, as other plugins' pages show it."""
+
+    # member id -> that member's newest stored posts, newest first (only listed members).
+    posts_by_member: Mapping[str, Sequence[StoredEntry]]
+    # Whether the build found a feed store to read (False: `invoke fetch` has not run yet).
+    store_found: bool = True
+    # The name a list shows for a post: its title, or for a titleless note a stand-in cut from
+    # its text.
+    title_of: Callable[[StoredEntry], str] = own_title
+    # The URL of the reading page of a topic (posts of the members who work on it), None when
+    # the reading plugin writes no topic pages.
+    topic_page_url: Callable[[Topic], str | None] = no_page
+    # The URL of the Atom feed of a topic's posts, None when there is none.
+    topic_atom_url: Callable[[Topic], str | None] = no_page
+
+    def posts_of(self, member_id: str) -> Sequence[StoredEntry]:
+        return self.posts_by_member.get(member_id, ())
+
+    def latest(self, member_id: str) -> StoredEntry | None:
+        """The member's newest post, None when the store has none."""
+        posts = self.posts_of(member_id)
+        return posts[0] if posts else None
+
+
+def reading_data(context: Mapping[str, Any]) -> ReadingData | None:
+    """The reading plugin's data in `context`, None without the reading plugin."""
+    found = context.get(READING_KEY)
+    return found if isinstance(found, ReadingData) else None
