@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from pln_site.feeds.update import FetchReport, Outcome
+from pln_site.feeds.decide import Outcome
+from pln_site.feeds.update import FetchReport
 from pln_site.store import FeedHealth
 
 OUTCOME_STYLES = {

@@ -19,6 +19,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from functools import partial
+from typing import Any
 
 import httpx
 
@@ -57,7 +58,7 @@ class FeedOutcome:
     parsed: bool = False  # whether the body went through the parser
     seconds: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["outcome"] = str(self.outcome)
         return data
@@ -84,7 +85,7 @@ class FetchReport:
     def parsed(self) -> int:
         return sum(feed.parsed for feed in self.feeds)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "started": self.started.isoformat(),
             "seconds": round(self.seconds, 3),
@@ -101,7 +102,7 @@ Progress = Callable[[FeedOutcome], None]
 def fetch_all(
     sources: list[FeedSource],
     store: Store,
-    settings: dict,
+    settings: dict[str, Any],
     progress: Progress | None = None,
     *,
     parse_processes: bool = False,
@@ -133,7 +134,7 @@ def _never_parsed(sources: list[FeedSource], store: Store) -> int:
 async def _fetch_all(
     sources: list[FeedSource],
     store: Store,
-    settings: dict,
+    settings: dict[str, Any],
     progress: Progress | None,
     use_processes: bool,
 ) -> FetchReport:
@@ -153,7 +154,7 @@ async def _fetch_all(
 
 
 class _Updater:
-    def __init__(self, store: Store, settings: dict, progress: Progress | None):
+    def __init__(self, store: Store, settings: dict[str, Any], progress: Progress | None):
         self.store = store
         self.settings = settings
         self.progress = progress
@@ -271,7 +272,7 @@ class _ParsePools:
     def __enter__(self) -> _ParsePools:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.thread.shutdown(wait=True)
         if self.processes is not None:
             self.processes.shutdown(wait=True, cancel_futures=True)

@@ -50,7 +50,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -59,8 +59,14 @@ class Store:
             self._db = None
 
     @property
+    def _open_db(self) -> sqlite3.Connection:
+        if self._db is None:  # closed: say it as sqlite3 says it of a closed connection
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return self._db
+
+    @property
     def schema_version(self) -> int:
-        return schema_version(self._db)
+        return schema_version(self._open_db)
 
     def fetch_lock(self, wait: float | None = None) -> AbstractContextManager[None]:
         """Hold the fetch lock; waits up to `wait` seconds (lock.LOCK_WAIT_SECONDS), then raises
@@ -69,20 +75,20 @@ class Store:
 
     # -- what the fetcher reads and writes -----------------------------------------------------
     def feed_state(self, url: str) -> FeedState | None:
-        with reading(self._db, self.path) as db:
+        with reading(self._open_db, self.path) as db:
             return reads.feed_state(db, url)
 
     def save(self, update: FeedUpdate, retention: Retention) -> int:
         """Write what one fetch learned about a feed, in one transaction; returns how many of
         its entries are new (only a FeedChanged brings any)."""
-        with transaction(self._db, self.path) as db:
+        with transaction(self._open_db, self.path) as db:
             return writes.save(db, update, retention)
 
     def prune(self, max_age_days: int, now: dt.datetime) -> int:
         """Drop entries older than the age limit from every feed; returns how many went."""
         if not max_age_days:
             return 0
-        with transaction(self._db, self.path) as db:
+        with transaction(self._open_db, self.path) as db:
             return writes.prune(db, max_age_days, now)
 
     # -- what the build, `invoke status` and `invoke share` read --------------------------------
@@ -99,9 +105,9 @@ class Store:
         """entries(), one at a time, straight from the database: a caller that keeps only what
         it shows of each entry never holds every entry's HTML at once (20,000 entries' HTML
         is 150 MB of memory). Consume it while the store is open."""
-        with reading(self._db, self.path) as db:
+        with reading(self._open_db, self.path) as db:
             yield from reads.iter_entries(db, member_ids, limit)
 
     def feed_health(self) -> list[FeedHealth]:
-        with reading(self._db, self.path) as db:
+        with reading(self._open_db, self.path) as db:
             return reads.feed_health(db)

@@ -58,7 +58,8 @@ MIGRATIONS: list[str] = [
 
 
 def schema_version(db: sqlite3.Connection) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]  # sqlite3 rows are untyped
+    return version
 
 
 def migrate(db: sqlite3.Connection, path: Path, *, read_only: bool) -> None:

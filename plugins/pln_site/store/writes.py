@@ -45,7 +45,7 @@ def prune(db: sqlite3.Connection, max_age_days: int, now: dt.datetime) -> int:
 
 def entry_updates(
     entries: Sequence[ParsedEntry],
-    first_seen: Mapping[str, dt.datetime],
+    first_seen: Mapping[str, dt.datetime | None],
     now: dt.datetime,
     retention: Retention,
 ) -> list[EntryUpdate]:
