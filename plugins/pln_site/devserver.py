@@ -95,6 +95,10 @@ class LocalFeedServer:
         self._connections: set[socket.socket] = set()
         self.connections_opened = 0
         self.most_connections_at_once = 0
+        # Requests being answered right now, and the most there ever were: how tests see
+        # concurrency without timing it (a connection may idle between requests; a request not).
+        self.requests_in_flight = 0
+        self.most_requests_at_once = 0
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -173,6 +177,11 @@ class LocalFeedServer:
             else:
                 self._connections.discard(connection)
 
+    def _answering(self, started: bool) -> None:
+        with self._lock:
+            self.requests_in_flight += 1 if started else -1
+            self.most_requests_at_once = max(self.most_requests_at_once, self.requests_in_flight)
+
     def _find_route(self, path: str) -> Route | None:
         with self._lock:
             return self.routes.get(path)
@@ -230,6 +239,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, *, send_body: bool) -> None:
         owner = self.server.owner
+        owner._answering(True)
+        try:
+            self._answer_tracked(owner, send_body=send_body)
+        finally:
+            owner._answering(False)
+
+    def _answer_tracked(self, owner: LocalFeedServer, *, send_body: bool) -> None:
         path = urlsplit(self.path).path
         host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
         owner._record(RecordedRequest(self.command, path, host, dict(self.headers.items())))
