@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypedDict, Unpack
 from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,23 @@ class Route:
         return cls(status=status, headers={"Location": location}, content_type=None)
 
     @classmethod
-    def feed(cls, body: bytes | str, **options) -> Route:
+    def feed(cls, body: bytes | str, **options: Unpack[FeedRouteOptions]) -> Route:
         data = body.encode("utf-8") if isinstance(body, str) else body
         return cls(body=data, conditional=True, **options)
+
+
+class FeedRouteOptions(TypedDict, total=False):
+    """Route's fields other than the two that `Route.feed` sets (body, conditional)."""
+
+    status: int
+    headers: dict[str, str]
+    content_type: str | None
+    delay: float
+    trickle: float
+    hang: bool
+    close_after: int | None
+    gzip: bool
+    last_modified: float
 
 
 @dataclass(frozen=True)
@@ -133,7 +148,7 @@ class LocalFeedServer:
     def __enter__(self) -> LocalFeedServer:
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     # -- addresses and scripting ---------------------------------------------------------------
@@ -208,7 +223,12 @@ class _Server(ThreadingHTTPServer):
     block_on_close = True
     request_queue_size = 128  # the default 5 drops connections that arrive together
 
-    def __init__(self, address, handler, owner: LocalFeedServer):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[BaseHTTPRequestHandler],
+        owner: LocalFeedServer,
+    ):
         self.owner = owner
         super().__init__(address, handler)
 
@@ -228,7 +248,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.owner._track(self.connection, False)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         log.debug("%s " + format, self.address_string(), *args)
 
     def do_HEAD(self) -> None:

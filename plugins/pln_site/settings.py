@@ -170,7 +170,7 @@ class SettingsInvalid(SiteError):
         super().__init__("The site's settings have problems:\n" + "\n".join(problems))
 
 
-def fill_defaults(settings: dict, plugins: Iterable[str] | None = None) -> dict:
+def fill_defaults(settings: dict[str, Any], plugins: Iterable[str] | None = None) -> dict[str, Any]:
     """Fill in, in `settings` itself, every setting of `plugins` (dotted names, as PLUGINS
     lists them; None: every plugin) that the site did not set. Returns `settings`.
 
@@ -187,7 +187,9 @@ def fill_defaults(settings: dict, plugins: Iterable[str] | None = None) -> dict:
     return settings
 
 
-def with_defaults(settings: Mapping[str, Any], plugins: Iterable[str] | None = None) -> dict:
+def with_defaults(
+    settings: Mapping[str, Any], plugins: Iterable[str] | None = None
+) -> dict[str, Any]:
     """A copy of `settings` with `fill_defaults` applied (None: every plugin's defaults).
 
     For what reads settings without Pelican (commands, the fetcher), where the `initialized`

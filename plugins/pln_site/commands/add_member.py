@@ -91,15 +91,15 @@ def add_member(
     avatar = _save_photo(page, member_id, settings, fetcher, report)
     if avatar is not None:
         data["avatar"] = avatar.name
-    data = _drop_invalid(member_id, data, report)
-    if data is None:
+    valid = _drop_invalid(member_id, data, report)
+    if valid is None:
         if avatar is not None:
             avatar.unlink()
         print("Nothing written: the page gave too little to make a valid member file.", file=err)
         return 1
     path = roster.path_for(member_id)
     try:
-        write_new_file(path, member_yaml(data, _header(url, page)))
+        write_new_file(path, member_yaml(valid, _header(url, page)))
     except FileExistsError as exists:
         if avatar is not None:
             avatar.unlink()

@@ -39,8 +39,8 @@ def resize_avatar(source: Path, target: Path, size: int = SIZE) -> bool:
         )
         return False
     try:
-        with Image.open(source) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(source) as opened:
+            image = ImageOps.exif_transpose(opened)
             mode = "RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB"
             square = ImageOps.fit(image.convert(mode), (size, size), Image.Resampling.LANCZOS)
             target.parent.mkdir(parents=True, exist_ok=True)

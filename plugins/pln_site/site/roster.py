@@ -123,7 +123,7 @@ class Roster:
         """The avatar as pages show it: raster images as a small copy (see `write_avatars`),
         SVG as they are."""
         url = self.avatar_url(member)
-        if url and avatars.is_raster(member.avatar):
+        if url and member.avatar and avatars.is_raster(member.avatar):
             return posixpath.join(posixpath.dirname(url), avatars.resized_name(member.avatar))
         return url
 

@@ -49,8 +49,9 @@ class ReusingWriter(Writer):
         self.fingerprint = build_fingerprint(self.settings)
         self.record_file = _record_file(self.settings, output_path)
         last = _load(self.record_file)
-        same = last is not None and last.get("fingerprint") == self.fingerprint
-        self.reusable: dict[str, list[int]] = last["pages"] if same else {}
+        self.reusable: dict[str, list[int]] = {}
+        if last is not None and last.get("fingerprint") == self.fingerprint:
+            self.reusable = last["pages"]
         self.written: set[str] = set()
         self.reused = 0
         _writers[os.path.abspath(output_path)] = self

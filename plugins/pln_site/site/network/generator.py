@@ -237,7 +237,7 @@ class NetworkGenerator(SiteGenerator):
 
         text = members_json(
             self.members,
-            page_url=lambda m: link(self.roster.member_url(m)),
+            page_url=lambda m: self.link_from(save_as, self.roster.member_url(m)),
             avatar_url=lambda m: link(self.roster.avatar_url(m)),
             publish_relations=bool(self.settings["NETWORK_PUBLISH_RELATIONS"]),
             generated=self.now,

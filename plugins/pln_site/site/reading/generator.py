@@ -133,8 +133,8 @@ class ReadingGenerator(SiteGenerator):
                 origins[ref.url] = FeedOrigin(url=ref.url, title=title, html_url=html_url)
         for feed in health:  # feeds a member file no longer names still have stored entries
             if feed.url not in origins:
-                member = self.members.get(feed.member_id)
-                title = feed.title or (member.name if member else feed.url)
+                owner = self.members.get(feed.member_id)
+                title = feed.title or (owner.name if owner else feed.url)
                 origins[feed.url] = FeedOrigin(url=feed.url, title=title, html_url=feed.html_url)
         return origins
 
