@@ -19,6 +19,7 @@ import hashlib
 import logging
 import socket
 import ssl
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -231,6 +232,15 @@ class _Server(ThreadingHTTPServer):
     ):
         self.owner = owner
         super().__init__(address, handler)
+
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        # A client that was killed or gave up resets its connection: expected here, no traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("client %s went away", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -10,6 +10,7 @@ from pln_site.commands.screenshot_pages import page_types
 from pln_site.commands.screenshots import serve_folder
 from tests.support.browser import chromium as launch_chromium
 from tests.support.example_site import build_example_site
+from tests.support.visit import Tab
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +43,11 @@ def chromium(example_settings):
     # that other folders' browser tests can start playwright of their own afterwards.
     with launch_chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="module")
+def tab(chromium):
+    """One page that the module's tests load their pages in, one after another (see Tab)."""
+    opened = Tab(chromium)
+    yield opened
+    opened.close()

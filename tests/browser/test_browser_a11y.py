@@ -6,7 +6,6 @@ import pytest
 
 from tests.browser.test_browser_pages import PAGE_TYPES
 from tests.support.requirements_check import require
-from tests.support.visit import visit
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +18,8 @@ def axe():
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_axe_finds_no_violations(chromium, example_url, example_pages, axe, name, scheme):
-    seen = visit(chromium, example_url + example_pages[name], scheme=scheme)
+def test_axe_finds_no_violations(tab, example_url, example_pages, axe, name, scheme):
+    seen = tab.visit(example_url + example_pages[name], scheme=scheme)
     try:
         results = axe.run(seen.page)
     finally:

@@ -58,6 +58,7 @@ def test_the_example_has_every_page_type(example_pages):
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
 def test_page_loads_without_errors_or_outside_requests(chromium, example_url, example_pages, name):
+    # A fresh context: a first visit, nothing from the cache.
     seen = visit(chromium, example_url + example_pages[name])
     try:
         assert seen.console == []
@@ -68,8 +69,8 @@ def test_page_loads_without_errors_or_outside_requests(chromium, example_url, ex
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_every_link_and_image_resolves(chromium, example_url, example_pages, name):
-    seen = visit(chromium, example_url + example_pages[name])
+def test_every_link_and_image_resolves(tab, example_url, example_pages, name):
+    seen = tab.visit(example_url + example_pages[name])
     page = seen.page
     try:
         links = page.eval_on_selector_all(

@@ -66,13 +66,11 @@ def test_a_shared_search_address_runs_the_search(chromium, example_url):
         seen.close()
 
 
-def test_every_page_has_a_search_box_that_leads_to_the_results(
-    chromium, example_url, example_pages
-):
+def test_every_page_has_a_search_box_that_leads_to_the_results(tab, example_url, example_pages):
     for name, path in example_pages.items():
         if name == "search":
             continue
-        seen = visit(chromium, example_url + path, width=375)
+        seen = tab.visit(example_url + path, width=375)
         try:
             form = seen.page.locator("form.site-search[role=search]")
             assert form.count() == 1, name

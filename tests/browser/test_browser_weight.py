@@ -17,8 +17,8 @@ SCRIPT_BUDGET = 12_000  # each of the site's own scripts (Pagefind's own not inc
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_images_have_a_size_and_load_lazily(chromium, example_url, example_pages, name):
-    seen = visit(chromium, example_url + example_pages[name])
+def test_images_have_a_size_and_load_lazily(tab, example_url, example_pages, name):
+    seen = tab.visit(example_url + example_pages[name])
     images = seen.page.eval_on_selector_all(
         "main img",
         "els => els.map(e => [e.getAttribute('width'), e.getAttribute('height'),"
@@ -32,6 +32,7 @@ def test_images_have_a_size_and_load_lazily(chromium, example_url, example_pages
 def test_each_page_type_stays_within_its_budget(chromium, example_url, example_pages):
     weights = {}
     for name in PAGE_TYPES:
+        # A fresh context for each: what a first visit loads, with an empty cache.
         seen = visit(chromium, example_url + example_pages[name])
         # Scroll to the end so that lazy images count too.
         seen.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
