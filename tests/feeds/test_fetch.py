@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import gzip
 import ipaddress
 import socket
@@ -15,6 +16,7 @@ from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.http import guard as netguard
 from pln_site.feeds.http.guard import AddressRefused, GuardedBackend, refusal_kind
 from pln_site.feeds.update import Outcome
+from pln_site.store import FeedUnchanged, Retention
 from tests.support.fetching import simple_feed
 
 
@@ -265,3 +267,35 @@ def test_one_bad_feed_never_stops_the_run(server, fetch):
     )
     assert [feed.outcome for feed in report.feeds] == [Outcome.failed] * 3 + [Outcome.ok]
     assert all(feed.reason for feed in report.feeds[:3])
+
+
+# -- validators the server sends that cannot be sent back ---------------------------------------
+
+
+def test_a_non_ascii_etag_never_fails_the_next_fetch(server, fetch, store):
+    # obs-text in an ETag is legal HTTP, but httpx sends request headers as ASCII: a stored
+    # '"café"' made every later fetch of the feed an "unexpected error".
+    headers = {"ETag": '"caf\xe9"', "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT \xe9"}
+    server.route("/feed.xml", Route(body=simple_feed(2), headers=headers))
+    first = only(fetch(server.url("/feed.xml")))
+    second = only(fetch(server.url("/feed.xml")))
+    assert (first.outcome, first.new_entries) == (Outcome.ok, 2)
+    assert (second.outcome, second.reason) == (Outcome.not_modified, "unchanged (same content)")
+    state = store.feed_state(server.url("/feed.xml"))
+    assert (state.etag, state.last_modified) == (None, None)  # dropped, not kept to fail later
+    assert [r.headers.get("If-None-Match") for r in server.requests] == [None, None]
+
+
+def test_a_stored_etag_that_cannot_be_sent_is_left_out(server, fetch, store):
+    # A store written before validators were checked holds one: the feed still works.
+    url = server.url("/feed.xml")
+    server.route("/feed.xml", Route.feed(simple_feed(2)))
+    assert only(fetch(url)).outcome is Outcome.ok
+    earlier = FeedUnchanged(
+        source=FeedSource("ada", url), at=dt.datetime.now(dt.UTC), status=304,
+        etag='"caf\xe9"', last_modified="\u20ac",
+    )  # fmt: skip
+    store.save(earlier, Retention(max_entries=50, max_age_days=0))
+    feed = only(fetch(url))
+    assert feed.outcome is Outcome.not_modified, feed.reason
+    assert "If-None-Match" not in server.requests[-1].headers

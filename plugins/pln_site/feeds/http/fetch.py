@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import logging
+import re
 import ssl
 import zlib
 from dataclasses import dataclass
@@ -36,6 +37,16 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, application/rdf+xml, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 )
+# What a validator may hold to be sent back: httpx encodes request headers as ASCII, and a
+# stored "café" ETag would fail every later fetch of the feed.
+_SENDABLE = re.compile(r"[\t\x20-\x7e]+")
+
+
+def sendable_validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified that can be sent back as it came, else None (dropped: the feed
+    is then fetched in full, and an unchanged body is still known by its hash)."""
+    return value if value and _SENDABLE.fullmatch(value) else None
+
 
 
 @dataclass(frozen=True)
@@ -47,10 +58,11 @@ class Conditions:
 
     def headers(self) -> dict[str, str]:
         headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
+        # A store written before validators were checked may hold one that cannot be sent.
+        if etag := sendable_validator(self.etag):
+            headers["If-None-Match"] = etag
+        if last_modified := sendable_validator(self.last_modified):
+            headers["If-Modified-Since"] = last_modified
         return headers
 
 
@@ -174,8 +186,8 @@ async def _read_answer(response: httpx.Response, result: FetchResult, limits: Li
         result.error = f"HTTP {status} {response.reason_phrase}".strip()
         return
     result.content_type = response.headers.get("Content-Type")
-    result.etag = response.headers.get("ETag")
-    result.last_modified = response.headers.get("Last-Modified")
+    result.etag = sendable_validator(response.headers.get("ETag"))
+    result.last_modified = sendable_validator(response.headers.get("Last-Modified"))
     result.body = await read_capped(response, limits.max_bytes)
 
 

@@ -78,8 +78,12 @@ def check_url(url: str) -> None:
 
 def refusal_kind(address: IPAddress) -> str | None:
     """Why `address` is not public ("private", "loopback"...), or None when it is fine."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return refusal_kind(address.ipv4_mapped)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return refusal_kind(address.ipv4_mapped)
+        for tunnel, inner in embedded_ipv4(address):
+            if kind := refusal_kind(inner):
+                return f"{tunnel} (for {kind} {inner})"
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -93,6 +97,17 @@ def refusal_kind(address: IPAddress) -> str | None:
             return kind
     # Shared (carrier-grade NAT), documentation, benchmarking... ranges are not global either.
     return None if address.is_global else "non-public"
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[tuple[str, ipaddress.IPv4Address]]:
+    """The IPv4 addresses a tunnel address leads to: 6to4 (2002::/16) carries one, Teredo
+    (2001::/32) its server's and its client's. A relay may deliver to them, so they are checked
+    as if connected to directly."""
+    if address.sixtofour is not None:
+        return [("6to4", address.sixtofour)]
+    if address.teredo is not None:
+        return [("Teredo", inner) for inner in address.teredo]
+    return []
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
