@@ -25,7 +25,7 @@ from pln_site.members.memberfile import (
     write_new_file,
 )
 from pln_site.members.model import ID_PATTERN
-from pln_site.messages import display_path
+from pln_site.messages import display_path, terminal_text
 from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,12 @@ def add_member(
         return 2
     roster = read_roster(network_dir(settings))
     if owner := roster.owner_of(url):
-        print(f"{url} is in your network already: {display_path(roster.path_for(owner))}", file=err)
+        print(
+            terminal_text(
+                f"{url} is in your network already: {display_path(roster.path_for(owner))}"
+            ),
+            file=err,
+        )
         return 1
     if member_id is not None and member_id in roster.ids:
         print(f"{display_path(roster.path_for(member_id))} exists already", file=err)
@@ -71,15 +76,20 @@ def add_member(
     fetcher = PageFetcher(settings)
     answer = fetcher.get(url, HTML_ACCEPT)
     if answer.error or answer.body is None:
-        print(f"Could not fetch {url}: {answer.error or f'HTTP {answer.status}'}", file=err)
+        print(
+            terminal_text(f"Could not fetch {url}: {answer.error or f'HTTP {answer.status}'}"),
+            file=err,
+        )
         return 1
     home = answer.moved_to or url
     page = read_homepage(decode_document(answer.body, answer.content_type), answer.final_url)
     search = find_feeds(home, page.feeds, fetcher)
     if owner := roster.owner_of(home, *(feed.url for feed in search.feeds)):
         print(
-            f"{home} is in your network already: {display_path(roster.path_for(owner))} "
-            "has its homepage or one of its feeds",
+            terminal_text(
+                f"{home} is in your network already: {display_path(roster.path_for(owner))} "
+                "has its homepage or one of its feeds"
+            ),
             file=err,
         )
         return 1
@@ -225,13 +235,14 @@ def _header(url: str, page: HomePage) -> list[str]:
 
 
 def _print_report(out: TextIO, path, member_id: str, report: AddReport) -> None:
-    print(f"Wrote {display_path(path)} (id: {member_id})", file=out)
+    # Names, titles and URLs in the report come from their pages: shown, never obeyed.
+    print(terminal_text(f"Wrote {display_path(path)} (id: {member_id})"), file=out)
     if report.found:
         print("Found:", file=out)
         for line in report.found:
-            print(f"  {line}", file=out)
+            print(f"  {terminal_text(line)}", file=out)
     if report.missing:
         print("Not found or not used:", file=out)
         for line in report.missing:
-            print(f"  {line}", file=out)
+            print(f"  {terminal_text(line)}", file=out)
     print("Next: fill in `why` and `topics` (marked TODO), then run `invoke check`.", file=out)

@@ -12,6 +12,7 @@ from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
 from pln_site.commands.check import check_members
 from pln_site.errors import SiteError
+from pln_site.messages import terminal_text
 from pln_site.settings import SEARCH
 from pln_site.site.plugin import enabled
 
@@ -41,7 +42,7 @@ def _run_pelican(settings: dict) -> int:
     try:
         Pelican(settings).run()
     except SiteError as error:  # unknown mentions, settings a build cannot use
-        print(error, file=sys.stderr)
+        print(terminal_text(error, lines=True), file=sys.stderr)
         return 1
     return 0
 

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
+from pln_site.messages import terminal_text
 
 
 def check_members(settings: dict, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -14,7 +15,8 @@ def check_members(settings: dict, out: TextIO = sys.stdout, err: TextIO = sys.st
     try:
         members = members_from_settings(settings)
     except MemberFilesInvalid as error:
-        print(error.report(), file=err)
+        # Problems quote the files: their field names and values are shown, never obeyed.
+        print(terminal_text(error.report(), lines=True), file=err)
         return 1
     listed = sum(1 for m in members if m.is_listed)
     feeds = sum(len(m.feeds) for m in members if m.is_listed)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pln_site.commands.report import print_fetch_report, print_status
@@ -16,6 +17,7 @@ from pln_site.feeds.update import FeedOutcome, fetch_all
 from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
+from pln_site.messages import terminal_text
 from pln_site.settings import store_path, validate, with_defaults
 from pln_site.store import FetchLocked, Store, StoreUnavailable
 
@@ -44,15 +46,18 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
     problems = validate(settings)
     if problems:
         err.print(
-            "The planet's settings have problems:\n" + "\n".join(problems),
+            terminal_text(
+                "The planet's settings have problems:\n" + "\n".join(problems), lines=True
+            ),
             highlight=False,
+            markup=False,
             soft_wrap=True,
         )
         return 2
     try:
         members = members_from_settings(settings)
     except MemberFilesInvalid as invalid:
-        err.print(str(invalid), highlight=False, markup=False, soft_wrap=True)
+        err.print(terminal_text(invalid, lines=True), highlight=False, markup=False, soft_wrap=True)
         return 2
     sources = feed_sources(members)
     path = store_path(settings)
@@ -65,11 +70,18 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
             else:
                 report = _fetch_with_progress(sources, store, settings, err)
     except FetchLocked as locked:
-        err.print(f"Not fetching: {locked}", highlight=False, soft_wrap=True)
+        err.print(
+            terminal_text(f"Not fetching: {locked}"), highlight=False, markup=False, soft_wrap=True
+        )
         return locked.exit_code
     except StoreUnavailable as trouble:
         # soft_wrap: a long path stays whole on one line, ready to copy.
-        err.print(f"Fetch stopped: {trouble}", highlight=False, markup=False, soft_wrap=True)
+        err.print(
+            terminal_text(f"Fetch stopped: {trouble}", lines=True),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
         return trouble.exit_code
     print_fetch_report(report, out, as_json=as_json)
     return 0
@@ -87,7 +99,9 @@ def _fetch_with_progress(sources: list[FeedSource], store: Store, settings: dict
         task = progress.add_task("", total=len(sources))
 
         def advance(outcome: FeedOutcome) -> None:
-            progress.update(task, advance=1, description=f"{outcome.member_id}: {outcome.outcome}")
+            # The description is rich markup: a member id is shown, never read as markup.
+            description = escape(terminal_text(f"{outcome.member_id}: {outcome.outcome}"))
+            progress.update(task, advance=1, description=description)
 
         return fetch_all(sources, store, settings, progress=advance, parse_processes=True)
 
@@ -103,14 +117,19 @@ def run_status(settings: dict, *, as_json: bool = False) -> int:
         if as_json:
             print("[]")
         else:
-            print(f"No store at {path} yet: run `invoke fetch` first.", file=sys.stderr)
+            print(
+                terminal_text(f"No store at {path} yet: run `invoke fetch` first."), file=sys.stderr
+            )
         return 0
     try:
         with Store(path, read_only=True) as store:
             health = store.feed_health()
     except StoreUnavailable as trouble:
         Console(stderr=True).print(
-            f"No status: {trouble}", highlight=False, markup=False, soft_wrap=True
+            terminal_text(f"No status: {trouble}", lines=True),
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
         return trouble.exit_code
     print_status(health, out, as_json=as_json)

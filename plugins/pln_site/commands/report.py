@@ -1,4 +1,9 @@
-"""What `invoke fetch` and `invoke status` print: a table for people, JSON for scripts."""
+"""What `invoke fetch` and `invoke status` print: a table for people, JSON for scripts.
+
+Every cell is a `rich.text.Text` of `terminal_text`: URLs, reasons and notes come from member
+files and servers ("HTTP 404 Not [/] Found"), and neither rich markup nor a terminal's control
+sequences in them may do anything but show.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pln_site.feeds.decide import Outcome
 from pln_site.feeds.update import FetchReport
+from pln_site.messages import terminal_text
 from pln_site.store import FeedHealth
 
 OUTCOME_STYLES = {
@@ -24,6 +31,11 @@ OUTCOME_STYLES = {
 }
 
 
+def shown(value: str) -> Text:
+    """A table cell of text from outside: shown as it is, never read as markup or controls."""
+    return Text(terminal_text(value))
+
+
 def fetch_table(report: FetchReport) -> Table:
     table = Table(title="Feeds fetched", title_justify="left", show_lines=False)
     table.add_column("Member", no_wrap=True)
@@ -33,11 +45,11 @@ def fetch_table(report: FetchReport) -> Table:
     table.add_column("Reason", overflow="fold")
     for feed in report.feeds:
         table.add_row(
-            feed.member_id,
-            feed.url,
-            f"[{OUTCOME_STYLES[feed.outcome]}]{feed.outcome}[/]",
+            shown(feed.member_id),
+            shown(feed.url),
+            Text(str(feed.outcome), style=OUTCOME_STYLES[feed.outcome]),
             str(feed.new_entries),
-            feed.reason or "",
+            shown(feed.reason or ""),
         )
     return table
 
@@ -100,13 +112,13 @@ def status_table(feeds: Sequence[FeedHealth], now: dt.datetime) -> Table:
         elif state == "waiting" and feed.retry_after is not None:
             note = f"waiting until {feed.retry_after:%Y-%m-%d %H:%M} UTC; {note}".rstrip("; ")
         table.add_row(
-            feed.member_id,
-            feed.url,
+            shown(feed.member_id),
+            shown(feed.url),
             state,
             _ago(feed.last_success, now),
             str(feed.consecutive_failures),
             str(feed.entry_count),
-            note,
+            shown(note),
         )
     return table
 

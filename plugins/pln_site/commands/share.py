@@ -20,7 +20,7 @@ from pelican.utils import slugify
 from pln_site.feeds.entry import StoredEntry
 from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
-from pln_site.messages import display_path
+from pln_site.messages import display_path, terminal_text
 from pln_site.settings import store_path
 from pln_site.store import Store, StoreUnavailable
 from pln_site.text import plain_text, truncate_text
@@ -57,19 +57,21 @@ def share_entry(
         with Store(path, read_only=True) as store:
             entry = find_entry(store.entries(), link)
     except StoreUnavailable as trouble:
-        print(f"No draft: {trouble}", file=err)
+        print(terminal_text(f"No draft: {trouble}", lines=True), file=err)
         return 1
     if entry is None:
         print(
-            f"No entry of the reading feed links to {link} (hint: copy the link from the "
-            "reading page; run `invoke fetch` if the post is new).",
+            terminal_text(
+                f"No entry of the reading feed links to {link} (hint: copy the link from the "
+                "reading page; run `invoke fetch` if the post is new)."
+            ),
             file=err,
         )
         return 1
     try:
         members = {member.id: member for member in members_from_settings(settings)}
     except MemberFilesInvalid as invalid:
-        print(invalid.report(), file=err)
+        print(terminal_text(invalid.report(), lines=True), file=err)
         return 2
     member = members.get(entry.member_id)
     text = draft_post(entry, member, now or dt.datetime.now())
@@ -77,10 +79,17 @@ def share_entry(
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)
-    print(f"Wrote {display_path(target)} (Status: draft): write your part, then publish.", file=out)
+    print(
+        terminal_text(
+            f"Wrote {display_path(target)} (Status: draft): write your part, then publish."
+        ),
+        file=out,
+    )
     if member is None:
         print(
-            f"  {entry.member_id!r} is no longer a member, so the draft has no Mentions line.",
+            terminal_text(
+                f"  {entry.member_id!r} is no longer a member, so the draft has no Mentions line."
+            ),
             file=out,
         )
     return 0
