@@ -1,7 +1,8 @@
 """The SQLite store of fetched entries and of each feed's HTTP state. No Pelican here.
 
 `Store` opens the file; it takes typed records in (`FeedUpdate` and its kinds, `Retention`) and
-gives typed records out (`FeedState`, `FeedHealth`, feeds.entry.StoredEntry). Its trouble is
+gives typed records out (`FeedState`, `FeedHealth`, feeds.entry.StoredEntry); `Sites` says
+whose site is whose, for which copy of a shared link the entries show. Its trouble is
 `StoreUnavailable` or `FetchLocked`, both `pln_site.errors.SiteError`s.
 """
 
@@ -16,6 +17,7 @@ from pln_site.store.records import (
     FeedUnchanged,
     FeedUpdate,
     Retention,
+    Sites,
 )
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "FeedUpdate",
     "FetchLocked",
     "Retention",
+    "Sites",
     "Store",
     "StoreUnavailable",
 ]

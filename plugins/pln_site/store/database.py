@@ -18,7 +18,7 @@ from pln_site.store import reads, writes
 from pln_site.store.connection import connect, reading, transaction
 from pln_site.store.errors import StoreUnavailable, is_storage_trouble
 from pln_site.store.lock import fetch_lock
-from pln_site.store.records import FeedHealth, FeedState, FeedUpdate, Retention
+from pln_site.store.records import FeedHealth, FeedState, FeedUpdate, Retention, Sites
 from pln_site.store.schema import migrate, schema_version
 
 
@@ -93,20 +93,27 @@ class Store:
 
     # -- what the build, `invoke status` and `invoke share` read --------------------------------
     def entries(
-        self, member_ids: Iterable[str] | None = None, limit: int | None = None
+        self,
+        member_ids: Iterable[str] | None = None,
+        limit: int | None = None,
+        sites: Sites | None = None,
     ) -> list[StoredEntry]:
-        """Entries newest first; an entry that several feeds carry (same link) appears once,
-        from the feed that had it first."""
-        return list(self.iter_entries(member_ids, limit))
+        """Entries newest first, each post once: with `sites` (whose site is whose), under the
+        name of the member who wrote it; without, an entry that several feeds carry (same
+        link) appears once, from the feed that had it first (reads.iter_entries)."""
+        return list(self.iter_entries(member_ids, limit, sites))
 
     def iter_entries(
-        self, member_ids: Iterable[str] | None = None, limit: int | None = None
+        self,
+        member_ids: Iterable[str] | None = None,
+        limit: int | None = None,
+        sites: Sites | None = None,
     ) -> Iterator[StoredEntry]:
         """entries(), one at a time, straight from the database: a caller that keeps only what
         it shows of each entry never holds every entry's HTML at once (20,000 entries' HTML
         is 150 MB of memory). Consume it while the store is open."""
         with reading(self._open_db, self.path) as db:
-            yield from reads.iter_entries(db, member_ids, limit)
+            yield from reads.iter_entries(db, member_ids, limit, sites)
 
     def feed_health(self) -> list[FeedHealth]:
         with reading(self._open_db, self.path) as db:

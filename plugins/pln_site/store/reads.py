@@ -1,5 +1,5 @@
 """What is read from the store: a feed's state before fetching it, every feed's health, and
-the entries, newest first, each post once."""
+the entries, newest first, each post once and under the name of the member who wrote it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 
 from pln_site.feeds.entry import StoredEntry
-from pln_site.store.records import FeedHealth, FeedState
+from pln_site.store.records import FeedHealth, FeedState, Sites, bounded_categories
 from pln_site.store.timestamps import from_column
 
 
@@ -57,13 +57,16 @@ def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
 
 
 def iter_entries(
-    db: sqlite3.Connection, member_ids: Iterable[str] | None = None, limit: int | None = None
+    db: sqlite3.Connection,
+    member_ids: Iterable[str] | None = None,
+    limit: int | None = None,
+    sites: Sites | None = None,
 ) -> Iterator[StoredEntry]:
-    """Entries newest first, one at a time; an entry that several feeds carry (same link)
-    appears once, from the feed that had it first.
+    """Entries newest first, one at a time, each post once (see `_shown`).
 
-    Two passes: the first reads only each entry's link and first sighting to choose which to
-    keep, the second reads the chosen rows whole, so that only one entry's HTML is held at once.
+    Two passes: the first reads only each entry's link, member and first sighting to choose
+    which to keep, the second reads the chosen rows whole, so that only one entry's HTML is
+    held at once.
     """
     where, params = "", []
     if member_ids is not None:
@@ -71,8 +74,10 @@ def iter_entries(
         where = f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
         params = ids
     order = " ORDER BY date DESC, first_seen DESC"
-    heads = db.execute(f"SELECT rowid, link, first_seen FROM entries{where}{order}", params)
-    kept = _first_of_each_link(heads.fetchall())
+    heads = db.execute(
+        f"SELECT rowid, link, member_id, first_seen FROM entries{where}{order}", params
+    )
+    kept = _shown(heads.fetchall(), sites)
     if limit is not None:
         kept = kept[:limit]
     wanted = set(kept)
@@ -82,6 +87,39 @@ def iter_entries(
             wanted.discard(row["rowid"])
             if not wanted:
                 break
+
+
+def _shown(heads: list[sqlite3.Row], sites: Sites | None) -> list[int]:
+    """The rowids to show, in order, of entries that share a link.
+
+    Knowing whose site is whose (`sites`, the build), a member's own copies are one post (the
+    first seen shows), and one member's copy never hides another's: a link on a member's own
+    site shows only as that member's post (a reblog or an impostor's copy of it goes), and a
+    link on nobody's site shows once for each member who posted it. Without `sites` (a caller
+    that knows no member files), the copy first seen shows, whoever posted it.
+    """
+    if sites is None:
+        return _first_of_each_link(heads)
+    firsts: dict[tuple[str, str], sqlite3.Row] = {}  # (link, member) -> their first copy
+    for head in heads:
+        if head["link"]:
+            mine = (head["link"], head["member_id"])
+            if mine not in firsts or head["first_seen"] < firsts[mine]["first_seen"]:
+                firsts[mine] = head
+    posters: dict[str, set[str]] = {}
+    for link, member_id in firsts:
+        posters.setdefault(link, set()).add(member_id)
+    # link -> the members whose post it is: its site's owners if one of them posted it.
+    authors = {link: (sites.owners(link) & members) or members for link, members in posters.items()}
+    return [
+        head["rowid"]
+        for head in heads
+        if not head["link"]
+        or (
+            head["member_id"] in authors[head["link"]]
+            and firsts[head["link"], head["member_id"]] is head
+        )
+    ]
 
 
 def _first_of_each_link(heads: list[sqlite3.Row]) -> list[int]:
@@ -106,5 +144,6 @@ def _stored_entry(row: sqlite3.Row) -> StoredEntry:
         summary_html=row["summary_html"],
         date=dt.datetime.fromisoformat(row["date"]),
         first_seen=dt.datetime.fromisoformat(row["first_seen"]),
-        categories=json.loads(row["categories"]),
+        # Rows stored before the cap may hold more than an entry may carry.
+        categories=bounded_categories(json.loads(row["categories"])),
     )

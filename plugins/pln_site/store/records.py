@@ -4,13 +4,16 @@ In: a `FeedUpdate`, everything one fetch of one feed tells the store, in one of 
 (`FeedChanged`, `FeedUnchanged`, `FeedFailed`), with the `Retention` that bounds what is kept;
 modelled on lemon24/reader's FeedUpdateIntent / EntryUpdateIntent. Out: the `FeedState` the
 fetcher decides with, the `FeedHealth` that `invoke status` and the build show, and the entries
-(feeds.entry.StoredEntry).
+(feeds.entry.StoredEntry). `Sites` says whose site is whose, for choosing which copy of a
+shared link is shown; `bounded_categories` is the cap on what one entry may carry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from pln_site.feeds.entry import FeedSource, ParsedEntry
 
@@ -111,3 +114,61 @@ class EntryUpdate:
     entry: ParsedEntry
     first_seen: dt.datetime
     date: dt.datetime
+
+
+# One entry's categories, at most: a feed that sends thousands per entry would otherwise
+# repeat them in every output feed (one such feed grew a site twelvefold).
+MAX_CATEGORIES = 20
+MAX_CATEGORY_CHARS = 100
+
+
+def bounded_categories(categories: Iterable[str]) -> list[str]:
+    """The first MAX_CATEGORIES distinct categories, each cut to MAX_CATEGORY_CHARS."""
+    kept: list[str] = []
+    for category in categories:
+        cut = str(category)[:MAX_CATEGORY_CHARS].strip()
+        if cut and cut not in kept:
+            kept.append(cut)
+            if len(kept) == MAX_CATEGORIES:
+                break
+    return kept
+
+
+def site_host(url: str | None) -> str | None:
+    """The host that says whose site a URL is on: lower case, without "www." or the port.
+    A tag: URI (tag:alice.example,2024:post) names its host too."""
+    if not url:
+        return None
+    text = url.strip()
+    if text[:4].lower() == "tag:":
+        authority = text[4:].partition(",")[0].rpartition("@")[2]
+        return authority.lower().removeprefix("www.") or None
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+@dataclass(frozen=True)
+class Sites:
+    """Whose site is whose: host -> the members whose own site is on it (their `url` and their
+    feeds, as the member files name them; never what a feed says of itself). Usually one
+    member a host; several when they share one, such as a blog platform's."""
+
+    members_by_host: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, urls_by_member: Mapping[str, Iterable[str | None]]) -> Sites:
+        found: dict[str, set[str]] = {}
+        for member_id, urls in urls_by_member.items():
+            for url in urls:
+                host = site_host(url)
+                if host:
+                    found.setdefault(host, set()).add(member_id)
+        return cls({host: frozenset(members) for host, members in found.items()})
+
+    def owners(self, url: str | None) -> frozenset[str]:
+        """The members on whose own site `url` is; empty when it is on nobody's."""
+        host = site_host(url)
+        return self.members_by_host.get(host, frozenset()) if host else frozenset()

@@ -16,6 +16,7 @@ from pln_site.store.records import (
     FeedUnchanged,
     FeedUpdate,
     Retention,
+    bounded_categories,
 )
 from pln_site.store.timestamps import from_column, to_column
 
@@ -109,7 +110,7 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
                 to_column(row.entry.updated),
                 to_column(row.first_seen),
                 to_column(row.date),
-                json.dumps(list(row.entry.categories)),
+                json.dumps(bounded_categories(row.entry.categories)),
             )
             for row in rows
         ],
