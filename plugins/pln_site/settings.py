@@ -72,6 +72,10 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         "PLANET_TOPIC_ATOM_URL": "reading/topics/{slug}/atom.xml",
         "PLANET_TOPIC_ATOM_SAVE_AS": "reading/topics/{slug}/atom.xml",
         "PLANET_FEED_MAX_ITEMS": 50,  # the newest entries each output feed carries
+        # Entries of one member, at most, on the river's first page, on a topic's page and in
+        # each output feed (0: no cap), so that one member's burst cannot fill them. Page 1's
+        # leftovers lead page 2.
+        "PLANET_MAX_PER_MEMBER": 5,
     },
     NETWORK: {
         # Where the member files and their avatars live, under PATH.
@@ -312,6 +316,7 @@ CHECKS: dict[str, Check] = {
     "PLANET_PER_PAGE": _positive_whole_number,
     "PLANET_EXCERPT_LENGTH": _whole_number,
     "PLANET_FEED_MAX_ITEMS": _whole_number,
+    "PLANET_MAX_PER_MEMBER": _whole_number,
     "PLANET_SEARCH_TEXT_PAGES": _whole_number_or_none,
     "PLANET_PAGE_URL": _pattern("number"),
     "PLANET_PAGE_SAVE_AS": _pattern("number"),

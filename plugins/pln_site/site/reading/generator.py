@@ -32,9 +32,11 @@ from pln_site.site.reading.outfeeds import (
 from pln_site.site.reading.river import (
     EntryText,
     RiverItem,
+    capped,
     entry_text,
     entry_title,
     listed_entries,
+    member_sites,
     paginate,
     posts_by_member,
     river_items,
@@ -42,7 +44,7 @@ from pln_site.site.reading.river import (
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import READING_KEY, ReadingData
 from pln_site.site.topics import Topic
-from pln_site.store import FeedHealth, Store
+from pln_site.store import FeedHealth, Sites, Store
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +61,13 @@ class ReadingGenerator(SiteGenerator):
         self.roster = roster_for(self)
         self.members = self.roster.by_id  # the listed members, by id
         self.topics: list[Topic] = self.roster.topics
+        # Whose site is whose: which copy of a shared link or id is whose (see Sites).
+        self.sites = member_sites(self.members.values())
+        self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
         self.origins: dict[str, FeedOrigin] = {}
+        self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
 
     # -- context ----------------------------------------------------------------------------
@@ -69,6 +75,7 @@ class ReadingGenerator(SiteGenerator):
     def generate_context(self) -> None:
         self.entries, health = self._read_store()
         self.entries = listed_entries(self.entries, self.members)
+        self.ids = output_ids(self.entries, self.sites)
         self.origins = self._origins(health)
         by_member = posts_by_member(self.entries)
         # What other plugins' pages show of the feed (the directory's "latest posts").
@@ -96,7 +103,9 @@ class ReadingGenerator(SiteGenerator):
             return [], []
         try:
             with Store(path, read_only=True) as store:
-                entries = self._shape(store.iter_entries(member_ids=list(self.members)))
+                entries = self._shape(
+                    store.iter_entries(member_ids=list(self.members), sites=self.sites)
+                )
                 health = store.feed_health()
         except sqlite3.DatabaseError as error:
             log.error("reading: the store %s cannot be read (%s); the river is empty", path, error)
@@ -200,6 +209,7 @@ class ReadingGenerator(SiteGenerator):
             first_save_as=self.settings["PLANET_INDEX_SAVE_AS"],
             page_url=self.settings["PLANET_PAGE_URL"],
             page_save_as=self.settings["PLANET_PAGE_SAVE_AS"],
+            per_member=self.per_member,
         )
         text_pages = self.settings.get("PLANET_SEARCH_TEXT_PAGES")
         for page in pages:
@@ -218,7 +228,7 @@ class ReadingGenerator(SiteGenerator):
         save_as = self.settings["PLANET_TOPIC_SAVE_AS"].format(slug=topic.slug)
         # A topic river is one page: its newest entries, with a feed for the rest of the way.
         page = paginate(
-            items[: int(self.settings["PLANET_PER_PAGE"])],
+            capped(items, int(self.settings["PLANET_PER_PAGE"]), self.per_member),
             len(items) or 1,
             first_url=url,
             first_save_as=save_as,
@@ -242,7 +252,7 @@ class ReadingGenerator(SiteGenerator):
 
     def _write_feeds(self, writer: Any, items: list[RiverItem], common: dict) -> None:
         cap = int(self.settings["PLANET_FEED_MAX_ITEMS"])
-        newest = [self._feed_item(item) for item in items[:cap]]
+        newest = [self._feed_item(item) for item in capped(items, cap, self.per_member)]
         sitename = str(self.settings.get("SITENAME", "")).strip()
         title = f"{sitename}: reading" if sitename else "Reading"
         description = "Posts from the people in my network, newest first."
@@ -261,7 +271,7 @@ class ReadingGenerator(SiteGenerator):
         for topic in self.topics:
             ids = {member.id for member in topic.members}
             mine = [item for item in items if item.entry.member_id in ids]
-            chosen = [self._feed_item(item) for item in mine[:cap]]
+            chosen = [self._feed_item(item) for item in capped(mine, cap, self.per_member)]
             save_as = topic_save_as.format(slug=topic.slug)
             info = self._feed_info(
                 f"{title}, {topic.name}",
@@ -297,7 +307,7 @@ class ReadingGenerator(SiteGenerator):
         entry, member = item.entry, item.member
         avatar = self.absolute(item.avatar_url) if item.avatar_url else None
         return FeedItem(
-            id=_entry_id(entry),
+            id=self.ids.get((entry.feed_url, entry.key)) or _derived_id(entry),
             url=entry.link,
             title=item.title,
             has_title=item.has_title,
@@ -319,9 +329,60 @@ def _excerpt_cache_path(settings: dict) -> Path:
     return store.with_name(f"{store.stem}-excerpts.json")
 
 
-def _entry_id(entry: StoredEntry) -> str:
-    """The original's id when it is an absolute IRI (as an aggregator should keep it), else a
-    stable UUID URN made from the feed and the entry's key."""
+def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, str], str]:
+    """(feed, key) -> each entry's id in the output feeds; no two entries share one, so that a
+    reader never takes one member's entry for an edit of another's.
+
+    An entry keeps its original id (an absolute IRI, as an aggregator should keep it) unless
+    another entry claims the same id and has the better claim, or the id is on another
+    member's site and not on its own member's: a copied id. Of the entries claiming one id,
+    the entry it was derived for comes first (an original id equal to it is forged), then one
+    of a member on whose site the id is, then the one first seen; the others get an id derived
+    from their member, feed and key. Ids stay the same from build to build.
+    """
+    claims: dict[str, list[StoredEntry]] = {}
+    for entry in entries:
+        claims.setdefault(_original_id(entry) or _derived_id(entry), []).append(entry)
+    taken = set(claims)  # a fresh id never lands on an id another entry claims
+    ids: dict[tuple[str, str], str] = {}
+    for claimed, claimants in claims.items():
+        owners = sites.owners(claimed)
+        first = min(claimants, key=lambda entry: _claim_rank(entry, claimed, owners))
+        for entry in claimants:
+            # An id on other members' site, not on this member's: a copy, never kept.
+            copied = bool(owners) and entry.member_id not in owners
+            if entry is first and not copied:
+                ids[entry.feed_url, entry.key] = claimed
+            else:
+                ids[entry.feed_url, entry.key] = _fresh_id(entry, taken)
+    return ids
+
+
+def _claim_rank(entry: StoredEntry, claimed: str, owners: frozenset[str]) -> tuple:
+    return (
+        _original_id(entry) == claimed,  # False first: the id was derived for this entry
+        entry.member_id not in owners,
+        entry.first_seen,
+        entry.member_id,
+        entry.feed_url,
+        entry.key,
+    )
+
+
+def _fresh_id(entry: StoredEntry, taken: set[str]) -> str:
+    """An id for an entry that may not keep the one it claims: from its member, feed and key
+    (and a counter, should even that be claimed already)."""
+    base = f"{entry.member_id}\n{entry.feed_url}\n{entry.key}"
+    found, count = _uuid_urn(base), 0
+    while found in taken:
+        count += 1
+        found = _uuid_urn(f"{base}\n{count}")
+    taken.add(found)
+    return found
+
+
+def _original_id(entry: StoredEntry) -> str | None:
+    """The entry's own id when it is an absolute IRI, else None."""
     key = entry.key.strip()
     try:
         scheme = urlsplit(key).scheme.lower()
@@ -329,6 +390,12 @@ def _entry_id(entry: StoredEntry) -> str:
         scheme = ""
     if scheme in ID_SCHEMES and not any(char.isspace() for char in key):
         return key
+    return None
+
+
+def _derived_id(entry: StoredEntry) -> str:
+    """A stable UUID URN made from the feed and the entry's key (for an entry whose key is no
+    IRI: a link, or a hash)."""
     return _uuid_urn(f"{entry.feed_url}\n{entry.key}")
 
 

@@ -1,7 +1,8 @@
 """The river: stored entries of listed members, shaped for the reading pages.
 
-Pure functions and plain records, no Pelican: which entries belong on the river, each member's
-latest posts, the items as the templates show them, days and pages.
+Pure functions and plain records, no Pelican: which entries belong on the river, whose site is
+whose, each member's latest posts, the items as the templates show them, days and pages, and the
+cap on how many of one member's entries a first page or a feed holds.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from markupsafe import Markup
 
 from pln_site.feeds.entry import StoredEntry
 from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.store import Sites
 from pln_site.text import plain_text
 
 T = TypeVar("T")
@@ -88,6 +90,44 @@ def listed_entries(entries: Iterable[StoredEntry], member_ids: Iterable[str]) ->
     """Only the entries of the given (listed) members, in the order given."""
     wanted = set(member_ids)
     return [entry for entry in entries if entry.member_id in wanted]
+
+
+def member_sites(members: Iterable[Any]) -> Sites:
+    """Whose site is whose, from the member files: each member's `url` and their feeds' URLs
+    and sites. What a feed says of itself is not asked: it could claim anyone's site."""
+    return Sites.of(
+        {
+            member.id: [
+                member.url,
+                *(ref.url for ref in member.feeds),
+                *(ref.html_url for ref in member.feeds),
+            ]
+            for member in members
+        }
+    )
+
+
+def capped(items: Sequence[RiverItem], limit: int, per_member: int) -> list[RiverItem]:
+    """The newest `limit` items with at most `per_member` of any one member (0: no cap), so
+    that one member's burst of posts cannot fill a feed or a first page."""
+    return _split_capped(items, limit, per_member)[0]
+
+
+def _split_capped(
+    items: Sequence[RiverItem], limit: int, per_member: int
+) -> tuple[list[RiverItem], list[RiverItem]]:
+    """(what `capped` keeps, the rest), each in the order of `items`."""
+    kept: list[RiverItem] = []
+    rest: list[RiverItem] = []
+    counts: dict[str, int] = {}
+    for item in items:
+        member_id = item.entry.member_id
+        if len(kept) < limit and (not per_member or counts.get(member_id, 0) < per_member):
+            kept.append(item)
+            counts[member_id] = counts.get(member_id, 0) + 1
+        else:
+            rest.append(item)
+    return kept, rest
 
 
 def posts_by_member(
@@ -210,9 +250,16 @@ def paginate(
     first_save_as: str,
     page_url: str,
     page_save_as: str,
+    per_member: int = 0,
 ) -> list[RiverPage]:
-    """Pages of the river: page 1 at `first_url`, page n at `page_url.format(number=n)`."""
-    pieces = chunks(items, per_page)
+    """Pages of the river: page 1 at `first_url`, page n at `page_url.format(number=n)`.
+
+    Page 1 holds at most `per_member` entries of one member (0: no cap); those it leaves out
+    lead page 2, so that nothing is lost and a burst from one member does not fill page 1.
+    """
+    size = max(int(per_page), 1)
+    first, rest = _split_capped(items, size, per_member)
+    pieces: list[Sequence[RiverItem]] = [first, *chunks(rest, size)] if rest else [first]
     urls = [first_url] + [page_url.format(number=n) for n in range(2, len(pieces) + 1)]
     saves = [first_save_as] + [page_save_as.format(number=n) for n in range(2, len(pieces) + 1)]
     return [
