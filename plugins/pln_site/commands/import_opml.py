@@ -7,6 +7,7 @@ over the same outlines recovers those for grouping and for the report.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import sys
@@ -29,7 +30,7 @@ from pln_site.members.memberfile import (
     validate,
     write_new_file,
 )
-from pln_site.messages import display_path
+from pln_site.messages import display_path, terminal_text
 from pln_site.text import plain_text
 from pln_site.urls import is_http_url, same_url_key
 
@@ -69,6 +70,15 @@ SHARED_HOSTS = {
     "reddit.com",
     "news.google.com",
 }
+# Byte order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
 _PERSON_SEGMENT = re.compile(r"[@~][\w.-]*?(?=\.(?:rss|atom|xml|json)$|$)")
 
 
@@ -110,7 +120,7 @@ def import_opml(
     try:
         feeds, failures = read_opml(Path(path))
     except OpmlUnreadable as error:
-        print(f"Cannot import {path}: {error}", file=err)
+        print(terminal_text(f"Cannot import {path}: {error}"), file=err)
         return 2
     report = ImportReport(failed=failures)
     roster = read_roster(network_dir(settings))
@@ -129,10 +139,16 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         data = path.read_bytes()
     except OSError as error:
         raise OpmlUnreadable(error.strerror or str(error)) from None
-    parsed = listparser.parse(data)  # bytes: listparser never treats them as a URL to fetch
-    if not parsed.get("version", "").startswith("opml"):
-        raise OpmlUnreadable("it is not OPML (hint: export your subscriptions as OPML)")
-    outlines, failures = _outlines(data.decode("utf-8", "replace"))
+    text = decode_opml(data)
+    try:
+        # UTF-8 bytes: listparser reads bytes as UTF-8 whatever the file declares, and never
+        # takes bytes for a URL to fetch.
+        parsed = listparser.parse(text.encode("utf-8"))
+        if not parsed.get("version", "").startswith("opml"):
+            raise OpmlUnreadable("it is not OPML (hint: export your subscriptions as OPML)")
+        outlines, failures = _outlines(text)
+    except AssertionError as error:  # html.parser's word for a malformed "<![...]>" section
+        raise OpmlUnreadable(f"it is not well-formed: {error}") from None
     feeds = []
     for raw in parsed["feeds"]:
         url = feed_url(raw.get("url", ""))
@@ -148,6 +164,24 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         html_url = outline.html_url if outline else None
         feeds.append(OpmlFeed(url, title, html_url, topics_of(raw.get("categories", [])), line))
     return feeds, sorted(failures, key=_line_number)
+
+
+def decode_opml(data: bytes) -> str:
+    """The file's text in the encoding it declares: a byte order mark, else the XML
+    declaration's `encoding`, else UTF-8 (XML's default)."""
+    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if encoding is None:
+        declared = _DECLARED_ENCODING.match(data[:200].lstrip())
+        encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        return data.decode(encoding)
+    except LookupError:  # an unknown name, or a codec that is not a text encoding (base64)
+        raise OpmlUnreadable(f"it declares an encoding that cannot be read: {encoding!r}") from None
+    except UnicodeDecodeError as error:
+        raise OpmlUnreadable(
+            f"it is not valid {encoding}: byte {data[error.start]:#04x} at position "
+            f"{error.start:,} (hint: save it as UTF-8, or declare its encoding)"
+        ) from None
 
 
 def feed_url(value: str) -> str | None:
@@ -333,6 +367,6 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
         ("failed", report.failed),
     ):
         for line in lines:
-            print(f"  {label}: {line}", file=out)
+            print(f"  {label}: {terminal_text(line)}", file=out)  # names from the file, shown
     if report.created:
         print("Next: fill in `why` (and `topics` where TODO), then run `invoke check`.", file=out)

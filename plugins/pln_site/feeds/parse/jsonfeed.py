@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 
 # Both versions, as https (the spec) or http (seen in the wild), with or without a trailing slash.
 _VERSION = re.compile(r"^https?://jsonfeed\.org/version/(1(?:\.1)?)/?$")
+# JSON may escape half a UTF-16 pair alone ("\ud800"); json.loads keeps it, and no text with
+# one can be encoded (to store, to write a page): it becomes U+FFFD, as an undecodable byte does.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def json_feed_version(document: Any) -> str | None:
@@ -79,7 +82,9 @@ def _entry(item: dict[str, Any], *, feed_url: str, feed_author: str | None) -> P
     title = plain_text(_text(item.get("title")))
     raw_id = item.get("id")
     entry_id = (
-        str(raw_id) if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool) else None
+        _text(raw_id) or str(raw_id)
+        if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool)
+        else None
     )
     return ParsedEntry(
         key=entry_key(entry_id, link, title, content or summary_html),
@@ -119,4 +124,6 @@ def _tags(value: Any) -> list[str]:
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return None
+    return _LONE_SURROGATE.sub("\ufffd", value)
