@@ -15,6 +15,7 @@ from pelican.generators import Generator
 from pelican.plugins._utils import plugin_enabled
 
 from pln_site.settings import SettingsInvalid, fill_defaults, validate
+from pln_site.site import sitewide
 
 
 def enabled(plugin: str, settings: Mapping[str, Any]) -> bool:
@@ -53,6 +54,7 @@ class Plugin:
         return list(self.generators) if self.is_on(pelican) else []
 
     def connect(self) -> None:
+        sitewide.connect(self.name)  # the checks that hold for the whole site, once
         signals.initialized.connect(self.initialized)
         if self.generators:
             signals.get_generators.connect(self.get_generators)
