@@ -48,7 +48,6 @@ def sendable_validator(value: str | None) -> str | None:
     return value if value and _SENDABLE.fullmatch(value) else None
 
 
-
 @dataclass(frozen=True)
 class Conditions:
     """What the store remembers from the last good answer, sent back as a conditional request."""
