@@ -20,6 +20,7 @@ from pln_site.commands.scaffold import new_member as scaffold_member
 from pln_site.commands.scaffold import new_post as scaffold_post
 from pln_site.commands.settings import load_settings
 from pln_site.errors import SiteError
+from pln_site.messages import terminal_text
 
 SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
 
@@ -34,7 +35,7 @@ def task(*args, **kwargs):
             try:
                 return body(c, *body_args, **body_kwargs)
             except SiteError as error:
-                raise Exit(str(error), code=error.exit_code) from None
+                raise Exit(terminal_text(str(error), lines=True), code=error.exit_code) from None
 
         return invoke_task(*args, **kwargs)(run)
 

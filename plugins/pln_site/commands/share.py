@@ -22,6 +22,7 @@ from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
 from pln_site.settings import store_path
+from pln_site.site.reading.river import member_sites
 from pln_site.store import Store, StoreUnavailable
 from pln_site.text import plain_text, truncate_text
 from pln_site.urls import same_url_key
@@ -53,9 +54,15 @@ def share_entry(
         print(f"No feed store at {display_path(path)} yet: run `invoke fetch` first.", file=err)
         return 1
     try:
+        members = {member.id: member for member in members_from_settings(settings)}
+    except MemberFilesInvalid as invalid:
+        print(terminal_text(invalid.report(), lines=True), file=err)
+        return 2
+    try:
         # Read-only: sharing only reads the store; it never creates, migrates or locks it.
+        # With whose site is whose, so that a copy of a member's link is never taken for theirs.
         with Store(path, read_only=True) as store:
-            entry = find_entry(store.entries(), link)
+            entry = find_entry(store.entries(sites=member_sites(members.values())), link)
     except StoreUnavailable as trouble:
         print(terminal_text(f"No draft: {trouble}", lines=True), file=err)
         return 1
@@ -68,11 +75,6 @@ def share_entry(
             file=err,
         )
         return 1
-    try:
-        members = {member.id: member for member in members_from_settings(settings)}
-    except MemberFilesInvalid as invalid:
-        print(terminal_text(invalid.report(), lines=True), file=err)
-        return 2
     member = members.get(entry.member_id)
     text = draft_post(entry, member, now or dt.datetime.now())
     target = _free_path(_posts_folder(settings), _slug(entry, settings))

@@ -22,4 +22,5 @@ def article_generator_finalized(generator) -> None:
 
 
 def register() -> None:
+    PLUGIN.connect()  # the site-wide checks hold for a site that lists mentions alone, too
     signals.article_generator_finalized.connect(article_generator_finalized)
