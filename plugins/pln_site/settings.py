@@ -43,6 +43,9 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         "PLANET_CONCURRENCY": 100,
         "PLANET_CONNECT_TIMEOUT": 10,
         "PLANET_TIMEOUT": 30,  # total per feed, seconds, redirects and body included
+        # Seconds one feed's parse and clean may take: a 5 MiB feed of dense markup takes ~10 s
+        # on a busy machine; one that takes longer fails alone, with its last entries kept.
+        "PLANET_PARSE_TIMEOUT": 20,
         "PLANET_MAX_REDIRECTS": 5,
         "PLANET_MAX_BYTES": 5 * 1024 * 1024,  # of the decompressed body
         "PLANET_USER_AGENT": None,  # None: "pln-site/0.1 (+SITEURL)"

@@ -1,6 +1,6 @@
-"""Plain text, one rule each: feed or page HTML as text, control characters, cutting text to a
-length, and initials for a name. Titles, names and categories are plain text everywhere; the
-templates escape them like any other string."""
+"""Plain text, one rule each: feed or page HTML as text, control characters, bidi controls,
+cutting text to a length, and initials for a name. Titles, names and categories are plain text
+everywhere; the templates escape them like any other string."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 
 import nh3
+
+from pln_site.xmltext import NONCHARACTER_SUSPECTS, is_noncharacter
 
 PLAIN_TEXT_MAX_CHARS = 300
 #: HTML nested deeper than this is an attack, not writing: the HTML5 tree builder's work grows
@@ -27,18 +29,52 @@ _FLAT_ELEMENTS = frozenset(
 _TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
+#: Two more costs of the HTML5 tree builders (html5ever in nh3, html5lib) that are not depth.
+#: Each attribute of a tag is checked against the ones before it, so one tag with many
+#: attributes costs their square (a 1 MB tag of distinct names took nh3 5 s); real feeds have
+#: at most 19 on a tag.
+MAX_ATTRIBUTES = 256
+#: Formatting elements left open are re-opened after every block that closes them, so a few
+#: dozen distinct open <b>s and a run of "</p><p>x" make the tree many times the size of the
+#: input (16 of them: 1 MB in, 35 MB and 2.5 s out). The work counted is the open formatting
+#: elements at each tag (real feeds keep at most 3 open); past this share of the length, it is
+#: an attack.
+FORMATTING_WORK_PER_CHAR = 0.5
+_FORMATTING_ELEMENTS = frozenset(
+    {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt"}
+    | {"u"}
+)
+# Below this length no attribute count or open formatting element can cost much.
+_CHEAP_CHARS = 4096
+# One tag as an HTML5 tokenizer reads it: "<" and stray quotes do not end it, a quoted attribute
+# value may hold ">". Possessive quantifiers: each tag is read once, without backtracking.
+_TAG = re.compile(
+    r"""<(/?)([A-Za-z][^\s/>]*+)"""  # the name, "<" and all
+    r"""((?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|["'])*+)"""  # the rest, quoted values whole
+)
+_QUOTED_VALUE = re.compile(r"""=\s*+(?:"[^"]*+"|'[^']*+')""")
+# A tag with MAX_ATTRIBUTES attributes is at least this long (a name and a separator each).
+_LONG_TAG_CHARS = 2 * MAX_ATTRIBUTES
+
 _WHITESPACE = re.compile(r"\s+")
 
 # C0 controls other than tab/newline are never meaningful in text (often pasted garbage);
 # C1 controls in real feeds are nearly always windows-1252 punctuation decoded as Latin-1
-# ("don\x92t"), so they become the character that was meant. A regex rather than
-# str.translate: almost no text has any, and searching is much faster than mapping.
-_CONTROL_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# ("don\x92t"), so they become the character that was meant. Lone surrogates (JSON can spell
+# them: "\ud800") and noncharacters are no text either: no UTF-8 file or XML document can
+# carry the first, and the HTML sanitizer refuses them. A regex rather than str.translate:
+# almost no text has any, and searching is much faster than mapping.
+_CONTROL_CHAR = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{NONCHARACTER_SUSPECTS}]"
+)
 
 
 def _meant_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x80:
+    char = match.group()
+    code = ord(char)
+    if code > 0xFFFF:  # past U+1FFFE: only the noncharacters among these go
+        return "" if is_noncharacter(char) else char
+    if not 0x80 <= code <= 0x9F:
         return ""
     try:
         return bytes([code]).decode("cp1252")
@@ -47,8 +83,47 @@ def _meant_char(match: re.Match[str]) -> str:
 
 
 def strip_control_chars(text: str) -> str:
-    """`text` without control characters (C1 ones read as the windows-1252 they meant)."""
+    """`text` without control characters (C1 ones read as the windows-1252 they meant), lone
+    surrogates and noncharacters."""
     return _CONTROL_CHAR.sub(_meant_char, text)
+
+
+# The bidi controls that reorder the text after them until closed: embeddings and overrides
+# (LRE, RLE, LRO, RLO, closed by PDF) and isolates (LRI, RLI, FSI, closed by PDI).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OPENS_EMBEDDING = frozenset("\u202a\u202b\u202d\u202e")
+_OPENS_ISOLATE = frozenset("\u2066\u2067\u2068")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def without_unbalanced_bidi(text: str) -> str:
+    """`text` without the bidi controls that are not closed in it (or close nothing).
+
+    An override left open ("Invoice <U+202E>fdp.exe") reorders whatever follows the text: the
+    author's name, a date, the next title. Balanced pairs stay: they only arrange the text
+    between them, as right-to-left writing may need. Pages also isolate feed text in <bdi>;
+    this is for where text goes without markup (the output feeds, titles, terminals).
+    """
+    if BIDI_CONTROLS.search(text) is None:  # nearly always
+        return text
+    opened: list[tuple[int, bool]] = []  # (position, is an isolate), innermost last
+    dropped: set[int] = set()
+    for match in BIDI_CONTROLS.finditer(text):
+        char, at = match.group(), match.start()
+        if char in _OPENS_EMBEDDING or char in _OPENS_ISOLATE:
+            opened.append((at, char in _OPENS_ISOLATE))
+        elif char == _PDF:  # closes the innermost embedding, never across an isolate
+            if opened and not opened[-1][1]:
+                opened.pop()
+            else:
+                dropped.add(at)
+        elif any(is_isolate for _, is_isolate in opened):  # PDI: closes the innermost isolate
+            while not opened.pop()[1]:  # and the embeddings opened inside it (UAX #9, X6a)
+                pass
+        else:
+            dropped.add(at)
+    dropped.update(at for at, _ in opened)
+    return "".join(char for at, char in enumerate(text) if at not in dropped)
 
 
 def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
@@ -63,6 +138,52 @@ def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
         ),
         limit,
     )
+
+
+def costly_markup(value: str) -> str | None:
+    """Why parsing `value` as HTML would cost more than time in proportion to its length (in
+    words: "nested more than 512 deep"...), or None when it would not."""
+    if too_deep(value):
+        return f"nested more than {MAX_NESTING} deep"
+    if len(value) < _CHEAP_CHARS or "<" not in value:
+        return None
+    return _costly_tags(value)
+
+
+def _costly_tags(value: str) -> str | None:
+    # Open formatting elements as the HTML5 "list of active formatting elements" holds them: at
+    # most three alike (same name and attributes); an end tag closes the last of its name.
+    alike: dict[tuple[str, str], int] = {}
+    open_by_name: dict[str, list[tuple[str, str]]] = {}
+    open_count = 0
+    work = 0
+    work_limit = len(value) * FORMATTING_WORK_PER_CHAR
+    for match in _TAG.finditer(value):
+        is_end, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if len(attributes) > _LONG_TAG_CHARS and _attribute_count(attributes) > MAX_ATTRIBUTES:
+            return f"a tag with more than {MAX_ATTRIBUTES} attributes"
+        if name not in _FORMATTING_ELEMENTS:
+            work += open_count
+            if work > work_limit:
+                return "formatting elements left open to be re-opened many times"
+        elif not is_end:
+            key = (name, attributes)
+            count = alike.get(key, 0)
+            alike[key] = count + 1
+            open_count += count < 3
+            open_by_name.setdefault(name, []).append(key)
+        elif open_by_name.get(name):
+            key = open_by_name[name].pop()
+            alike[key] -= 1
+            open_count -= alike[key] < 3
+    return None
+
+
+def _attribute_count(attributes: str) -> int:
+    """At least the number of attributes in a tag's text after its name."""
+    # Quoted values may hold spaces; each name is a word, or follows an "=" (a="1"b="2").
+    names = _QUOTED_VALUE.sub("=", attributes)
+    return len(names.split()) + names.count("=")
 
 
 def nesting_exceeds(end_tags: Iterable[bool], limit: int) -> bool:
@@ -82,7 +203,10 @@ def nesting_exceeds(end_tags: Iterable[bool], limit: int) -> bool:
 def text_without_tags(value: str) -> str:
     """The text of `value` with every tag dropped, without parsing it."""
     # A regular expression, not a parser: no tree is built, so nothing grows with the depth.
-    return html.unescape(_ANY_TAG.sub(" ", value))
+    # After the last ">" no tag can end: left out of the search, each "<" there would be
+    # searched to the end again (quadratic for "<<<<...").
+    end = value.rfind(">") + 1
+    return html.unescape(_ANY_TAG.sub(" ", value[:end]) + value[end:])
 
 
 def plain_text(
@@ -96,14 +220,19 @@ def plain_text(
     """
     if not value:
         return ""
-    if is_html and too_deep(value):
+    value = strip_control_chars(value)  # before nh3, which refuses lone surrogates
+    if is_html and costly_markup(value):
         value = text_without_tags(value)
     elif is_html and ("<" in value or "&" in value):
         # nh3 drops every tag (and script/style content) and returns escaped text; unescaping
         # that once decodes the input's own references exactly once.
         value = html.unescape(nh3.clean(value, tags=set()))
-    text = _WHITESPACE.sub(" ", strip_control_chars(value)).strip()
-    return truncate_text(text, max_chars)
+    # Again after decoding references; bidi controls left open are dropped (see
+    # without_unbalanced_bidi), and once more after cutting, which may cut off a pair's end.
+    text = without_unbalanced_bidi(strip_control_chars(value))
+    text = _WHITESPACE.sub(" ", text).strip()
+    cut = truncate_text(text, max_chars)
+    return text if cut is text else without_unbalanced_bidi(cut)
 
 
 def truncate_text(text: str, max_chars: int) -> str:

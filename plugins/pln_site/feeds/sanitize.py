@@ -16,7 +16,7 @@ import re
 import nh3
 
 from pln_site.feeds.entry import ParsedEntry
-from pln_site.text import MAX_NESTING, strip_control_chars, text_without_tags, too_deep
+from pln_site.text import costly_markup, strip_control_chars, text_without_tags
 from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,9 @@ def clean_html(value: str, base_url: str) -> str:
     """
     if not value or value.isspace():
         return ""
-    if too_deep(value):
-        log.info("HTML nested more than %d deep: kept as text", MAX_NESTING)
+    if problem := costly_markup(value):
+        # Parsing it would cost more than its length warrants (see pln_site.text).
+        log.info("HTML %s: kept as text", problem)
         return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
     return _cleaner(base).clean(strip_control_chars(value)).strip()

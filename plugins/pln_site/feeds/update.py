@@ -9,14 +9,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
@@ -28,7 +25,8 @@ from pln_site.feeds.entry import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client
-from pln_site.feeds.parse.feed import parse_feed, strip_prolog
+from pln_site.feeds.parse.feed import parse_feed
+from pln_site.feeds.parse.pools import ParsePools
 from pln_site.settings import user_agent, with_defaults
 from pln_site.store import Retention, Store, StoreUnavailable
 
@@ -38,11 +36,14 @@ UTC = dt.UTC
 
 # Parsing is pure-Python CPU work. Measured on two cores over the 74-feed corpus served three
 # times, two spawned worker processes parse about 1.6x faster than one thread and keep the event
-# loop free (largest stall ~60 ms against 160-700 ms). Starting them costs about a second of CPU,
-# so runs that parse fewer feeds than this (the demo, a warm run where little changed) parse in
-# one thread; a run that will parse at least this many starts them while the first answers are
-# still on their way (see bench/).
+# loop free (largest stall ~60 ms against 160-700 ms). Worker processes are also where a parse
+# that outlasts its budget can be stopped (feeds/parse/pools.py), so the commands parse in them
+# whatever the run's size: two for a run of fewer feeds than this (about 0.2 s of CPU each,
+# started at the first body to parse), up to four for larger runs, which start them while the
+# first answers are still on their way when they will parse at least this many (see bench/).
 PROCESS_POOL_MIN_FEEDS = 40
+SMALL_RUN_WORKERS = 2
+LARGE_RUN_WORKERS = 4
 
 
 @dataclass
@@ -109,17 +110,18 @@ def fetch_all(
 ) -> FetchReport:
     """Fetch every source into `store`; `progress` is called as each feed finishes.
 
-    With `parse_processes`, a run that parses PROCESS_POOL_MIN_FEEDS feeds or more does so in
-    worker processes. Those import the `__main__` module afresh, so only a program whose main
-    module is guarded by `if __name__ == "__main__":` (a console script such as `invoke`) may ask
-    for them. Raises store.FetchLocked when another fetch holds the store.
+    Each feed's parse has PLANET_PARSE_TIMEOUT seconds; one that takes longer fails alone (and
+    keeps its last good entries). With `parse_processes` feeds are parsed in worker processes,
+    where such a parse is stopped; without, in one thread, where it fails but runs on. Worker
+    processes import the `__main__` module afresh, so only a program whose main module is
+    guarded by `if __name__ == "__main__":` (a console script such as `invoke`) may ask for them.
+    Raises store.FetchLocked when another fetch holds the store.
 
     What to do with each feed is decided in feeds/decide.py; this module does the I/O around it.
     """
     settings = with_defaults(settings)
-    use_processes = parse_processes and len(sources) >= PROCESS_POOL_MIN_FEEDS
     with store.fetch_lock():
-        return asyncio.run(_fetch_all(sources, store, settings, progress, use_processes))
+        return asyncio.run(_fetch_all(sources, store, settings, progress, parse_processes))
 
 
 def _never_parsed(sources: list[FeedSource], store: Store) -> int:
@@ -141,10 +143,12 @@ async def _fetch_all(
     started = dt.datetime.now(UTC)
     clock = time.monotonic()
     updater = _Updater(store, settings, progress)
-    # Parsing is pure-Python CPU work: a worker thread keeps the event loop answering sockets
-    # while a big feed parses (see bench/ for threads vs processes on two cores).
-    with _ParsePools(use_processes=use_processes) as pools:
-        if use_processes and _never_parsed(sources, store) >= PROCESS_POOL_MIN_FEEDS:
+    # Parsing is pure-Python CPU work: workers (processes, or one thread) keep the event loop
+    # answering sockets while a big feed parses (see bench/ for threads vs processes).
+    large = len(sources) >= PROCESS_POOL_MIN_FEEDS
+    workers = min(os.cpu_count() or 1, LARGE_RUN_WORKERS if large else SMALL_RUN_WORKERS)
+    with ParsePools(use_processes=use_processes, workers=workers) as pools:
+        if use_processes and large and _never_parsed(sources, store) >= PROCESS_POOL_MIN_FEEDS:
             pools.start_processes()  # a first run: the workers start during the first round trip
         updater.pools = pools
         async with updater.clients():
@@ -169,7 +173,8 @@ class _Updater:
             max_age_days=int(settings["PLANET_MAX_AGE_DAYS"]),
         )
         self.slots = asyncio.Semaphore(int(settings["PLANET_CONCURRENCY"]))
-        self.pools: _ParsePools | None = None
+        self.pools: ParsePools | None = None
+        self.parse_budget = float(settings["PLANET_PARSE_TIMEOUT"])
         self.http: ClientSet | None = None
 
     def clients(self) -> ClientSet:
@@ -244,71 +249,4 @@ class _Updater:
         job = partial(
             parse_feed, result.body, url=result.final_url, content_type=result.content_type
         )
-        loop = asyncio.get_running_loop()
-        try:
-            future = loop.run_in_executor(self.pools.current(), job)
-        except (RuntimeError, OSError, BrokenProcessPool) as error:
-            # Worker processes could not start (e.g. a script without a __main__ guard).
-            future = loop.run_in_executor(self.pools.fall_back(error), job)
-        try:
-            return await future
-        except BrokenProcessPool:
-            self.pools.replace_processes()
-            raise FeedParseError("the parser's worker process died reading this feed") from None
-
-
-class _ParsePools:
-    """Where parsing runs: worker processes once a run has enough to parse, one thread before
-    that, for small runs, or as the fallback."""
-
-    def __init__(self, *, use_processes: bool):
-        workers = min(os.cpu_count() or 1, 4)
-        self.use_processes = use_processes and workers > 1
-        self.workers = workers
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planet-parse")
-        self.processes: ProcessPoolExecutor | None = None
-        self.jobs = 0  # parse jobs handed out so far
-
-    def __enter__(self) -> _ParsePools:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.thread.shutdown(wait=True)
-        if self.processes is not None:
-            self.processes.shutdown(wait=True, cancel_futures=True)
-
-    def current(self) -> Executor:
-        self.jobs += 1
-        if not self.use_processes:
-            return self.thread
-        if self.processes is None and self.jobs >= PROCESS_POOL_MIN_FEEDS:
-            self.start_processes()
-        return self.processes or self.thread
-
-    def start_processes(self) -> None:
-        if not self.use_processes or self.processes is not None:
-            return
-        # "spawn": a fresh interpreter, never a fork of this threaded process.
-        self.processes = ProcessPoolExecutor(
-            self.workers, mp_context=multiprocessing.get_context("spawn")
-        )
-        try:
-            # Workers spawn on demand: ask all of them now for a trivial call that imports the
-            # parser, so that the first feeds do not wait for a worker to start.
-            for _ in range(self.workers):
-                self.processes.submit(strip_prolog, "")
-        except (RuntimeError, OSError, BrokenProcessPool) as error:
-            self.fall_back(error)
-
-    def fall_back(self, error: BaseException) -> Executor:
-        log.warning("parsing in a thread: worker processes could not start (%s)", error)
-        self.use_processes = False
-        if self.processes is not None:
-            self.processes.shutdown(wait=False, cancel_futures=True)
-            self.processes = None
-        return self.thread
-
-    def replace_processes(self) -> None:
-        if self.processes is not None:
-            self.processes.shutdown(wait=False, cancel_futures=False)
-            self.processes = None
+        return await self.pools.parse(job, self.parse_budget, size=len(result.body))

@@ -22,6 +22,7 @@ import feedparser
 from pln_site.feeds.entry import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import from_struct_time
 from pln_site.feeds.parse.jsonfeed import parse_json_feed
+from pln_site.feeds.parse.linear import apply as keep_feedparser_linear
 from pln_site.feeds.parse.speedups import apply as speed_up_feedparser
 from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
 from pln_site.text import nesting_exceeds, plain_text
@@ -42,6 +43,7 @@ else:
 log = logging.getLogger(__name__)
 
 speed_up_feedparser()
+keep_feedparser_linear()
 
 CATEGORY_MAX_CHARS = 100
 
@@ -73,17 +75,26 @@ _HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNO
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml\s[^>]*?\?>")
 _NAME_AFTER_EMAIL = re.compile(r"^(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+\s*\((?P<name>[^)]*)\)$")
-_NAME_BEFORE_EMAIL = re.compile(r"^(?P<name>.*?)\s*[<(](?:mailto:)?[^\s@()<>]+@[^\s@()<>]+[>)]$")
+# Greedy, not `(?P<name>.*?)\s*`: the lazy form tried every split of a run of spaces (quadratic);
+# the address holds no "<" or "(", so the last one starts it either way.
+_NAME_BEFORE_EMAIL = re.compile(r"^(?P<name>.*)[<(](?:mailto:)?[^\s@()<>]+@[^\s@()<>]+[>)]$")
 _BARE_EMAIL = re.compile(r"^\s*(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+\s*$")
 _HTML_PAGE = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 # Characters XML 1.0 forbids; some feeds contain them (pasted backspaces...) and a strict parser
 # would give up on the whole document for one of them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A decimal character reference of thousands of digits is more than Python reads as a number
+# (feedparser's lenient parser raised ValueError on it). No character's number has 100 digits,
+# so the "&" of such a reference is made text.
+_HUGE_CHARACTER_REFERENCE = re.compile(r"&(?=#[0-9]{100})")
 # A feed is a few elements deep (XHTML content a few more). feedparser's work grows with the
 # square of the depth (400,000 nested elements take over 20 s), so deeper documents are refused.
 MAX_XML_DEPTH = 512
-_XML_NOT_ELEMENTS = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
-_XML_TAG = re.compile(r"<(/?)[A-Za-z_][^>]*?(/?)>")
+_XML_NOT_ELEMENTS_START = {"<![CDATA[": "]]>", "<!--": "-->"}  # -> how each one ends
+# A tag ends at ">", or where the next "<" starts (a tag that never ends still opens an element for
+# feedparser's lenient parser). `[^<>]`, not `[^>]`: an unclosed tag must not be searched to the
+# end of the document from each "<" (quadratic).
+_XML_TAG = re.compile(r"<(/?)[A-Za-z_][^<>]*?(?:(/)>|>|(?=<)|\Z)")
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -112,7 +123,7 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> Parse
     text = decode_document(body, content_type)
     if "\x00" in text:
         raise FeedParseError("binary data, not a feed")
-    document = strip_prolog(_XML_ILLEGAL.sub("", text))
+    document = strip_prolog(_HUGE_CHARACTER_REFERENCE.sub("&amp;", _XML_ILLEGAL.sub("", text)))
     if xml_depth_exceeds(document, MAX_XML_DEPTH):
         raise FeedParseError(f"elements nested more than {MAX_XML_DEPTH} deep, not a feed")
     result = feedparser.parse(
@@ -224,7 +235,7 @@ def _author_name(raw: dict[str, Any]) -> str | None:
     author = author.strip()
     for pattern in (_NAME_AFTER_EMAIL, _NAME_BEFORE_EMAIL):
         if match := pattern.match(author):
-            author = match.group("name")
+            author = match.group("name").rstrip()
             break
     if _BARE_EMAIL.match(author):
         return None
@@ -232,12 +243,13 @@ def _author_name(raw: dict[str, Any]) -> str | None:
 
 
 def _categories(tags: list[dict[str, Any]] | None) -> list[str]:
-    categories: list[str] = []
+    # A dict keeps the order; a list's `in` made 10,000 distinct categories cost their square.
+    categories: dict[str, None] = {}
     for tag in tags or ():
         name = plain_text(tag.get("term") or tag.get("label"), CATEGORY_MAX_CHARS)
-        if name and name not in categories:
-            categories.append(name)
-    return categories
+        if name:
+            categories.setdefault(name)
+    return list(categories)
 
 
 # --- decoding and the prolog ---------------------------------------------------------------
@@ -305,11 +317,38 @@ def xml_depth_exceeds(text: str, limit: int) -> bool:
     return nesting_exceeds(
         (
             bool(match.group(1))
-            for match in _XML_TAG.finditer(_XML_NOT_ELEMENTS.sub("", text))
+            for match in _XML_TAG.finditer(without_cdata_and_comments(text))
             if not match.group(2)  # <empty/> opens nothing
         ),
         limit,
     )
+
+
+def without_cdata_and_comments(text: str) -> str:
+    """`text` without its CDATA sections and comments; one that never ends stays as it is.
+
+    A scan with str.find rather than one regular expression: `<!--.*?-->` searches to the end of
+    the document from every "<!--" that is never closed (quadratic); here the end of each kind is
+    searched for past a given place once.
+    """
+    kept: list[str] = []
+    position = 0
+    # Where the next one of each kind starts (-1: none, or none of that kind ends any more).
+    next_start = {start: text.find(start) for start in _XML_NOT_ELEMENTS_START}
+    while candidates := [(at, start) for start, at in next_start.items() if at >= 0]:
+        at, start = min(candidates)
+        ending = _XML_NOT_ELEMENTS_START[start]
+        end = text.find(ending, at + len(start))
+        if end < 0:  # it never ends, so no later one of its kind can: they all stay as text
+            next_start[start] = -1
+            continue
+        kept.append(text[position:at])
+        position = end + len(ending)
+        for kind, kind_at in next_start.items():
+            if 0 <= kind_at < position:
+                next_start[kind] = text.find(kind, position)
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def strip_prolog(text: str) -> str:
