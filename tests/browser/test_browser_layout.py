@@ -14,8 +14,8 @@ WIDTHS = [320, 375, 768, 1024, 1440]
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_page_scrolls_sideways(tab, example_url, example_pages, width):
     wide = {}
-    for name in PAGE_TYPES:
-        seen = tab.visit(example_url + example_pages[name], width=width)
+    urls = [example_url + example_pages[name] for name in PAGE_TYPES]
+    for name, seen in zip(PAGE_TYPES, tab.visit_each(urls, width=width), strict=True):
         overflow = seen.page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

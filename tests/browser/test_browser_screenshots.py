@@ -19,6 +19,7 @@ def png_size(path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
+@pytest.mark.slow  # every page type at two widths, full-page
 def test_screenshots_of_every_page_type_at_both_widths(example_settings, tmp_path):
     # A thread of its own, as `invoke screenshots` runs: the session's browser keeps an event
     # loop running in this one.

@@ -67,10 +67,9 @@ def test_a_shared_search_address_runs_the_search(chromium, example_url):
 
 
 def test_every_page_has_a_search_box_that_leads_to_the_results(tab, example_url, example_pages):
-    for name, path in example_pages.items():
-        if name == "search":
-            continue
-        seen = tab.visit(example_url + path, width=375)
+    names = [name for name in example_pages if name != "search"]
+    urls = [example_url + example_pages[name] for name in names]
+    for name, seen in zip(names, tab.visit_each(urls, width=375), strict=True):
         try:
             form = seen.page.locator("form.site-search[role=search]")
             assert form.count() == 1, name

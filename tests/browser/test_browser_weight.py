@@ -29,6 +29,7 @@ def test_images_have_a_size_and_load_lazily(tab, example_url, example_pages, nam
         assert width and height and loading == "lazy", src
 
 
+@pytest.mark.slow  # every page type, each in a fresh context
 def test_each_page_type_stays_within_its_budget(chromium, example_url, example_pages):
     weights = {}
     for name in PAGE_TYPES:
