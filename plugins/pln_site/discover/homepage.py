@@ -6,15 +6,18 @@ lengths a member file allows; URLs only when they are absolute http(s).
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import mf2py
+import nh3
 import pycountry
+from bs4 import BeautifulSoup
 
-from pln_site.discover.microformats import Document, Item, Value, parse_microformats
-from pln_site.text import plain_text
+from pln_site.discover.microformats import Document, Item, Value
+from pln_site.text import costly_markup, plain_text
 from pln_site.urls import absolute_http_url, same_url_key
 
 log = logging.getLogger(__name__)
@@ -69,9 +72,23 @@ class HomePage:
 
 
 def read_homepage(text: str, url: str) -> HomePage:
-    """Parse the page `text` fetched from `url` (relative links resolve against it)."""
-    parsed = parse_microformats(text, url)
-    page = HomePage(url=url, title=_page_title(text))
+    """Parse the page `text` fetched from `url` (relative links resolve against it).
+
+    A page whose markup would take more than time in proportion to its length to parse (see
+    pln_site.text.costly_markup), or that nests too deep to walk, gives nothing: no title,
+    h-card, feeds or profiles.
+    """
+    if problem := costly_markup(text):
+        log.warning("%s: HTML %s: the page is not read", url, problem)
+        return HomePage(url=url)
+    document = tidy_page(text)
+    page = HomePage(url=url, title=_page_title(document))
+    try:
+        # mf2py takes the tidy tree as it is; given text, it would parse it with html5lib.
+        parsed: Document = mf2py.parse(doc=document, url=url)
+    except RecursionError:
+        log.warning("%s: elements nested too deep to read its microformats", url)
+        return page
     card, how = representative_hcard(parsed, url)
     if card is not None:
         page.card_found = how
@@ -221,31 +238,52 @@ def _text(values: list[Value] | None, limit: int) -> str | None:
     return plain_text(value, limit, is_html=False) or None
 
 
-class _TitleReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.inside = False
-        self.done = False
-        self.parts: list[str] = []
+# --- the page as a tidy tree ------------------------------------------------------------------
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title" and not self.done:
-            self.inside = True
+# Every element a page may hold: the tidy copy keeps them all (with the text of the others).
+_PAGE_ELEMENTS = frozenset(
+    """a abbr acronym address area article aside audio b base bdi bdo big blockquote body br
+    button canvas caption center cite code col colgroup data datalist dd del details dfn dialog
+    dir div dl dt em embed fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head
+    header hgroup hr html i img input ins kbd label legend li link main map mark menu meta meter
+    nav noscript object ol optgroup option output p picture pre progress q rp rt rtc ruby s samp
+    search section select slot small source span strike strong sub summary sup table tbody td
+    textarea tfoot th thead time title tr track tt u ul var video wbr""".split()
+)
+# The attributes microformats2 parsing reads (mf2py), and the language.
+_PAGE_ATTRIBUTES = frozenset(
+    """alt class content data datetime href hreflang id itemprop lang media name poster property
+    rel rev src srcset title type value""".split()
+)
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title" and self.inside:
-            self.inside, self.done = False, True
 
-    def handle_data(self, data: str) -> None:
-        if self.inside:
-            self.parts.append(data)
+def tidy_page(text: str) -> BeautifulSoup:
+    """The page as a tree built the way HTML5 parsers build it, in time linear in its length.
+
+    html5lib, which mf2py uses by default, and Beautiful Soup's tree builder for it grow with the
+    square of some hostile pages (unclosed tags and comments, a tag of many attributes, text in
+    many pieces: 100 KB took seconds, 1 MB over 30 s). html5ever (in nh3) builds the same tree
+    in linear time; its serialization, without comments or scripts, is well-formed, so the
+    standard library's parser reads it back without any of its own slow cases.
+    """
+    return BeautifulSoup(_page_cleaner().clean(text), "html.parser")
 
 
-def _page_title(text: str) -> str | None:
-    reader = _TitleReader()
-    try:
-        reader.feed(text[:200_000])  # the title is in the head; no need to read a huge page
-        reader.close()
-    except Exception:  # noqa: BLE001 - a page we cannot read simply has no title
+@functools.cache
+def _page_cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(_PAGE_ELEMENTS),
+        clean_content_tags={"script", "style", "template"},
+        attributes={"*": set(_PAGE_ATTRIBUTES)},
+        link_rel=None,  # rel is read, not set
+        strip_comments=True,
+        url_relative="pass_through",  # mf2py resolves them against the page and its <base>
+        url_schemes={"http", "https", "mailto", "tel", "xmpp", "sms", "geo"},
+    )
+
+
+def _page_title(document: BeautifulSoup) -> str | None:
+    title = document.find("title")
+    if title is None:
         return None
-    return plain_text("".join(reader.parts), TEXT_MAX, is_html=False) or None
+    return plain_text(title.get_text(), TEXT_MAX, is_html=False) or None
