@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pln_site.urls import absolute_http_url, is_http_url, same_url_key, site_absolute
+from pln_site.urls import (
+    absolute_http_url,
+    forbidden_url_character,
+    is_http_url,
+    same_url_key,
+    site_absolute,
+)
+
+FEED = "https://ada.example/blog/feed.xml"
 
 
 @pytest.mark.parametrize(
@@ -14,10 +22,35 @@ from pln_site.urls import absolute_http_url, is_http_url, same_url_key, site_abs
         ("https://ada.example/feed.xml", "https://WWW.Ada.Example/feed.xml/"),
         ("https://ada.example:443/feed.xml", "https://ada.example/feed.xml#top"),
         ("http://ada.example:80/", "https://ada.example"),
+        ("http://bücher.example/feed", "http://xn--bcher-kva.example/feed"),
+        ("https://ada.example/a%2fb", "https://ada.example/a%2Fb"),  # escapes' case
+        ("https://ada.example/blog/./x/../feed.xml", FEED),  # dot segments
     ],
 )
 def test_spellings_of_one_url_are_the_same(one, other):
     assert same_url_key(one) == same_url_key(other)
+
+
+# The seven other spellings of one feed URL that the duplicate check let through.
+SEVEN_SPELLINGS = [
+    "http://ada.example/blog/feed.xml",  # the scheme
+    "https://ada.example:443/blog/feed.xml",  # the default port
+    "https://ada.example./blog/feed.xml",  # a trailing dot in the host
+    "https://ada.example/blog/feed.xml?",  # an empty query
+    "https://ada.example/blog/feed.xml#",  # an empty fragment
+    "https://ada.example/%62log/feed%2Exml",  # unreserved characters percent-encoded
+    "https://ada.example//blog//feed.xml",  # doubled slashes
+]
+
+
+@pytest.mark.parametrize("spelling", SEVEN_SPELLINGS)
+def test_seven_spellings_of_one_feed_are_the_same_feed(spelling):
+    assert same_url_key(spelling) == same_url_key(FEED)
+
+
+def test_all_the_spellings_at_once_are_one_key():
+    mixed = "HTTP://WWW.Ada.Example.:80//%62log/./feed%2Exml/?#"
+    assert same_url_key(mixed) == same_url_key(FEED)
 
 
 @pytest.mark.parametrize(
@@ -36,6 +69,48 @@ def test_different_urls_stay_different(one, other):
 
 def test_a_port_that_is_not_a_number_does_not_raise():
     assert same_url_key("http://ada.example:abc/") != same_url_key("http://ada.example/")
+
+
+def test_an_unparsable_url_is_only_itself():
+    assert same_url_key("http://[::1/feed") == "http://[::1/feed"
+    assert same_url_key("http://[::1/feed") != same_url_key("http://[::1]/feed")
+
+
+def test_reserved_characters_stay_encoded():
+    # "%2F" is a slash inside a segment, "%3F" a question mark in the path: not the same URL.
+    assert same_url_key("https://ada.example/a%2Fb") != same_url_key("https://ada.example/a/b")
+    assert same_url_key("https://ada.example/a%3Fb") != same_url_key("https://ada.example/a?b")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://ada.example/a\x01b",  # C0
+        "http://ada.example/a\x00",
+        "http://ada.example/a\x1b[31m",
+        "http://ada.example/a\nb",  # urlsplit drops it silently; the string still holds it
+        "http://ada.example/a\tb",
+        "http://ada.example/\x7f",  # DEL
+        "http://ada.example/\x85x",  # C1
+        "http://ada.example/\ufffe",  # noncharacters
+        "http://ada.example/\uffff",
+        "http://ada.example/\ufdd0",
+        "http://ada.example/\U0001fffe",
+        "http://ada.example/\ud800",  # a lone surrogate
+        "http://ada.example/\u202efdp.exe",  # bidi formatting (RFC 3987 forbids them in IRIs)
+        "http://ada\u200f.example/",
+    ],
+)
+def test_urls_with_control_or_noncharacters_are_refused(url):
+    assert forbidden_url_character(url) is not None
+    assert not is_http_url(url)
+    assert absolute_http_url(url, None) is None
+    assert absolute_http_url(url.replace("http://ada.example", ""), "http://ada.example/") is None
+
+
+def test_urls_of_every_script_are_urls():
+    assert is_http_url("https://bücher.example/straße?q=日本")
+    assert is_http_url("https://ada.example/%01")  # an escape is no control character
 
 
 def test_only_absolute_http_urls_count():

@@ -3,15 +3,41 @@ URLs are the same page or feed, and a site path made absolute on SITEURL."""
 
 from __future__ import annotations
 
+import re
+import string
 from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
+from pln_site.xmltext import NONCHARACTER_SUSPECTS, is_noncharacter
+
 DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Characters no URL holds as they are: every control character (tab and newlines included:
+# urlsplit drops those silently, but the string still holds them), lone surrogates and
+# noncharacters (no XML file can carry them), and the bidirectional formatting characters,
+# which RFC 3987 forbids in IRIs (they make a link read as another one).
+_NOT_IN_URL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    f"{NONCHARACTER_SUSPECTS}]"
+)
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+_PERCENT_ESCAPE = re.compile("%([0-9A-Fa-f]{2})")
+_SLASHES = re.compile("/{2,}")
+
+
+def forbidden_url_character(url: str) -> str | None:
+    """The first character in `url` that no URL may hold as it is (see _NOT_IN_URL), or None."""
+    for match in _NOT_IN_URL.finditer(url):
+        char = match.group()
+        if ord(char) <= 0xFFFF or is_noncharacter(char):  # past U+1FFFE: only noncharacters
+            return char
+    return None
 
 
 def is_http_url(url: str | None) -> TypeGuard[str]:
-    """True for an absolute http(s) URL with a host."""
-    if not url:
+    """True for an absolute http(s) URL with a host, and no control character, noncharacter or
+    bidirectional formatting character in it."""
+    if not url or forbidden_url_character(url):
         return False
     try:
         parts = urlsplit(url)
@@ -25,7 +51,7 @@ def absolute_http_url(value: str | None, base: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    if not value:
+    if not value or forbidden_url_character(value):  # before urljoin: it drops tabs, newlines
         return None
     try:
         url = urljoin(base, value) if base else value
@@ -38,19 +64,65 @@ def same_url_key(url: str) -> str:
     """The key under which two URLs are the same page or feed, for every "is this one already
     here?" question (duplicate feeds, known sites, a shared entry's link).
 
-    The scheme, the host's case, a leading "www.", the default port, a trailing slash and the
-    fragment do not matter; the path and the query do.
+    What does not matter: the scheme; the host's case, a leading "www.", a trailing dot and
+    its spelling (Unicode or punycode); the default port; the fragment, and a "?" with no
+    query; how an unreserved character is written ("%7E" is "~", RFC 3986 §6.2.2.2) and the
+    case of other percent escapes; doubled slashes, "." and ".." segments, and a trailing slash
+    in the path. The path and the query do matter.
     """
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 host: only equal to itself
+        return url.strip()
+    host = _host_key(parts.hostname or "")
     port: int | str | None
     try:
         port = parts.port
     except ValueError:  # not a number: keep it as written, so it differs from any real port
         port = parts.netloc.rpartition(":")[2]
     shown_port = f":{port}" if port and port != DEFAULT_PORTS.get(parts.scheme.lower()) else ""
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{shown_port}{parts.path.rstrip('/')}{query}"
+    path = _without_dot_segments(_SLASHES.sub("/", _percent_key(parts.path)))
+    query = f"?{_percent_key(parts.query)}" if parts.query else ""
+    return f"{host}{shown_port}{path.rstrip('/')}{query}"
+
+
+def _host_key(hostname: str) -> str:
+    host = _percent_key(hostname).lower().rstrip(".").removeprefix("www.")
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can spell: keep it as written
+        return host
+
+
+def _percent_key(text: str) -> str:
+    """Unreserved characters decoded, every other escape in capitals (RFC 3986 §6.2.2)."""
+    if "%" not in text:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else f"%{match.group(1).upper()}"
+
+    return _PERCENT_ESCAPE.sub(one, text)
+
+
+def _without_dot_segments(path: str) -> str:
+    """`path` with "." and ".." segments resolved (RFC 3986 §5.2.4)."""
+    if "." not in path:
+        return path
+    kept: list[str] = []
+    segments = path.split("/")
+    for segment in segments:
+        if segment == "..":
+            if len(kept) > 1:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    if segments[-1] in (".", ".."):
+        kept.append("")  # "/a/." is the folder "/a/"
+    return "/".join(kept)
 
 
 def site_absolute(siteurl: str | None, path: str) -> str | None:

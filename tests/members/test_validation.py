@@ -257,3 +257,106 @@ def test_a_feed_spelled_another_way_is_the_same_feed_for_check_and_add_member(si
     assert (problem.path, problem.field) == (other, "feeds[0].url")
     roster = read_roster(site / "network")
     assert roster.owner_of("https://ada.example/feed.xml") == "ada"
+
+
+@pytest.mark.parametrize(
+    "line, field, code",
+    [
+        ('org: "a\\0b"', "org", "U+0000"),
+        ('org: "\\e[31mred"', "org", "U+001B"),
+        ('locality: "bell\\x07"', "locality", "U+0007"),
+        ('job_title: "form\\x0cfeed"', "job_title", "U+000C"),
+        ('org: "next\\Nline"', "org", "U+0085"),
+        ('org: "K\\uFFFEln"', "org", "U+FFFE"),
+        ('profiles:\n  - platform: Web\n    url: "https://ada.example/\\x01"', "profiles[0].url", "U+0001"),
+    ],
+)  # fmt: skip
+def test_an_escape_that_writes_a_control_character_is_a_problem(site, line, field, code):
+    """The check is on the decoded value: YAML's own reader only sees a backslash."""
+    path = write(site, "ada.yaml", VALID + line + "\n")
+    problem = only_problem(site)
+    assert (problem.path, problem.field) == (path, field)
+    assert problem.line == 6 + line.count("\n")  # the line of the key that holds it
+    assert code in problem.message and "hint:" in problem.message
+
+
+def test_an_escape_in_a_list_names_the_item(site):
+    write(site, "ada.yaml", VALID.replace("[open education, python]", '[python, "x\\x07"]'))
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (5, "topics[1]")
+
+
+def test_an_unknown_key_with_an_escape_is_shown_not_obeyed(site):
+    write(site, "ada.yaml", VALID + '"colour\\e[2J\\n": blue\n')
+    problem = only_problem(site)
+    assert problem.field == "colour\x1b[2J\n"  # the data is kept as it is...
+    shown = str(problem)
+    assert "\x1b" not in shown and "\n" not in shown  # ...and shown as escapes
+    assert "ada.yaml:6: colour\\x1b[2J\\n: unknown field" in shown
+
+
+def test_a_bidi_override_in_a_name_is_refused(site):
+    write(site, "ada.yaml", VALID.replace("Ada Example", '"Invoice \\u202Efdp.exe"'))
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (1, "name")
+    assert "U+202E" in problem.message and "\u202e" not in str(problem)
+
+
+@pytest.mark.parametrize("char", ["\\u202A", "\\u202B", "\\u202D", "\\u2066", "\\u2067", "\\u2068"])
+def test_every_bidi_control_is_refused_in_names_topics_and_platforms(site, char):
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("Ada Example", f'"Ada {char}Example"').replace("python", f'"py{char}"')
+        + f'profiles:\n  - platform: "Web{char}"\n    url: https://ada.example/\n',
+    )
+    assert [p.field for p in problems_of(site)] == ["name", "topics[1]", "profiles[0].platform"]
+
+
+def test_bidi_controls_and_tabs_in_prose_are_text(site):
+    write(
+        site,
+        "ada.yaml",
+        VALID.replace("Writes the clearest", '"Writes\\tthe \\u202Bעברית\\u202C clearest').replace(
+            "I know.", 'I know."'
+        )
+        + 'org: "Org \\u202E name"\n',
+    )
+    (member,) = load_members(site / "network", site / "avatars")
+    assert "\t" in member.why and "\u202b" in member.why and member.org == "Org \u202e name"
+
+
+def test_a_url_with_a_control_character_is_one_problem_not_two(site):
+    write(site, "ada.yaml", VALID + 'feeds:\n  - url: "https://ada.example/f\\x01"\n')
+    problem = only_problem(site)
+    assert problem.field == "feeds[0].url" and "U+0001" in problem.message
+
+
+def test_a_raw_bidi_or_control_in_a_url_is_refused_by_the_model(site):
+    write(site, "ada.yaml", VALID.replace("https://ada.example/", "https://ada.example/\u202e"))
+    problem = only_problem(site)
+    assert problem.field == "url" and "U+202E" in problem.message
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "http://ada.example/blog/feed.xml",
+        "https://ada.example:443/blog/feed.xml",
+        "https://ada.example./blog/feed.xml",
+        "https://ada.example/blog/feed.xml?",
+        "https://ada.example/blog/feed.xml#",
+        "https://ada.example/%62log/feed%2Exml",
+        "https://ada.example//blog//feed.xml",
+    ],
+)
+def test_seven_spellings_of_one_feed_are_one_duplicate(site, spelling):
+    write(site, "ada.yaml", VALID + "feeds:\n  - url: https://ada.example/blog/feed.xml\n")
+    other = write(
+        site,
+        "bo.yaml",
+        VALID.replace("Ada Example", "Bo Example") + f"feeds:\n  - url: '{spelling}'\n",
+    )
+    problem = only_problem(site)
+    assert (problem.path, problem.field) == (other, "feeds[0].url")
+    assert "duplicate feed" in problem.message

@@ -2,7 +2,9 @@
 
 Every file is read, checked and reported on before anything fails, so one run shows every
 problem. YAML is parsed with PyYAML's safe loader, with anchors and aliases refused (no alias
-bombs), duplicate keys refused, and the line of every key remembered for the report.
+bombs), duplicate keys refused, and the line of every key remembered for the report. Every
+value, once decoded, holds only what an XML file can carry: YAML escapes ("\\0", "\\e",
+"\\x07") can write any character, and the value goes into the OPML, the feeds and the pages.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
 from pln_site.members.problems import MemberFilesInvalid, Problem
 from pln_site.messages import did_you_mean
 from pln_site.urls import same_url_key
+from pln_site.xmltext import first_non_xml_char
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +37,9 @@ Location = tuple[str | int, ...]
 FeedAt = tuple[Path, int, int, str]
 # What a load depends on: the avatars folder, its change time, and a digest of the files.
 Fingerprint = tuple[str, int | None, str]
-# What YAML refuses to read: C0 controls other than tab and newlines, DEL, C1 controls.
+# What YAML's reader refuses in the file as written (C0 controls other than tab and newlines,
+# DEL, C1 controls), found first so that the report names the line. The rule on what a value
+# may hold is applied after decoding (`_character_problems`): escapes write these too.
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
@@ -217,7 +222,7 @@ def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list[FeedAt
             ],
         )
     feeds = list(_raw_feed_urls(path, data, lines))
-    problems = []
+    problems = list(_character_problems(path, data, lines))
     avatar = data.get("avatar")
     if isinstance(avatar, str):
         reason = _avatar_problem(avatar, avatars_dir)
@@ -234,9 +239,52 @@ def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list[FeedAt
     try:
         member = Member(id=path.stem, **data)
     except ValidationError as error:
-        problems += [_problem_from_pydantic(path, err, lines) for err in error.errors()]
+        # A value already reported for the character it holds is not reported again.
+        said = {(problem.line, problem.field) for problem in problems}
+        problems += [
+            problem
+            for problem in (_problem_from_pydantic(path, err, lines) for err in error.errors())
+            if (problem.line, problem.field) not in said
+        ]
         return None, feeds, problems
     return (None if problems else member), feeds, problems
+
+
+def _character_problems(path: Path, data: Any, lines: dict[Location, int]) -> Iterator[Problem]:
+    """A problem for every decoded value that holds a character no XML file can carry (or that
+    the site refuses with them): a control character, a lone surrogate, a noncharacter."""
+    for location, text in _strings(data):
+        char = first_non_xml_char(text)
+        if char is None:
+            continue
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            what = "a lone surrogate"
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            what = "a control character"
+        else:
+            what = "a noncharacter"
+        escape = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04X}"
+        yield Problem(
+            path,
+            _line_of(location, lines),
+            _field_name(location),
+            f"holds {what} (U+{code:04X}) (hint: remove it, or the escape in quotes that "
+            f'writes it, such as "{escape}"; member files hold plain text)',
+        )
+
+
+def _strings(value: Any, location: Location = ()) -> Iterator[tuple[Location, str]]:
+    """Every string in a decoded YAML document, with its location (keys are names: unknown
+    ones are reported as unknown fields)."""
+    if isinstance(value, str):
+        yield location, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*location, key if isinstance(key, (str, int)) else str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*location, index))
 
 
 def _raw_feed_urls(

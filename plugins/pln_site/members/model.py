@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from pln_site.text import BIDI_CONTROLS
+from pln_site.urls import forbidden_url_character, is_http_url
+
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -67,11 +70,33 @@ def _check_web_url(value: str) -> str:
         )
     if any(ch.isspace() for ch in value):
         raise ValueError("must not contain spaces (hint: encode them as %20)")
+    char = forbidden_url_character(value)
+    if char is not None:
+        raise ValueError(
+            f"must not contain U+{ord(char):04X}, a control, noncharacter or bidi formatting "
+            "character (hint: remove it, or percent-encode it if the address really has it)"
+        )
+    if not is_http_url(value):  # the one rule the fetcher and the pages apply too
+        raise ValueError("must be an absolute http(s) URL with a host (hint: https://example.org/)")
+    return value
+
+
+def _check_no_bidi_controls(value: str) -> str:
+    """Names and ids are shown where no markup can isolate them (page titles, feed titles,
+    OPML, the stats' pictures, terminals): an override there would reorder what follows."""
+    match = BIDI_CONTROLS.search(value)
+    if match:
+        raise ValueError(
+            f"must not hold U+{ord(match.group()):04X}, a bidi override, embedding or isolate "
+            "control (hint: remove it; names in right-to-left scripts show rightly without it)"
+        )
     return value
 
 
 WebUrl = Annotated[str, Field(min_length=8, max_length=2000), AfterValidator(_check_web_url)]
 PlainText = Annotated[str, Field(min_length=1, max_length=300)]
+#: A name or a label that names a page or a facet: plain text without bidi controls.
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_check_no_bidi_controls)]
 
 
 def _parse_partial_date(value: object) -> str:
@@ -130,7 +155,9 @@ class Meeting(_Strict):
 class Profile(_Strict):
     """A presence on a platform (Mastodon, GitHub, a podcast...)."""
 
-    platform: Annotated[str, Field(min_length=1, max_length=40)]
+    platform: Annotated[
+        str, Field(min_length=1, max_length=40), AfterValidator(_check_no_bidi_controls)
+    ]
     url: WebUrl
 
 
@@ -146,11 +173,18 @@ class Member(_Strict):
     """One person in the network. `id` comes from the file name, never from the file."""
 
     id: str = Field(exclude=True)
-    name: PlainText
+    name: Name
     url: WebUrl
     why: Annotated[str, Field(min_length=1, max_length=1000)]
     since: PartialDate
-    topics: Annotated[list[Annotated[str, Field(min_length=1, max_length=60)]], Field(min_length=1)]
+    topics: Annotated[
+        list[
+            Annotated[
+                str, Field(min_length=1, max_length=60), AfterValidator(_check_no_bidi_controls)
+            ]
+        ],
+        Field(min_length=1),
+    ]
     met: list[Meeting] = []
     relation: list[Relation] = []
     role: Role | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import xml.etree.ElementTree as ElementTree
 
 import feedparser
 
@@ -97,3 +98,27 @@ def test_an_empty_feed_is_still_valid() -> None:
     for document in (atom_feed(INFO, []), rss_feed(INFO, [])):
         parsed = feedparser.parse(document)
         assert not parsed.bozo and parsed.entries == []
+
+
+def test_no_attribute_or_text_can_make_a_feed_not_xml() -> None:
+    """Every text and attribute goes through one writer (pln_site.xmltext): a link, a category
+    or a feed URL with a control character, a noncharacter or a lone surrogate in it (from a
+    store written before the URL check refused them) still gives a well-formed document."""
+    bad = "\x00\x01\x1b\x7f\x85\ud800\ufffe\uffff\ufdd0\U0001fffe"
+    hostile = item(
+        id=f"urn:x:{bad}",
+        url=f"http://ada.example/1{bad}",
+        title=f"T{bad}itle",
+        author_name=f"Ada{bad}",
+        author_url=f"http://ada.example/{bad}",
+        categories=[f"c{bad}at"],
+        origin=FeedOrigin(
+            f"http://ada.example/feed{bad}", f"F{bad}eed", f"http://ada.example/{bad}"
+        ),
+    )
+    info = FeedInfo(**{**INFO.__dict__, "title": f"R{bad}obin", "home_url": f"https://r/{bad}"})
+    for document in (atom_feed(info, [hostile]), rss_feed(info, [hostile])):
+        root = ElementTree.fromstring(document.encode("utf-8"))  # expat: strict XML 1.0
+        values = [text for el in root.iter() for text in [el.text or "", *el.attrib.values()]]
+        assert not [v for v in values if any(char in v for char in bad)]
+        assert "Title" in values and "cat" in " ".join(values)

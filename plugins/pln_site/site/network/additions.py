@@ -1,7 +1,8 @@
 """New in my network: the latest additions by `since`, for the directory and as an Atom feed.
 
 A reader who follows the feed learns about each new member when the owner adds them. The feed's
-XML is built with xml.etree, so member text is escaped by the writer.
+XML is built with xml.etree and written by pln_site.xmltext.xml_document, so member text is
+escaped by the writer and holds nothing XML cannot carry.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from pln_site.members.model import Member
 from pln_site.site.network.opml import since_as_datetime
+from pln_site.xmltext import xml_document, xml_text
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -69,7 +71,7 @@ def additions_atom(
         _text(entry, "summary", summary)
         for topic in member.topics:
             ET.SubElement(entry, "category", term=topic)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+    return xml_document(feed)
 
 
 def _text(parent: ET.Element, name: str, value: str) -> ET.Element:
@@ -79,4 +81,5 @@ def _text(parent: ET.Element, name: str, value: str) -> ET.Element:
 
 
 def _urn(text: str) -> str:
-    return uuid.uuid5(uuid.NAMESPACE_URL, text).urn
+    # xml_text: the same URN as ever for any text, and none that cannot be encoded.
+    return uuid.uuid5(uuid.NAMESPACE_URL, xml_text(text)).urn

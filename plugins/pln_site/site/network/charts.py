@@ -1,4 +1,5 @@
-"""Horizontal bar charts laid out at build time; a template draws them as inline SVG."""
+"""Horizontal bar charts laid out at build time; a template draws them as inline SVG (whose
+labels hold nothing XML cannot carry: pln_site.xmltext)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pln_site.site.network.stats import Row
+from pln_site.xmltext import xml_text
 
 BAR_HEIGHT = 22
 GAP = 6
@@ -35,17 +37,18 @@ class BarChart:
 
 def bar_chart(rows: Sequence[Row]) -> BarChart:
     """Bars scaled to the largest count; long labels shortened with an ellipsis."""
-    labels = [_shorten(row.label) for row in rows]
+    full_labels = [xml_text(row.label) for row in rows]
+    labels = [_shorten(label) for label in full_labels]
     label_width = round(max((len(label) for label in labels), default=0) * CHAR_WIDTH + 12)
     room = WIDTH - label_width - COUNT_ROOM
     top = max((row.count for row in rows), default=0) or 1
     bars = []
-    for index, (row, label) in enumerate(zip(rows, labels, strict=True)):
+    for index, (row, label, full_label) in enumerate(zip(rows, labels, full_labels, strict=True)):
         y = index * (BAR_HEIGHT + GAP)
         bars.append(
             Bar(
                 label=label,
-                full_label=row.label,
+                full_label=full_label,
                 count=row.count,
                 y=y,
                 width=round(room * row.count / top, 1),
@@ -103,7 +106,7 @@ def growth_chart(rows: Sequence[Row]) -> GrowthChart:
         height = round(GROWTH_PLOT_HEIGHT * total / top, 1)
         columns.append(
             Column(
-                label=row.label,
+                label=xml_text(row.label),
                 total=total,
                 added=row.count,
                 x=round(index * slot + slot * 0.15, 1),

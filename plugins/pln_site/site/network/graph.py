@@ -1,5 +1,6 @@
 """A picture of the network, laid out at build time: members on the left, the topics they work
-on at the right, a line for each member-topic pair. A template draws it as inline SVG.
+on at the right, a line for each member-topic pair. A template draws it as inline SVG, whose
+labels hold nothing XML cannot carry (pln_site.xmltext).
 
 The picture is narrow on purpose (WIDTH user units), so that a phone shows it at full size and
 a wide screen caps it, instead of shrinking the text.
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from pln_site.members.model import Member
 from pln_site.site.topics import Topic
+from pln_site.xmltext import xml_text
 
 WIDTH = 380
 ROW = 30  # vertical distance between two names
@@ -82,14 +84,10 @@ def network_graph(members: Sequence[Member], topics: Sequence[Topic]) -> Graph:
     member_room = _room(n.name for n in by_id.values())
     topic_room = _room(t.name for t in by_slug.values())
     member_nodes = [
-        Node(
-            key, _shorten(by_id[key].name), by_id[key].name, member_y[key], len(member_topics[key])
-        )
-        for key in member_order
+        _node(key, by_id[key].name, member_y[key], len(member_topics[key])) for key in member_order
     ]
     topic_nodes = [
-        Node(key, _shorten(by_slug[key].name), by_slug[key].name, topic_y[key], by_slug[key].count)
-        for key in topic_order
+        _node(key, by_slug[key].name, topic_y[key], by_slug[key].count) for key in topic_order
     ]
     edges = [
         Edge(member_id, slug, member_y[member_id], topic_y[slug])
@@ -106,6 +104,11 @@ def network_graph(members: Sequence[Member], topics: Sequence[Topic]) -> Graph:
         topics=topic_nodes,
         edges=edges,
     )
+
+
+def _node(key: str, name: str, y: float, degree: int) -> Node:
+    label = xml_text(name)
+    return Node(key, _shorten(label), label, y, degree)
 
 
 def _by_mean(keys: list[str], neighbours: dict[str, list[str]], other: list[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""The blogroll: every listed member's feeds as OPML 2.0, for feed readers to import."""
+"""The blogroll: every listed member's feeds as OPML 2.0, for feed readers to import. Written by
+pln_site.xmltext.xml_document, like every XML file of the site."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from email.utils import format_datetime
 
 from pln_site.members.model import Member
+from pln_site.xmltext import xml_document
 
 SPEC_URL = "https://opml.org/spec2.opml"
 
@@ -61,5 +63,4 @@ def blogroll_opml(
             if category:
                 attributes["category"] = category
             ET.SubElement(body, "outline", attributes)
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_document(root)

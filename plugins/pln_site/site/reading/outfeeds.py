@@ -1,8 +1,9 @@
 """The river as feeds others can subscribe to: Atom 1.0, RSS 2.0 and JSON Feed 1.1.
 
-XML is built with xml.etree, so escaping is the writer's job, not ours: entry HTML goes in as
-escaped text (type="html"). Every entry names its author (the member) and the feed it came from
-(Atom <source>, RSS <source>), as an aggregator's feed should.
+XML is built with xml.etree and written by pln_site.xmltext.xml_document, so escaping is the
+writer's job, not ours (entry HTML goes in as escaped text, type="html"), and no character XML
+cannot carry reaches the file, in a text or in an attribute. Every entry names its author (the
+member) and the feed it came from (Atom <source>, RSS <source>), as an aggregator's feed should.
 """
 
 from __future__ import annotations
@@ -10,21 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pln_site.xmltext import xml_document
+
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 
 ET.register_namespace("atom", ATOM_NS)
 ET.register_namespace("dc", DC_NS)
-
-# Characters XML 1.0 cannot carry at all; the cleaner removes most, this makes sure.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,7 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem]) -> str:
         if item.author_url:
             _text(author, "uri", item.author_url)
         for term in item.categories:
-            ET.SubElement(entry, "category", term=_clean(term))
+            ET.SubElement(entry, "category", term=term)
         # Without a link to the original, Atom asks for the content itself.
         if item.is_full or not item.url:
             _text(entry, "content", item.html, type="html")
@@ -175,13 +173,9 @@ def _json_item(item: FeedItem) -> dict:
     return data
 
 
-def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
-
-
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: _clean(v) for k, v in attributes.items()})
-    element.text = _clean(text)
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
     return element
 
 
@@ -194,6 +188,4 @@ def _rfc3339(moment: dt.datetime) -> str:
 
 
 def _serialize(root: ET.Element) -> str:
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return XML_DECLARATION + body + "\n"
+    return xml_document(root)
