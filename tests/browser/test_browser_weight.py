@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_browser_pages import PAGE_TYPES
-from tests.support.visit import visit
+from tests.support.visit import first_visits
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +31,14 @@ def test_images_have_a_size_and_load_lazily(tab, example_url, example_pages, nam
 
 @pytest.mark.slow  # every page type, each in a fresh context
 def test_each_page_type_stays_within_its_budget(chromium, example_url, example_pages):
-    weights = {}
-    for name in PAGE_TYPES:
-        # A fresh context for each: what a first visit loads, with an empty cache.
-        seen = visit(chromium, example_url + example_pages[name])
-        # Scroll to the end so that lazy images count too.
+    def scroll_to_the_end(seen) -> None:  # so that lazy images count too
         seen.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        seen.page.wait_for_load_state("networkidle")
+
+    weights = {}
+    # A fresh context for each: what a first visit loads, with an empty cache.
+    urls = [example_url + example_pages[name] for name in PAGE_TYPES]
+    visits = first_visits(chromium, urls, then=scroll_to_the_end)
+    for name, seen in zip(PAGE_TYPES, visits, strict=True):
         weights[name] = seen.bytes_loaded
         seen.close()
     print("\nPage weight (bytes, first visit):")

@@ -3,7 +3,8 @@
 `visit` opens each page in a fresh browser context (an empty cache: what a first visit loads).
 `Tab` loads page after page in the same few browser pages, as a reader clicking through would:
 a fresh page costs a renderer process, about a third of a visit, and sees nothing more; and
-`Tab.visit_each` loads several at once, so that their waits for an idle network overlap.
+`Tab.visit_each` loads several at once, so that their waits for an idle network overlap, as
+`first_visits` does with fresh contexts.
 """
 
 from __future__ import annotations
@@ -43,6 +44,42 @@ def visit(browser, url: str, width: int = 1280, scheme: str = "light", height: i
     seen.answer = page.goto(url, wait_until=LOADED)
     _note_answer(seen, url)
     return seen
+
+
+def first_visits(
+    browser,
+    urls: Iterable[str],
+    then: Callable[[Visit], None] | None = None,
+    width: int = 1280,
+    scheme: str = "light",
+    height: int = 800,
+    at_once: int = 4,
+) -> Iterator[Visit]:
+    """`visit` for each of `urls` (a fresh context each), `at_once` of them loading together so
+    that their waits for an idle network overlap. With `then`, each loaded page is handed to it
+    and waited for again. Yields the visits in order; the caller closes each."""
+    urls = list(urls)
+    for first in range(0, len(urls), at_once):
+        group = urls[first : first + at_once]
+        visits = []
+        for url in group:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=scheme
+            )
+            seen = Visit(context.new_page())
+            _watch(seen, url)
+            seen.answer = seen.page.goto(url, wait_until="commit")
+            visits.append(seen)
+        for seen in visits:
+            seen.page.wait_for_load_state(LOADED)
+        if then is not None:
+            for seen in visits:
+                then(seen)
+            for seen in visits:
+                seen.page.wait_for_load_state(LOADED)
+        for seen, url in zip(visits, group, strict=True):
+            _note_answer(seen, url)
+        yield from visits
 
 
 class Tab:
