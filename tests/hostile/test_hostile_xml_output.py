@@ -272,11 +272,6 @@ def html_parts(path: Path) -> _Parts:
     return parser
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feeds/sanitize.py: nh3 decodes a reference such as &#x1; into the raw character, "
-    "after strip_control_chars ran; clean_html has to drop them from its output as well",
-)
 def test_the_pages_hold_no_control_character(site):
     for page in site.rglob("*.html"):
         text = " ".join(html_parts(page).text)

@@ -86,7 +86,8 @@ def clean_html(value: str, base_url: str) -> str:
         log.info("HTML %s: kept as text", problem)
         return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
-    return _cleaner(base).clean(strip_control_chars(value)).strip()
+    # Again on the way out: nh3 decodes references such as &#x1; into the characters they name.
+    return strip_control_chars(_cleaner(base).clean(strip_control_chars(value))).strip()
 
 
 @functools.lru_cache(maxsize=64)
