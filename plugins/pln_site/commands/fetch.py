@@ -45,19 +45,12 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
     settings = with_defaults(settings)
     problems = validate(settings)
     if problems:
-        err.print(
-            terminal_text(
-                "The planet's settings have problems:\n" + "\n".join(problems), lines=True
-            ),
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        say(err, "The planet's settings have problems:\n" + "\n".join(problems))
         return 2
     try:
         members = members_from_settings(settings)
     except MemberFilesInvalid as invalid:
-        err.print(terminal_text(invalid, lines=True), highlight=False, markup=False, soft_wrap=True)
+        say(err, str(invalid))
         return 2
     sources = feed_sources(members)
     path = store_path(settings)
@@ -70,18 +63,10 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
             else:
                 report = _fetch_with_progress(sources, store, settings, err)
     except FetchLocked as locked:
-        err.print(
-            terminal_text(f"Not fetching: {locked}"), highlight=False, markup=False, soft_wrap=True
-        )
+        say(err, f"Not fetching: {locked}")
         return locked.exit_code
     except StoreUnavailable as trouble:
-        # soft_wrap: a long path stays whole on one line, ready to copy.
-        err.print(
-            terminal_text(f"Fetch stopped: {trouble}", lines=True),
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        say(err, f"Fetch stopped: {trouble}")
         return trouble.exit_code
     print_fetch_report(report, out, as_json=as_json)
     return 0
@@ -125,12 +110,13 @@ def run_status(settings: dict, *, as_json: bool = False) -> int:
         with Store(path, read_only=True) as store:
             health = store.feed_health()
     except StoreUnavailable as trouble:
-        Console(stderr=True).print(
-            terminal_text(f"No status: {trouble}", lines=True),
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        say(Console(stderr=True), f"No status: {trouble}")
         return trouble.exit_code
     print_status(health, out, as_json=as_json)
     return 0
+
+
+def say(console: Console, text: str) -> None:
+    """A message to the user as plain text: never read as rich markup, controls made visible,
+    and soft-wrapped so that a long path stays whole on one line, ready to copy."""
+    console.print(terminal_text(text, lines=True), highlight=False, markup=False, soft_wrap=True)
