@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import nh3
 
@@ -26,7 +26,6 @@ _FLAT_ELEMENTS = frozenset(
         "head", "body",
     }
 )  # fmt: skip
-_TAG_START = re.compile(r"<(/?)([A-Za-z][^\s/>]*)")
 _ANY_TAG = re.compile(r"<[^>]*>")
 
 #: Two more costs of the HTML5 tree builders (html5ever in nh3, html5lib) that are not depth.
@@ -46,11 +45,20 @@ _FORMATTING_ELEMENTS = frozenset(
 )
 # Below this length no attribute count or open formatting element can cost much.
 _CHEAP_CHARS = 4096
-# One tag as an HTML5 tokenizer reads it: "<" and stray quotes do not end it, a quoted attribute
-# value may hold ">". Possessive quantifiers: each tag is read once, without backtracking.
-_TAG = re.compile(
-    r"""<(/?)([A-Za-z][^\s/>]*+)"""  # the name, "<" and all
-    r"""((?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|["'])*+)"""  # the rest, quoted values whole
+# What an HTML5 tokenizer reads at a "<": a comment (one that opens with "<!-->" or "<!--->"
+# is closed there), a bogus comment or a doctype (to the next ">"), or a tag, whose "<" and stray
+# quotes do not end it, and whose quoted attribute values may hold ">". What is not read as
+# markup (inside a comment or a quoted value) hides no tag from the count. Possessive and lazy
+# quantifiers that stop at their ends: each one is read once, without backtracking.
+_MARKUP = re.compile(
+    r"""<!--(?:-?>|.*?(?:--!?>|\Z))"""
+    r"""|<(?:[!?]|/(?![A-Za-z]))[^>]*+>?"""
+    r"""|<(/?)([A-Za-z][^\s/>]*+)((?:[^>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|["'])*+)""",
+    re.DOTALL,
+)
+# Elements whose content is text up to their end tag; after <plaintext>, everything is.
+_TEXT_ELEMENTS = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
 )
 _QUOTED_VALUE = re.compile(r"""=\s*+(?:"[^"]*+"|'[^']*+')""")
 # A tag with MAX_ATTRIBUTES attributes is at least this long (a name and a separator each).
@@ -130,14 +138,30 @@ def too_deep(value: str, limit: int = MAX_NESTING) -> bool:
     """True when elements in `value` nest more than `limit` deep (counted from the tags alone)."""
     if value.count("<") <= limit:  # cannot nest that deep: the common case costs one count
         return False
-    return nesting_exceeds(
-        (
-            bool(match.group(1))
-            for match in _TAG_START.finditer(value)
-            if match.group(2).lower() not in _FLAT_ELEMENTS
-        ),
-        limit,
-    )
+    tags = ((end, name) for end, name, _ in html_tags(value) if name not in _FLAT_ELEMENTS)
+    return nesting_exceeds(tags, limit)
+
+
+def html_tags(value: str) -> Iterator[tuple[bool, str, str]]:
+    """The tags of the HTML `value` in order, as (is an end tag, lowercased name, the text of its
+    attributes), skipping comments, doctypes and the content of <script>, <textarea>..."""
+    position = 0
+    while match := _MARKUP.search(value, position):
+        position = match.end()
+        name = match.group(2)
+        if name is None:  # a comment or the like
+            continue
+        is_end, name = bool(match.group(1)), name.lower()
+        yield is_end, name, match.group(3)
+        if is_end:
+            continue
+        if name == "plaintext":
+            return
+        if name in _TEXT_ELEMENTS:
+            end = _end_tag_at(value, name, position)
+            if end < 0:
+                return
+            position = end
 
 
 def costly_markup(value: str) -> str | None:
@@ -158,8 +182,7 @@ def _costly_tags(value: str) -> str | None:
     open_count = 0
     work = 0
     work_limit = len(value) * FORMATTING_WORK_PER_CHAR
-    for match in _TAG.finditer(value):
-        is_end, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+    for is_end, name, attributes in html_tags(value):
         if len(attributes) > _LONG_TAG_CHARS and _attribute_count(attributes) > MAX_ATTRIBUTES:
             return f"a tag with more than {MAX_ATTRIBUTES} attributes"
         if name not in _FORMATTING_ELEMENTS:
@@ -179,6 +202,19 @@ def _costly_tags(value: str) -> str | None:
     return None
 
 
+def _end_tag_at(value: str, name: str, start: int) -> int:
+    """Where the first end tag of `name` after `start` begins, in any case; -1 when none does."""
+    pattern = _END_TAGS.get(name)
+    if pattern is None:
+        # An end tag only when whitespace, "/" or ">" follows its name, as HTML5 reads it.
+        pattern = _END_TAGS[name] = re.compile(f"</{name}(?=[\\s/>])", re.IGNORECASE)
+    found = pattern.search(value, start)
+    return found.start() if found else -1
+
+
+_END_TAGS: dict[str, re.Pattern[str]] = {}
+
+
 def _attribute_count(attributes: str) -> int:
     """At least the number of attributes in a tag's text after its name."""
     # Quoted values may hold spaces; each name is a word, or follows an "=" (a="1"b="2").
@@ -186,17 +222,26 @@ def _attribute_count(attributes: str) -> int:
     return len(names.split()) + names.count("=")
 
 
-def nesting_exceeds(end_tags: Iterable[bool], limit: int) -> bool:
-    """True when tags, in order (True for an end tag, False for a start tag), nest more than
-    `limit` deep. A stray end tag never takes the depth below zero."""
-    depth = 0
-    for is_end in end_tags:
-        if is_end:
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            if depth > limit:
+def nesting_exceeds(tags: Iterable[tuple[bool, str]], limit: int) -> bool:
+    """True when tags, in order ((True, name) for an end tag, (False, name) for a start tag),
+    nest more than `limit` deep.
+
+    As parsers read them: an end tag closes the innermost open element of its name and those
+    opened inside it, and one with no open element of its name closes nothing (counting every
+    end tag as one step out, stray "</div>"s hid thousands of open <b>s).
+    """
+    stack: list[str] = []
+    open_by_name: dict[str, int] = {}
+    for is_end, name in tags:
+        if not is_end:
+            stack.append(name)
+            open_by_name[name] = open_by_name.get(name, 0) + 1
+            if len(stack) > limit:
                 return True
+        elif open_by_name.get(name):
+            while (closed := stack.pop()) != name:
+                open_by_name[closed] -= 1
+            open_by_name[name] -= 1
     return False
 
 

@@ -94,7 +94,7 @@ _XML_NOT_ELEMENTS_START = {"<![CDATA[": "]]>", "<!--": "-->"}  # -> how each one
 # A tag ends at ">", or where the next "<" starts (a tag that never ends still opens an element for
 # feedparser's lenient parser). `[^<>]`, not `[^>]`: an unclosed tag must not be searched to the
 # end of the document from each "<" (quadratic).
-_XML_TAG = re.compile(r"<(/?)[A-Za-z_][^<>]*?(?:(/)>|>|(?=<)|\Z)")
+_XML_TAG = re.compile(r"<(/?)([A-Za-z_][^\s<>/]*)[^<>]*?(?:(/)>|>|(?=<)|\Z)")
 
 
 def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -316,9 +316,9 @@ def xml_depth_exceeds(text: str, limit: int) -> bool:
         return False
     return nesting_exceeds(
         (
-            bool(match.group(1))
+            (bool(match.group(1)), match.group(2))
             for match in _XML_TAG.finditer(without_cdata_and_comments(text))
-            if not match.group(2)  # <empty/> opens nothing
+            if not match.group(3)  # <empty/> opens nothing
         ),
         limit,
     )
