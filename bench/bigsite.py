@@ -58,7 +58,7 @@ WORDS = (
 
 def _sample_entries():
     """Cleaned entries to reuse as stored posts (from the corpus, else synthetic feeds)."""
-    from pln_site.feeds.entry import FeedParseError
+    from pln_site.entries import FeedParseError
     from pln_site.feeds.parse.feed import parse_feed
 
     bodies = [body for _suffix, body in corpus_feeds()] or [synthetic_feed(i) for i in range(20)]
@@ -110,7 +110,7 @@ def _post(index: int, rng: random.Random) -> str:
 
 def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int = 1) -> Path:
     """Write content/ (posts, network) and store.sqlite3 under `root`; returns the content dir."""
-    from pln_site.feeds.entry import FeedSource
+    from pln_site.entries import FeedSource
     from pln_site.store import FeedChanged, Retention, Store
 
     rng = random.Random(seed)

@@ -95,7 +95,7 @@ def _cpu() -> float:
 
 def fetch_ours(spec: dict) -> dict:
     """`invoke fetch`'s code path: fetch_all with worker processes for parsing."""
-    from pln_site.feeds.entry import FeedSource
+    from pln_site.entries import FeedSource
     from pln_site.feeds.update import fetch_all
     from pln_site.store import Store
 

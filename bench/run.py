@@ -73,7 +73,7 @@ def measure(spec: dict) -> dict:
 
 def parse_cpu(folder: Path, names: list[str]) -> float:
     """CPU seconds our parser (parse + clean) needs for these feeds: the unavoidable work."""
-    from pln_site.feeds.entry import FeedParseError
+    from pln_site.entries import FeedParseError
     from pln_site.feeds.parse.feed import parse_feed
 
     bodies = [(folder / name).read_bytes() for name in names]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.devserver import LocalFeedServer
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.update import FetchReport, fetch_all
 from pln_site.store import Store
 from tests.support.fetching import BASE_SETTINGS

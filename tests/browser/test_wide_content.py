@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from tests.support.browser import chromium, serve_folder
 from tests.support.hostile_sites import (
     build,

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from pln_site.commands.share import draft_post, markdown_text, share_entry
 from pln_site.devserver import Route
-from pln_site.feeds.entry import FeedSource, StoredEntry
+from pln_site.entries import FeedSource, StoredEntry
 from pln_site.feeds.update import fetch_all
 from pln_site.store import Store
 from tests.support.fetching import atom_entry, atom_feed, days_ago

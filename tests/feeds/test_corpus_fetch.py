@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pln_site.devserver import CONTENT_TYPES, LocalFeedServer
-from pln_site.feeds.entry import FeedParseError, FeedSource
+from pln_site.entries import FeedParseError, FeedSource
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.update import Outcome, fetch_all
 from pln_site.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pln_site.feeds.entry import FeedParseError, ParsedFeed
+from pln_site.entries import FeedParseError, ParsedFeed
 from pln_site.feeds.parse.feed import parse_feed
 from tests.support.parse_fixtures import balanced, parse_html
 

@@ -11,6 +11,7 @@ import hashlib
 
 import pytest
 
+from pln_site.entries import FeedParseError, FeedSource, ParsedEntry, ParsedFeed
 from pln_site.feeds.decide import (
     Outcome,
     ParseBody,
@@ -21,7 +22,6 @@ from pln_site.feeds.decide import (
     before_fetch,
     feed_update,
 )
-from pln_site.feeds.entry import FeedParseError, FeedSource, ParsedEntry, ParsedFeed
 from pln_site.feeds.http.fetch import Conditions, FetchResult
 from pln_site.store import FeedChanged, FeedFailed, FeedState, FeedUnchanged
 

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.http import guard as netguard
 from pln_site.feeds.http.guard import AddressRefused, GuardedBackend, refusal_kind
 from pln_site.feeds.update import Outcome

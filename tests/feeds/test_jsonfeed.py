@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pln_site.feeds.entry import FeedParseError
+from pln_site.entries import FeedParseError
 from pln_site.feeds.parse.feed import parse_feed
 from tests.support.parse_fixtures import FEED_URL, json_feed, parse_html
 

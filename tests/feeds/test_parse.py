@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pln_site.feeds.entry import FeedParseError
+from pln_site.entries import FeedParseError
 from pln_site.feeds.parse.feed import parse_feed
 from tests.support.parse_fixtures import (
     FEED_URL,

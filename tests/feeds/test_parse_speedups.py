@@ -9,7 +9,7 @@ import feedparser.api
 import feedparser.mixin
 import pytest
 
-from pln_site.feeds.entry import FeedParseError
+from pln_site.entries import FeedParseError
 from pln_site.feeds.parse import speedups as feedparser_speed
 from pln_site.feeds.parse.feed import parse_feed
 

@@ -6,7 +6,7 @@ import email.utils
 import time
 
 from pln_site.devserver import Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.update import Outcome
 from tests.support.fetching import atom_entry, atom_feed, days_ago, simple_feed
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.store import Store
 from tests.support.effort import cpu_seconds
 from tests.support.hostile_sites import (

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from tests.support.browser import chromium, serve_folder
 from tests.support.hostile_sites import build, fetch_into, member_file, recent, write_site
 from tests.support.parse_fixtures import parse_html

@@ -18,7 +18,7 @@ import pytest
 
 import pln_site.feeds.http.guard as netguard
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.update import fetch_all
 from pln_site.store import FeedChanged, Retention, Store

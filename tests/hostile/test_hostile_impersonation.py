@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.settings import DEFAULTS
 from tests.support.hostile_sites import (
     build,

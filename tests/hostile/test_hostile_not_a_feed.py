@@ -14,7 +14,7 @@ import json
 import pytest
 
 from pln_site.devserver import Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 GOOD = rss([rss_item("g1", "Last good", date=rfc822(recent(3)))])

@@ -20,7 +20,7 @@ import json
 import time
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from tests.support.hostile_sites import entry_keys, recent, rfc822, rss, rss_item
 from tests.support.processes import start_fetch_child, write_fetch_site
 

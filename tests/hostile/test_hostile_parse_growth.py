@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from pln_site.commands.import_opml import read_opml
 from pln_site.discover.homepage import read_homepage
-from pln_site.feeds.entry import FeedParseError
+from pln_site.entries import FeedParseError
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.sanitize import clean_html
 from pln_site.text import plain_text

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from pln_site.devserver import Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from tests.support.hostile_sites import recent, rfc822, rss, rss_item
 
 TIMEOUT = 1.0

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from pln_site.devserver import LocalFeedServer, Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.members.model import FeedRef, Member
 from pln_site.site.network.additions import additions_atom
 from pln_site.site.network.opml import blogroll_opml

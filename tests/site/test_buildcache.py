@@ -17,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pln_site.devserver import Route
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.site.buildcache.pages import build_fingerprint
 from tests.support.fetching import simple_feed
 from tests.support.project import FIXTURE_SITE, PROJECT, build_site

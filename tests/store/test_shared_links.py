@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pln_site.feeds.entry import FeedSource, ParsedEntry
+from pln_site.entries import FeedSource, ParsedEntry
 from pln_site.store import FeedChanged, Retention, Sites, Store
 from pln_site.store.records import MAX_CATEGORIES, MAX_CATEGORY_CHARS
 

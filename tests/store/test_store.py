@@ -11,8 +11,8 @@ import pytest
 
 import pln_site.store.lock
 from pln_site.devserver import Route
+from pln_site.entries import FeedSource
 from pln_site.errors import SiteError
-from pln_site.feeds.entry import FeedSource
 from pln_site.feeds.update import fetch_all
 from pln_site.store import FetchLocked, Store
 from tests.support.fetching import BASE_SETTINGS, atom_entry, atom_feed, days_ago, simple_feed

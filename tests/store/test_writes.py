@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from pln_site.feeds.entry import FeedSource, ParsedEntry, display_date
+from pln_site.entries import FeedSource, ParsedEntry, display_date
 from pln_site.store import FeedChanged, FeedFailed, FeedUnchanged, Retention, Store
 from pln_site.store.writes import entry_updates
 

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.update import FetchReport, fetch_all
 from pln_site.store import Store
 from tests.support.fetching import BASE_SETTINGS

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pln_site.commands.report import print_fetch_report, print_status
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.update import FeedOutcome, fetch_all
 from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member

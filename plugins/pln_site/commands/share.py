@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from pelican.utils import slugify
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text

@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pln_site.discover.homepage import DeclaredFeed
 from pln_site.discover.pages import FEED_ACCEPT, FetchResult, PageFetcher
-from pln_site.feeds.entry import FeedParseError, ParsedFeed
+from pln_site.entries import FeedParseError, ParsedFeed
 from pln_site.feeds.parse.feed import parse_feed
 
 log = logging.getLogger(__name__)

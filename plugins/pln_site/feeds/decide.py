@@ -20,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pln_site.feeds.entry import FeedParseError, FeedSource, ParsedFeed
+from pln_site.entries import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.http.fetch import Conditions, FetchResult
 from pln_site.store.records import FeedChanged, FeedFailed, FeedState, FeedUnchanged, FeedUpdate
 

@@ -15,7 +15,7 @@ import re
 
 import nh3
 
-from pln_site.feeds.entry import ParsedEntry
+from pln_site.entries import ParsedEntry
 from pln_site.text import costly_markup, strip_control_chars, text_without_tags
 from pln_site.urls import is_http_url
 

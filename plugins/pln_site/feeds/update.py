@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
+from pln_site.entries import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.decide import Outcome, ParseBody, Skip, after_fetch, after_parse, before_fetch
-from pln_site.feeds.entry import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client

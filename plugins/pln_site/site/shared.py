@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.site.topics import Topic
 
 READING_KEY = "reading"

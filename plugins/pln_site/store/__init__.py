@@ -1,7 +1,7 @@
 """The SQLite store of fetched entries and of each feed's HTTP state. No Pelican here.
 
 `Store` opens the file; it takes typed records in (`FeedUpdate` and its kinds, `Retention`) and
-gives typed records out (`FeedState`, `FeedHealth`, feeds.entry.StoredEntry); `Sites` says
+gives typed records out (`FeedState`, `FeedHealth`, pln_site.entries.StoredEntry); `Sites` says
 whose site is whose, for which copy of a shared link the entries show. Its trouble is
 `StoreUnavailable` or `FetchLocked`, both `pln_site.errors.SiteError`s.
 """

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.store import reads, writes
 from pln_site.store.connection import connect, reading, transaction
 from pln_site.store.errors import StoreUnavailable, is_storage_trouble

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.store.records import FeedHealth, FeedState, Sites, bounded_categories
 from pln_site.store.timestamps import from_column
 

@@ -4,7 +4,7 @@ In: a `FeedUpdate`, everything one fetch of one feed tells the store, in one of 
 (`FeedChanged`, `FeedUnchanged`, `FeedFailed`), with the `Retention` that bounds what is kept;
 modelled on lemon24/reader's FeedUpdateIntent / EntryUpdateIntent. Out: the `FeedState` the
 fetcher decides with, the `FeedHealth` that `invoke status` and the build show, and the entries
-(feeds.entry.StoredEntry). `Sites` says whose site is whose, for choosing which copy of a
+(pln_site.entries.StoredEntry). `Sites` says whose site is whose, for choosing which copy of a
 shared link is shown; `bounded_categories` is the cap on what one entry may carry.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pln_site.feeds.entry import FeedSource, ParsedEntry
+from pln_site.entries import FeedSource, ParsedEntry
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class FeedFailed(FeedUpdate):
 @dataclass(frozen=True)
 class EntryUpdate:
     """One entry as the store writes it: the parsed entry, when it was first seen, and the
-    date it is shown and sorted by (see feeds.entry.display_date)."""
+    date it is shown and sorted by (see pln_site.entries.display_date)."""
 
     entry: ParsedEntry
     first_seen: dt.datetime

@@ -8,7 +8,7 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 
-from pln_site.feeds.entry import FeedSource, ParsedEntry, display_date
+from pln_site.entries import FeedSource, ParsedEntry, display_date
 from pln_site.store.records import (
     EntryUpdate,
     FeedChanged,

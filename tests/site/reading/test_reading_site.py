@@ -22,7 +22,7 @@ from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
 from pln_site.devserver import LocalFeedServer
-from pln_site.feeds.entry import FeedSource
+from pln_site.entries import FeedSource
 from pln_site.feeds.update import fetch_all
 from pln_site.settings import with_defaults
 from pln_site.site.reading.generator import ReadingGenerator

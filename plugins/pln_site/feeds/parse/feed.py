@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import feedparser
 
-from pln_site.feeds.entry import FeedParseError, ParsedEntry, ParsedFeed
+from pln_site.entries import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import from_struct_time
 from pln_site.feeds.parse.jsonfeed import parse_json_feed
 from pln_site.feeds.parse.linear import apply as keep_feedparser_linear

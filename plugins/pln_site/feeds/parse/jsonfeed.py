@@ -7,7 +7,7 @@ import logging
 import re
 from typing import Any
 
-from pln_site.feeds.entry import FeedParseError, ParsedEntry, ParsedFeed
+from pln_site.entries import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import parse_date
 from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
 from pln_site.text import plain_text

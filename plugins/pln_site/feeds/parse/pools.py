@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from pln_site.feeds.entry import FeedParseError, ParsedFeed
+from pln_site.entries import FeedParseError, ParsedFeed
 from pln_site.feeds.parse.worker import ready, watch_parent
 
 log = logging.getLogger(__name__)

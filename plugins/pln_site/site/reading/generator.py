@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.reading.excerptcache import ExcerptCache

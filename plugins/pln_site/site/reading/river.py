@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from markupsafe import Markup
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.site.reading.excerpt import excerpt_html
 from pln_site.store import Sites
 from pln_site.text import plain_text

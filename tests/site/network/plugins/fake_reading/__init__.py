@@ -11,7 +11,7 @@ import datetime as dt
 from pelican import signals
 from pelican.generators import Generator
 
-from pln_site.feeds.entry import StoredEntry
+from pln_site.entries import StoredEntry
 from pln_site.site.shared import READING_KEY, ReadingData
 
 NOW = dt.datetime.now(dt.UTC)

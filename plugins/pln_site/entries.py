@@ -1,4 +1,4 @@
-"""The records that move between the planet's steps: fetch > parse > clean > store > build.
+"""The records that move between the engine's steps: fetch > parse > clean > store > build.
 
 Everything here is plain data. Text fields hold plain text (already unescaped, never HTML);
 `*_html` fields hold HTML that has passed the sanitizer, and only those may be marked safe.
