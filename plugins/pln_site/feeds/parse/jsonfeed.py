@@ -115,12 +115,13 @@ def _author_name(holder: dict[str, Any]) -> str | None:
 def _tags(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    tags: list[str] = []
+    # A dict keeps the order; a list's `in` made 40,000 distinct tags cost 10 s (their square).
+    tags: dict[str, None] = {}
     for tag in value:
         text = plain_text(_text(tag), max_chars=100)
-        if text and text not in tags:
-            tags.append(text)
-    return tags
+        if text:
+            tags.setdefault(text)
+    return list(tags)
 
 
 def _text(value: Any) -> str | None:
