@@ -202,6 +202,62 @@ def _costly_tags(value: str) -> str | None:
     return None
 
 
+# nh3 (html5ever) builds one text node in time that grows with the square of its length when the
+# text holds "&", a no-break space, "©" and their like (2 MiB of "©": 30 s). An empty comment
+# every so many characters of a long run of text splits the node while it is built, and nh3
+# drops comments, so what comes out is the same (2 MiB of "©": 0.08 s).
+_TEXT_PIECE_CHARS = 2048
+_SPLIT_COMMENT = "<!---->"
+_REFERENCE_TAIL = re.compile(r"&[#A-Za-z0-9]{0,40}\Z")  # a character reference not yet ended
+_NOT_SPLIT_IN = _TEXT_ELEMENTS | {"noscript"}  # their text is not markup: a comment would show
+
+
+def with_short_text_nodes(value: str) -> str:
+    """`value` with `<!---->` between pieces of its long runs of text (see above), never inside a
+    tag, a comment, a character reference, a CR LF pair or an element whose text is not markup."""
+    if len(value) < 4 * _TEXT_PIECE_CHARS:
+        return value
+    kept: list[str] = []
+    text_from = 0  # where the current run of text starts
+    position = 0
+    while True:
+        match = _MARKUP.search(value, position)
+        text_to = match.start() if match else len(value)
+        kept.append(_split_text(value[text_from:text_to]))
+        if match is None:
+            break
+        position = text_from = match.end()
+        kept.append(match.group())
+        name = (match.group(2) or "").lower()
+        if match.group(2) is not None and not match.group(1):
+            if name == "plaintext":
+                kept.append(value[position:])
+                break
+            if name in _NOT_SPLIT_IN:
+                end = _end_tag_at(value, name, position)
+                end = len(value) if end < 0 else end
+                kept.append(value[position:end])
+                position = text_from = end
+    return "".join(kept)
+
+
+def _split_text(text: str) -> str:
+    if len(text) <= _TEXT_PIECE_CHARS:
+        return text
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > _TEXT_PIECE_CHARS:
+        cut = start + _TEXT_PIECE_CHARS
+        if reference := _REFERENCE_TAIL.search(text, cut - 41, cut):
+            cut = reference.start()  # before the "&" of a reference the cut would go through
+        if text[cut - 1] == "\r":
+            cut -= 1  # CR LF is one line break; apart, it would be two
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return _SPLIT_COMMENT.join(pieces)
+
+
 def _end_tag_at(value: str, name: str, start: int) -> int:
     """Where the first end tag of `name` after `start` begins, in any case; -1 when none does."""
     pattern = _END_TAGS.get(name)
@@ -271,7 +327,7 @@ def plain_text(
     elif is_html and ("<" in value or "&" in value):
         # nh3 drops every tag (and script/style content) and returns escaped text; unescaping
         # that once decodes the input's own references exactly once.
-        value = html.unescape(nh3.clean(value, tags=set()))
+        value = html.unescape(nh3.clean(with_short_text_nodes(value), tags=set()))
     # Again after decoding references; bidi controls left open are dropped (see
     # without_unbalanced_bidi), and once more after cutting, which may cut off a pair's end.
     text = without_unbalanced_bidi(strip_control_chars(value))

@@ -218,3 +218,11 @@ def test_an_opml_file_of_thousands_of_sites_is_read_and_grouped_in_proportion(tm
 
     small_cost, large_cost = cpu_seconds(read, "4000"), cpu_seconds(read, "16000")
     assert large_cost < max(RATIO * small_cost, FLOOR), (small_cost, large_cost)
+
+
+def test_a_long_run_of_text_with_references_and_no_break_spaces_costs_in_proportion():
+    # nh3 built one long text node in time that grew with its square when it held "&", a
+    # no-break space or "©" (2 MiB of "©": 30 s).
+    for unit in ("© ", "&amp; ", "& ", "\u00a0x"):
+        assert_linear(lambda text: clean_html(text, "http://feed.example/"), unit, str, 4 * SMALL)
+        assert_linear(plain_text, unit, str, 4 * SMALL)

@@ -16,7 +16,12 @@ import re
 import nh3
 
 from pln_site.entries import ParsedEntry
-from pln_site.text import costly_markup, strip_control_chars, text_without_tags
+from pln_site.text import (
+    costly_markup,
+    strip_control_chars,
+    text_without_tags,
+    with_short_text_nodes,
+)
 from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -87,7 +92,8 @@ def clean_html(value: str, base_url: str) -> str:
         return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
     # Again on the way out: nh3 decodes references such as &#x1; into the characters they name.
-    return strip_control_chars(_cleaner(base).clean(strip_control_chars(value))).strip()
+    cleaned = _cleaner(base).clean(with_short_text_nodes(strip_control_chars(value)))
+    return strip_control_chars(cleaned).strip()
 
 
 @functools.lru_cache(maxsize=64)
