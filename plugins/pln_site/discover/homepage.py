@@ -17,7 +17,7 @@ import pycountry
 from bs4 import BeautifulSoup
 
 from pln_site.discover.microformats import Document, Item, Value
-from pln_site.text import costly_markup, plain_text
+from pln_site.text import costly_markup, plain_text, with_short_text_nodes
 from pln_site.urls import absolute_http_url, same_url_key
 
 log = logging.getLogger(__name__)
@@ -266,7 +266,7 @@ def tidy_page(text: str) -> BeautifulSoup:
     in linear time; its serialization, without comments or scripts, is well-formed, so the
     standard library's parser reads it back without any of its own slow cases.
     """
-    return BeautifulSoup(_page_cleaner().clean(text), "html.parser")
+    return BeautifulSoup(_page_cleaner().clean(with_short_text_nodes(text)), "html.parser")
 
 
 @functools.cache
