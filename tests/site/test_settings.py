@@ -158,6 +158,7 @@ def test_validate_names_every_problem_with_the_fetch_ones_first() -> None:
         {
             "PLANET_CONCURRENCY": 0,
             "PLANET_TIMEOUT": True,
+            "PLANET_PARSE_TIMEOUT": "soon",
             "PLANET_MAX_AGE_DAYS": -1,
             "PLANET_RESOLVE": {"a.example": "a.example:80"},
             "PLANET_SEARCH_TEXT_PAGES": "all",
@@ -167,6 +168,7 @@ def test_validate_names_every_problem_with_the_fetch_ones_first() -> None:
     assert validate(settings) == [
         "PLANET_CONCURRENCY must be a positive number, not 0",
         "PLANET_TIMEOUT must be a positive number, not True",
+        "PLANET_PARSE_TIMEOUT must be a positive number, not 'soon'",
         "PLANET_MAX_AGE_DAYS must be a whole number, 0 or more, not -1",
         "PLANET_RESOLVE['a.example'] = 'a.example:80' is not 'ip:port' (hint: '127.0.0.1:8000')",
         "PLANET_SEARCH_TEXT_PAGES must be a whole number, 0 or more, or None, not 'all'",
