@@ -25,10 +25,12 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
 
 # What a terminal acts on instead of showing: C0 controls (ESC starts colour, title and
-# hyperlink sequences; CR rewrites a line), DEL, C1 controls (U+009B is a one-character CSI) and
-# the bidi controls that make text read in another order than it is stored (U+202E...).
+# hyperlink sequences; CR rewrites a line), DEL, C1 controls (U+009B is a one-character CSI),
+# the line and paragraph separators, the bidi controls that make text read in another order
+# than it is stored (U+202E...), and lone surrogates, which cannot even be printed.
 _TERMINAL_CONTROLS = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2066-\u2069\ud800-\udfff]"
 )
 
 

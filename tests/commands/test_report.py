@@ -50,6 +50,9 @@ def test_terminal_text_shows_controls_and_bidi_visibly():
     assert terminal_text("one\ntwo\ttab") == "one\u240atwo\ttab"
     assert terminal_text("one\ntwo\x1b", lines=True) == "one\ntwo\u241b"
     assert terminal_text("Zoë, 東京, [/]") == "Zoë, 東京, [/]"  # text itself is left alone
+    # A line separator would split a one-line problem; a lone surrogate cannot be printed at all.
+    assert terminal_text("a\u2028b\ud800") == "a<U+2028>b<U+D800>"
+    terminal_text("\ud800x").encode("utf-8")  # printable: no UnicodeEncodeError
 
 
 def test_a_reason_with_markup_prints_as_written():

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pln_site.errors import SiteError
-from pln_site.messages import display_path
-
-# What a problem line never holds as it is: a file name or an unknown key can be any text (YAML
-# escapes write ESC, newlines, U+202E): control characters would drive the terminal, line
-# breaks split the line, bidi controls reorder it, and a lone surrogate cannot be printed.
-_UNSHOWABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def shown(text: str) -> str:
-    """`text` with every character a terminal would act on written as its Python escape
-    (ESC as "\\x1b", U+202E as "\\u202e"), as the `!r` quotes in the messages show them."""
-    return _UNSHOWABLE.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
+from pln_site.messages import display_path, terminal_text
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +18,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return shown(f"{display_path(self.path)}:{self.line}: {self.field}: {self.message}")
+        # A file name or an unknown key can be any text (YAML escapes write ESC, newlines,
+        # U+202E): shown, never obeyed, and the problem stays on its one line.
+        return terminal_text(f"{display_path(self.path)}:{self.line}: {self.field}: {self.message}")
 
 
 class MemberFilesInvalid(SiteError):
