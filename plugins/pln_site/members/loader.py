@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails
 from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
 from pln_site.members.problems import MemberFilesInvalid, Problem
 from pln_site.messages import did_you_mean
+from pln_site.settings import with_defaults
 from pln_site.urls import same_url_key
 from pln_site.xmltext import first_non_xml_char
 
@@ -91,9 +92,9 @@ class _MemberYamlLoader(_SafeLoader):
 def members_from_settings(settings: Mapping[str, Any]) -> list[Member]:
     """Load the members of the site that `settings` (a Pelican settings dict) describes."""
     content = Path(settings["PATH"])
+    settings = with_defaults(settings)
     return load_members(
-        content / settings.get("NETWORK_PATH", "network"),
-        content / settings.get("NETWORK_AVATARS_PATH", "images/avatars"),
+        content / settings["NETWORK_PATH"], content / settings["NETWORK_AVATARS_PATH"]
     )
 
 
