@@ -8,7 +8,7 @@ import pytest
 from pelican.settings import DEFAULT_CONFIG
 
 from pln_site.members.model import Member
-from pln_site.site.network.avatars import resize_avatar, resized_name
+from pln_site.site.avatars import resize_avatar, resized_name
 from pln_site.site.network.charts import growth_chart
 from pln_site.site.network.graph import network_graph
 from pln_site.site.network.present import facets

@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from pln_site.site.network.avatars import is_raster, resized_name
+from pln_site.site.avatars import is_raster, resized_name
 from tests.support.network_checks import assert_card_matches
 
 
