@@ -1,8 +1,11 @@
-"""What `invoke fetch` and `invoke status` print: a table for people, JSON for scripts.
+"""What `invoke fetch` and `invoke status` print: a table for people at a terminal, one
+tab-separated line per feed where there is no terminal (a scheduled job's log, a pipe), JSON for
+scripts.
 
 Every cell is a `rich.text.Text` of `terminal_text`: URLs, reasons and notes come from member
 files and servers ("HTTP 404 Not [/] Found"), and neither rich markup nor a terminal's control
-sequences in them may do anything but show.
+sequences in them may do anything but show. In a log a table would wrap each URL over several
+lines at the log's width; a line per feed keeps every URL whole, ready to copy or grep.
 """
 
 from __future__ import annotations
@@ -36,22 +39,88 @@ def shown(value: str) -> Text:
     return Text(terminal_text(value))
 
 
-def fetch_table(report: FetchReport) -> Table:
-    table = Table(title="Feeds fetched", title_justify="left", show_lines=False)
-    table.add_column("Member", no_wrap=True)
-    table.add_column("Feed", overflow="fold")
-    table.add_column("Outcome", no_wrap=True)
-    table.add_column("New", justify="right")
-    table.add_column("Reason", overflow="fold")
-    for feed in report.feeds:
-        table.add_row(
+@dataclasses.dataclass(frozen=True)
+class Column:
+    name: str
+    justify: str = "left"  # "right" for counts
+    wraps: bool = False  # a long text folds in the table; short ones never wrap
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """A titled table of cells, printed as a rich table or as plain lines (`print_report`)."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: Sequence[tuple[Text, ...]]
+
+
+FETCH_COLUMNS = (
+    Column("Member"),
+    Column("Feed", wraps=True),
+    Column("Outcome"),
+    Column("New", justify="right"),
+    Column("Reason", wraps=True),
+)
+STATUS_COLUMNS = (
+    Column("Member"),
+    Column("Feed", wraps=True),
+    Column("State"),
+    Column("Last success"),
+    Column("Failures", justify="right"),
+    Column("Entries", justify="right"),
+    Column("Note", wraps=True),
+)
+
+
+def table_of(report: Report) -> Table:
+    table = Table(title=report.title, title_justify="left", show_lines=False)
+    for column in report.columns:
+        table.add_column(
+            column.name,
+            justify="right" if column.justify == "right" else "left",
+            overflow="fold" if column.wraps else "ellipsis",
+            no_wrap=not column.wraps,
+        )
+    for row in report.rows:
+        table.add_row(*row)
+    return table
+
+
+def plain_lines(report: Report) -> list[str]:
+    """The report as a log shows it: its title, a header line, then one line per row, the
+    cells separated by tabs and never cut or wrapped (a tab inside a cell becomes a space)."""
+    lines = [report.title, "\t".join(column.name for column in report.columns)]
+    for row in report.rows:
+        lines.append("\t".join(cell.plain.replace("\t", " ") for cell in row))
+    return lines
+
+
+def print_report(report: Report, console: Console) -> None:
+    """A rich table at a terminal; elsewhere one plain line per row, whatever the width."""
+    if console.is_terminal:
+        console.print(table_of(report))
+        return
+    for line in plain_lines(report):
+        print(line, file=console.file)
+
+
+def fetch_rows(report: FetchReport) -> Report:
+    rows = [
+        (
             shown(feed.member_id),
             shown(feed.url),
             Text(str(feed.outcome), style=OUTCOME_STYLES[feed.outcome]),
-            str(feed.new_entries),
+            Text(str(feed.new_entries)),
             shown(feed.reason or ""),
         )
-    return table
+        for feed in report.feeds
+    ]
+    return Report("Feeds fetched", FETCH_COLUMNS, rows)
+
+
+def fetch_table(report: FetchReport) -> Table:
+    return table_of(fetch_rows(report))
 
 
 def fetch_summary(report: FetchReport) -> str:
@@ -69,8 +138,8 @@ def print_fetch_report(report: FetchReport, console: Console, *, as_json: bool =
         print(json.dumps(report.to_dict(), indent=2), file=console.file)
         return
     if report.feeds:
-        console.print(fetch_table(report))
-    console.print(fetch_summary(report), highlight=False)
+        print_report(fetch_rows(report), console)
+    console.print(fetch_summary(report), highlight=False, soft_wrap=True)
 
 
 def health_state(feed: FeedHealth, now: dt.datetime) -> str:
@@ -95,15 +164,8 @@ def health_dict(feed: FeedHealth, now: dt.datetime) -> dict:
     return data
 
 
-def status_table(feeds: Sequence[FeedHealth], now: dt.datetime) -> Table:
-    table = Table(title="Feed health", title_justify="left")
-    table.add_column("Member", no_wrap=True)
-    table.add_column("Feed", overflow="fold")
-    table.add_column("State", no_wrap=True)
-    table.add_column("Last success", no_wrap=True)
-    table.add_column("Failures", justify="right")
-    table.add_column("Entries", justify="right")
-    table.add_column("Note", overflow="fold")
+def status_rows(feeds: Sequence[FeedHealth], now: dt.datetime) -> Report:
+    rows = []
     for feed in feeds:
         state = health_state(feed, now)
         note = feed.last_error or ""
@@ -111,16 +173,22 @@ def status_table(feeds: Sequence[FeedHealth], now: dt.datetime) -> Table:
             note = f"moved to {feed.moved_to}: update the member file"
         elif state == "waiting" and feed.retry_after is not None:
             note = f"waiting until {feed.retry_after:%Y-%m-%d %H:%M} UTC; {note}".rstrip("; ")
-        table.add_row(
-            shown(feed.member_id),
-            shown(feed.url),
-            state,
-            _ago(feed.last_success, now),
-            str(feed.consecutive_failures),
-            str(feed.entry_count),
-            shown(note),
+        rows.append(
+            (
+                shown(feed.member_id),
+                shown(feed.url),
+                Text(state),
+                Text(_ago(feed.last_success, now)),
+                Text(str(feed.consecutive_failures)),
+                Text(str(feed.entry_count)),
+                shown(note),
+            )
         )
-    return table
+    return Report("Feed health", STATUS_COLUMNS, rows)
+
+
+def status_table(feeds: Sequence[FeedHealth], now: dt.datetime) -> Table:
+    return table_of(status_rows(feeds, now))
 
 
 def print_status(feeds: Sequence[FeedHealth], console: Console, *, as_json: bool = False) -> None:
@@ -131,7 +199,7 @@ def print_status(feeds: Sequence[FeedHealth], console: Console, *, as_json: bool
     if not feeds:
         console.print("No feeds in the store yet.")
         return
-    console.print(status_table(feeds, now))
+    print_report(status_rows(feeds, now), console)
 
 
 def _ago(moment: dt.datetime | None, now: dt.datetime) -> str:
