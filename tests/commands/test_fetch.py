@@ -69,11 +69,11 @@ def test_fetch_reports_every_listed_members_feed_as_json(site, capsys):
     assert {request.host for request in server.requests} == {"ada.example", "bea.example"}
 
 
-def test_fetch_prints_a_table_and_a_summary(site, capsys):
+def test_fetch_prints_a_line_per_feed_and_a_summary(site, capsys):
     settings, _ = site
     assert run_fetch(settings) == 0
-    lines = capsys.readouterr().out.splitlines()
-    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if "│" in line]
+    lines = capsys.readouterr().out.splitlines()  # not a terminal: tab-separated lines
+    rows = [line.split("\t") for line in lines if "\t" in line]
     outcomes = {row[0]: row[2] for row in rows if row[0] and row[0] != "Member"}
     assert outcomes == {"ada": "ok", "bea": "failed"}
     assert lines[-1].startswith("2 feeds: 1 ok, 1 failed; 2 new entries in ")
