@@ -320,7 +320,8 @@ def test_a_build_without_a_store_succeeds_with_a_note(tmp_path: Path) -> None:
     soup = BeautifulSoup(
         (tmp_path / "output/reading/index.html").read_text(encoding="utf-8"), "html.parser"
     )
-    assert "invoke fetch" in soup.select_one("main .notice").get_text()
+    notice = soup.select_one("main .notice").get_text()
+    assert "invoke fetch" in notice and "pln-site fetch" in notice  # both ways to fetch
     assert h_entries(tmp_path / "output/reading/index.html") == []
     parsed = feedparser.parse((tmp_path / "output/reading/atom.xml").read_bytes())
     assert not parsed.bozo and parsed.entries == []

@@ -98,7 +98,9 @@ class ReadingGenerator(SiteGenerator):
         if not path.is_file():
             # Opening a Store would create it: a build only ever reads.
             log.warning(
-                "reading: no store at %s yet (run `invoke fetch`); the river is empty", path
+                "reading: no store at %s yet (run `invoke fetch` or `pln-site fetch`); "
+                "the river is empty",
+                path,
             )
             return [], []
         try:
