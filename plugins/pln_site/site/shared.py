@@ -10,6 +10,8 @@ absent, and pages show no posts.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +55,14 @@ class ReadingData:
         """The member's newest post, None when the store has none."""
         posts = self.posts_of(member_id)
         return posts[0] if posts else None
+
+    def newest(self, count: int) -> list[StoredEntry]:
+        """The `count` newest posts of all members, newest first. Each member's list holds
+        their newest posts, so up to that list's length the answer is the whole store's."""
+        merged = heapq.merge(
+            *self.posts_by_member.values(), key=lambda entry: entry.date, reverse=True
+        )
+        return list(itertools.islice(merged, max(count, 0)))
 
 
 def reading_data(context: Mapping[str, Any]) -> ReadingData | None:
