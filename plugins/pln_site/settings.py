@@ -51,6 +51,16 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         "PLANET_USER_AGENT": None,  # None: "pln-site/0.1 (+SITEURL)"
         "PLANET_MAX_ENTRIES_PER_FEED": 50,
         "PLANET_MAX_AGE_DAYS": 365,  # 0 keeps entries of any age
+        # The pictures of entries, brought home at fetch time (the pages ask no third party
+        # for anything): at most this many per entry, from the newest entries, this many in
+        # all per run, each at most this many bytes and pixels, made at most this wide.
+        "PLANET_IMAGES": True,
+        "PLANET_IMAGES_PATH": None,  # None: an "images" folder beside the store
+        "PLANET_IMAGES_PER_ENTRY": 3,
+        "PLANET_IMAGES_PER_RUN": 300,
+        "PLANET_IMAGE_MAX_BYTES": 5 * 1024 * 1024,
+        "PLANET_IMAGE_MAX_PIXELS": 40_000_000,
+        "PLANET_IMAGE_WIDTH": 800,
         # -- the reading pages and their feeds --
         "PLANET_INDEX_URL": "reading/",
         "PLANET_INDEX_SAVE_AS": "reading/index.html",
@@ -164,6 +174,11 @@ FETCH_SETTINGS = frozenset(
         "PLANET_USER_AGENT",
         "PLANET_MAX_ENTRIES_PER_FEED",
         "PLANET_MAX_AGE_DAYS",
+        "PLANET_IMAGES_PER_ENTRY",
+        "PLANET_IMAGES_PER_RUN",
+        "PLANET_IMAGE_MAX_BYTES",
+        "PLANET_IMAGE_MAX_PIXELS",
+        "PLANET_IMAGE_WIDTH",
     }
 )
 
@@ -218,6 +233,15 @@ def user_agent(settings: Mapping[str, Any]) -> str:
 
 def store_path(settings: Mapping[str, Any]) -> Path:
     return Path(settings.get("PLANET_STORE_PATH") or DEFAULTS["PLANET_STORE_PATH"])
+
+
+def images_path(settings: Mapping[str, Any], store_file: Path | None = None) -> Path:
+    """The folder of entries' pictures brought home by `invoke fetch` (see feeds/images.py):
+    PLANET_IMAGES_PATH, else an "images" folder beside the store (`store_file`, else the
+    store that the settings name)."""
+    if settings.get("PLANET_IMAGES_PATH"):
+        return Path(settings["PLANET_IMAGES_PATH"])
+    return (store_file or store_path(settings)).parent / "images"
 
 
 def parse_resolve_target(value: str) -> tuple[str, int | None]:
@@ -314,6 +338,11 @@ CHECKS: dict[str, Check] = {
     "PLANET_TIMEOUT": _positive_number,
     "PLANET_PARSE_TIMEOUT": _positive_number,
     "PLANET_MAX_BYTES": _positive_number,
+    "PLANET_IMAGES_PER_ENTRY": _positive_whole_number,
+    "PLANET_IMAGES_PER_RUN": _positive_whole_number,
+    "PLANET_IMAGE_MAX_BYTES": _positive_whole_number,
+    "PLANET_IMAGE_MAX_PIXELS": _positive_whole_number,
+    "PLANET_IMAGE_WIDTH": _positive_whole_number,
     "PLANET_MAX_ENTRIES_PER_FEED": _positive_number,
     "PLANET_MAX_REDIRECTS": _whole_number,
     "PLANET_MAX_AGE_DAYS": _whole_number,

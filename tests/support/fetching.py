@@ -57,6 +57,9 @@ def simple_feed(count: int = 2, prefix: str = "post", site: str = "https://ada.e
 
 BASE_SETTINGS = {
     "PLANET_ALLOW_PRIVATE_ADDRESSES": True,  # the test server listens on 127.0.0.1
+    # Feeds name pictures on hosts that are not the test server: a test that wants them
+    # (tests/feeds/test_images.py) switches this on, so that no test asks the internet.
+    "PLANET_IMAGES": False,
     "PLANET_TIMEOUT": 5,
     "PLANET_CONNECT_TIMEOUT": 2,
     "SITEURL": "https://robin.example",

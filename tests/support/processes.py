@@ -42,6 +42,7 @@ def write_fetch_site(
         **site_paths(root),
         "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
         "PLANET_RESOLVE": dict(resolve),
+        "PLANET_IMAGES": False,  # pictures named in feeds are on hosts that are not ours
         "PLANET_TIMEOUT": 10,
         "PLANET_CONNECT_TIMEOUT": 2,
         "NETWORK_PATH": "network",

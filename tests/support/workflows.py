@@ -58,6 +58,7 @@ class Site:
             "PLANET_TIMEOUT": 5,
             "PLANET_CONNECT_TIMEOUT": 2,
             "PLANET_RESOLVE": dict(resolve or {}),
+            "PLANET_IMAGES": False,  # pictures named in feeds are on hosts that are not ours
             "CACHE_CONTENT": False,
             "LOAD_CONTENT_CACHE": False,
         }

@@ -25,9 +25,10 @@ from pln_site.feeds.decide import Outcome, ParseBody, Skip, after_fetch, after_p
 from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client
+from pln_site.feeds.images import ImageFolder, ImageReport, bring_home, wanted_images
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.parse.pools import ParsePools
-from pln_site.settings import user_agent, with_defaults
+from pln_site.settings import images_path, user_agent, with_defaults
 from pln_site.store import Retention, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class FetchReport:
     feeds: list[FeedOutcome]
     started: dt.datetime
     seconds: float
+    images: ImageReport | None = None  # None: PLANET_IMAGES is off
 
     @property
     def counts(self) -> dict[str, int]:
@@ -93,6 +95,7 @@ class FetchReport:
             "counts": self.counts,
             "new_entries": self.new_entries,
             "parsed": self.parsed,
+            "images": self.images.to_dict() if self.images else None,
             "feeds": [feed.to_dict() for feed in self.feeds],
         }
 
@@ -153,8 +156,9 @@ async def _fetch_all(
         updater.pools = pools
         async with updater.clients():
             outcomes = await asyncio.gather(*(updater.update(source) for source in sources))
+            images = await updater.bring_images_home(sources)
     store.prune(updater.retention.max_age_days, dt.datetime.now(UTC))
-    return FetchReport(list(outcomes), started, time.monotonic() - clock)
+    return FetchReport(list(outcomes), started, time.monotonic() - clock, images)
 
 
 class _Updater:
@@ -196,6 +200,21 @@ class _Updater:
                 "Accept-Encoding": "gzip, deflate",
             },
         )
+
+    async def bring_images_home(self, sources: list[FeedSource]) -> ImageReport | None:
+        """The pictures of the newest entries of these members, fetched once each."""
+        if not self.settings["PLANET_IMAGES"]:
+            return None
+        assert self.http is not None
+        members = {source.member_id for source in sources}
+        per_run = int(self.settings["PLANET_IMAGES_PER_RUN"])
+        newest = (
+            entry.content_html or entry.summary_html
+            for entry in self.store.iter_entries(members, limit=per_run)
+        )
+        wanted = wanted_images(newest, int(self.settings["PLANET_IMAGES_PER_ENTRY"]), per_run)
+        folder = ImageFolder(images_path(self.settings, self.store.path))
+        return await bring_home(wanted, folder, self.http, self.settings, self.slots)
 
     async def update(self, source: FeedSource) -> FeedOutcome:
         clock = time.monotonic()
