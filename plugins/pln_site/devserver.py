@@ -39,6 +39,8 @@ CONTENT_TYPES = {
     ".json": "application/feed+json",
     ".html": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
 }
 
 
