@@ -1,5 +1,6 @@
-"""Work kept between builds under Pelican's CACHE_PATH: compiled templates (templates.py), and
-the pages of a build in which nothing changed (pages.py)."""
+"""Work kept between builds under Pelican's CACHE_PATH: compiled templates (templates.py), the
+pages of a build in which nothing changed (pages.py), and the list of files the last build wrote,
+so that those no source makes any more are removed (outputs.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from pelican import signals
 
-from pln_site.site.buildcache import pages, templates
+from pln_site.site.buildcache import outputs, pages, templates
 from pln_site.site.plugin import Plugin
 
 PLUGIN = Plugin(__name__)
@@ -35,6 +36,7 @@ def get_writer(pelican) -> type | None:
 
 def finalized(pelican) -> None:
     if _cache_path(pelican) is not None:
+        outputs.remove_stale(pelican.settings, pelican.output_path)
         pages.remember(pelican.output_path)
 
 
@@ -42,4 +44,8 @@ def register() -> None:
     PLUGIN.connect()
     signals.generator_init.connect(generator_init)
     signals.get_writer.connect(get_writer)
+    signals.initialized.connect(outputs.build_started)
+    signals.content_written.connect(outputs.content_written)
+    signals.feed_written.connect(outputs.feed_written)
+    signals.static_generator_finalized.connect(outputs.static_files_known)
     signals.finalized.connect(finalized)
