@@ -50,6 +50,7 @@
     var link = document.createElement("a");
     link.href = url;
     link.textContent = title;
+    link.dir = "auto"; // a title from a feed may be Arabic or Hebrew: its own direction
     heading.appendChild(link);
     item.appendChild(label);
     item.appendChild(heading);
@@ -57,10 +58,12 @@
       var where = document.createElement("p");
       where.className = "muted search-result__context";
       where.textContent = context;
+      where.dir = "auto";
       item.appendChild(where);
     }
     var text = document.createElement("p");
     text.className = "search-result__excerpt";
+    text.dir = "auto";
     text.appendChild(excerptNodes(excerpt));
     item.appendChild(text);
     return item;
