@@ -84,8 +84,11 @@ def test_cards_show_since_where_met_and_profiles(site):
     assert set(profiles) == {"https://social.example/@amara", "https://code.example/amara"}
     for link in profiles.values():
         assert link["rel"] == ["noopener"]
-    more = amara.find("a", string="More about Amara Okafor")
-    assert more["href"] == "../network/amara-okafor/"
+    # The name leads to the member's page here; their own site is one link of its own.
+    name = amara.select_one(".card__title a")
+    assert name.get_text() == "Amara Okafor"
+    assert name["href"] == "../network/amara-okafor/"
+    assert amara.select_one(".card__site a")["href"] == "https://amara.example/"
 
 
 def names_in_order(site, url: str) -> list[str]:

@@ -28,6 +28,7 @@ from pln_site.site.network.stats import network_stats
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import reading_data
 from pln_site.site.topics import Topic
+from pln_site.urls import site_host
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class NetworkGenerator(SiteGenerator):
             network_avatar_url=self.roster.shown_avatar_url,
             network_initials=self.roster.initials,
             network_partial_date=present.partial_date,
+            network_site_host=site_host,
             network_xfn_rel=self.xfn_rel,
             network_is_quiet=self.is_quiet,
             network_facets=present.facets(self.members),

@@ -22,6 +22,23 @@
   if (facetForm) {
     facetForm.hidden = false;
   }
+  // The sort and filter controls are folded (a phone sees the cards first); a wide screen
+  // has room to show them open.
+  var controls = document.querySelector("[data-network-controls]");
+  if (controls && window.matchMedia("(min-width: 48rem)").matches) {
+    controls.open = true;
+  }
+
+  // aria-current=`value` on the one of `links` that `isCurrent`, off the others.
+  function markCurrent(links, value, isCurrent) {
+    links.forEach(function (link) {
+      if (isCurrent(link)) {
+        link.setAttribute("aria-current", value);
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    });
+  }
 
   function facetMatches(card) {
     return FACETS.every(function (facet) {
@@ -80,12 +97,8 @@
       }
     });
     if (filter) {
-      filter.querySelectorAll("a[data-topic]").forEach(function (link) {
-        if (link.getAttribute("data-topic") === slug) {
-          link.setAttribute("aria-current", "true");
-        } else {
-          link.removeAttribute("aria-current");
-        }
+      markCurrent(filter.querySelectorAll("a[data-topic]"), "true", function (link) {
+        return link.getAttribute("data-topic") === slug;
       });
     }
     if (status) {
@@ -128,44 +141,41 @@
     });
   }
 
-  if (filter) {
-    filter.addEventListener("click", function (event) {
-      var link = event.target.closest("a[data-topic]");
+  // A plain click on one of `container`'s links matching `selector` is handled in place; a
+  // click that opens a new tab or window keeps the link's own page.
+  function onPlainClick(container, selector, handle) {
+    if (!container) {
+      return;
+    }
+    container.addEventListener("click", function (event) {
+      var link = event.target.closest(selector);
       if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) {
         return;
       }
       event.preventDefault();
-      var slug = link.getAttribute("data-topic");
-      var label = link.firstChild ? link.firstChild.textContent.trim() : slug;
-      if (slug === current) {
-        showTopic(null, "");
-      } else {
-        showTopic(slug, label);
-      }
+      handle(link);
       remember();
     });
   }
 
-  if (sorter) {
-    sorter.addEventListener("click", function (event) {
-      var link = event.target.closest("a[data-order]");
-      if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) {
-        return;
-      }
-      event.preventDefault();
-      sortBy(link.getAttribute("data-order"));
-      markOrder(link);
-      remember();
-    });
-  }
+  onPlainClick(filter, "a[data-topic]", function (link) {
+    var slug = link.getAttribute("data-topic");
+    var label = link.firstChild ? link.firstChild.textContent.trim() : slug;
+    if (slug === current) {
+      showTopic(null, "");
+    } else {
+      showTopic(slug, label);
+    }
+  });
+
+  onPlainClick(sorter, "a[data-order]", function (link) {
+    sortBy(link.getAttribute("data-order"));
+    markOrder(link);
+  });
 
   function markOrder(chosen) {
-    sorter.querySelectorAll("a[data-order]").forEach(function (link) {
-      if (link === chosen) {
-        link.setAttribute("aria-current", "page");
-      } else {
-        link.removeAttribute("aria-current");
-      }
+    markCurrent(sorter.querySelectorAll("a[data-order]"), "page", function (link) {
+      return link === chosen;
     });
   }
 
@@ -210,5 +220,9 @@
   if (sorter && (sort === "name" || sort === "newest" || sort === "oldest")) {
     sortBy(sort);
     markOrder(sorter.querySelector('a[data-order="' + sort + '"]'));
+  }
+  // A shared view shows what it filters by, and how to see everyone again.
+  if (controls && (current || facetWords().length || order)) {
+    controls.open = true;
   }
 })();
