@@ -31,6 +31,10 @@ def no_page(_topic: Topic) -> str | None:
     return None
 
 
+def no_language(_entry: StoredEntry) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class ReadingData:
     """The reading feed, as other plugins' pages show it."""
@@ -47,6 +51,8 @@ class ReadingData:
     topic_page_url: Callable[[Topic], str | None] = no_page
     # The URL of the Atom feed of a topic's posts, None when there is none.
     topic_atom_url: Callable[[Topic], str | None] = no_page
+    # The language of a post's title and text (a BCP 47 tag, for `lang`), None when unknown.
+    language_of: Callable[[StoredEntry], str | None] = no_language
 
     def posts_of(self, member_id: str) -> Sequence[StoredEntry]:
         return self.posts_by_member.get(member_id, ())

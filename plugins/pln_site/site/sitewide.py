@@ -1,6 +1,7 @@
 """What holds for the whole site whenever a pln_site plugin is on: no link leads out of the
-content folder (checked before anything is written), SVG avatars are published cleaned, and
-the host's `_headers` file carries the pages' policy.
+content folder (checked before anything is written), SVG avatars are published cleaned, the
+host's `_headers` file carries the pages' policy, and every template (the theme's too) has the
+one filter that shows a moment in the site's time zone (`local_moment`, pln_site.datetext).
 
 Every plugin's `Plugin.connect()` calls `connect()`: the handlers are module functions, so
 connecting them again is a no-op, and each asks whether the site being built lists one of the
@@ -15,6 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.plugins._utils import plugin_enabled
 
+from pln_site.datetext import moment_filter, site_timezone
 from pln_site.settings import DEFAULTS
 from pln_site.site import avatars, contentguard, headers
 
@@ -38,6 +40,14 @@ def initialized(pelican: Any) -> None:
     # Pelican empties the output folder right after making its generators: check before.
     if ours(pelican.settings):
         contentguard.refuse_outside_links(pelican.settings)
+        add_filters(pelican.settings)
+
+
+def add_filters(settings: dict[str, Any]) -> None:
+    """Filters for every template, through Pelican's JINJA_FILTERS (read as each generator
+    makes its environment, after `initialized`); a filter the site defines itself is kept."""
+    local_moment = moment_filter(site_timezone(settings.get("TIMEZONE")))
+    settings["JINJA_FILTERS"] = {"local_moment": local_moment, **settings.get("JINJA_FILTERS", {})}
 
 
 def static_generator_finalized(generator: Any) -> None:

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
@@ -33,6 +33,7 @@ from pln_site.site.reading.river import (
     EntryText,
     RiverItem,
     capped,
+    entry_language,
     entry_text,
     entry_title,
     listed_entries,
@@ -86,12 +87,16 @@ class ReadingGenerator(SiteGenerator):
             title_of=self.title_of,
             topic_page_url=self.topic_page_url,
             topic_atom_url=self.topic_atom_url,
+            language_of=self.language_of,
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
     def title_of(self, entry: StoredEntry) -> str:
         known = self.texts.get((entry.feed_url, entry.key))
         return known.title if known else entry_title(entry)[0]
+
+    def language_of(self, entry: StoredEntry) -> str | None:
+        return entry_language(entry, self.members.get(entry.member_id))
 
     def _read_store(self) -> tuple[list[StoredEntry], list[FeedHealth]]:
         path = store_path(self.settings)
@@ -196,12 +201,7 @@ class ReadingGenerator(SiteGenerator):
         return self.settings["PLANET_TOPIC_ATOM_URL"].format(slug=topic.slug)
 
     def _timezone(self) -> dt.tzinfo:
-        name = self.settings.get("TIMEZONE") or "UTC"
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("reading: unknown TIMEZONE %r; days are grouped in UTC", name)
-            return dt.UTC
+        return site_timezone(self.settings.get("TIMEZONE"))
 
     def _write_river(self, writer: Any, items: list[RiverItem], common: dict) -> None:
         pages = paginate(

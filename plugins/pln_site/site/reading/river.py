@@ -48,6 +48,7 @@ class RiverItem:
     member_page_url: str | None  # the member's page on this site (site-relative), if any
     avatar_url: str | None  # the member's avatar (site-relative), if any
     initials: str
+    lang: str | None = None  # the language of the entry's title and text (BCP 47), if known
 
 
 @dataclass
@@ -220,9 +221,22 @@ def river_items(
                 member_page_url=member_page_url(member),
                 avatar_url=avatar_url(member),
                 initials=initials(member.name),
+                lang=entry_language(entry, member),
             )
         )
     return items
+
+
+def entry_language(entry: StoredEntry, member: Any) -> str | None:
+    """The language of an entry's title and text, for `lang`: what the feed says (a BCP 47
+    tag), else the member's one language, else the first the member file lists; None when
+    neither says (no `lang` then: a guess would make screen readers read it wrong)."""
+    # StoredEntry.language comes with the feeds' language; until then, None.
+    found = getattr(entry, "language", None)
+    if found:
+        return str(found)
+    languages = list(getattr(member, "languages", None) or ())
+    return str(languages[0]) if languages else None
 
 
 def group_by_day(items: Iterable[RiverItem]) -> list[RiverDay]:

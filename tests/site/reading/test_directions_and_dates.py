@@ -1,0 +1,215 @@
+"""Posts in right-to-left scripts read right to left, with their dates in place, and every page
+shows a post's date the same way: in the site's time zone, the zone named.
+
+Entries are written into a real store through the store's API (as `invoke fetch` would after
+reading the feeds) and a real site is built from it with Pelican; the pages are read back with
+an HTML parser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from pln_site.entries import FeedSource, ParsedEntry
+from pln_site.store import FeedChanged, Retention, Store
+from tests.support.hostile_sites import member_file, write_site
+from tests.support.project import build_site
+
+BERLIN = ZoneInfo("Europe/Berlin")  # the project's TIMEZONE
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+# Late in the evening in UTC: already the next day in Berlin. A page that showed the UTC date
+# put this post on another day than the river did.
+LATE = (NOW - dt.timedelta(days=2)).replace(hour=23, minute=30, second=0)
+
+ARABIC_TITLE = "تعلم الآلة في الفصل الدراسي"
+ARABIC_TEXT = "<p>" + "هذا نص عربي طويل عن التعليم المفتوح والتعلم من الأقران. " * 3 + "</p>"
+HEBREW_TITLE = "למידה פתוחה בקהילה"
+
+
+@dataclass(frozen=True)
+class Post:
+    member_id: str
+    feed_url: str
+    title: str
+    link: str
+    html: str
+    published: dt.datetime
+
+
+POSTS = [
+    Post(
+        "samira",
+        "https://samira.example/feed.xml",
+        ARABIC_TITLE,
+        "https://samira.example/ml-class",
+        ARABIC_TEXT,
+        LATE,
+    ),
+    Post(
+        "noa",
+        "https://noa.example/feed.xml",
+        HEBREW_TITLE,
+        "https://noa.example/open",
+        "<p>טקסט קצר.</p>",
+        LATE - dt.timedelta(hours=5),
+    ),
+]
+
+
+def store_posts(store_file: Path, posts: list[Post]) -> None:
+    """The posts in the store, one fetch per feed, as the fetcher saves them."""
+    with Store(store_file) as store:
+        for post in posts:
+            entry = ParsedEntry(
+                key=post.link,
+                link=post.link,
+                title=post.title,
+                author=None,
+                content_html=post.html,
+                summary_html="",
+                published=post.published,
+                updated=None,
+            )
+            store.save(
+                FeedChanged(
+                    source=FeedSource(post.member_id, post.feed_url),
+                    at=NOW,
+                    status=200,
+                    etag=None,
+                    last_modified=None,
+                    body_hash=post.link,
+                    title=None,
+                    html_url=None,
+                    entries=(entry,),
+                ),
+                Retention(max_entries=50, max_age_days=0),
+            )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("rtl")
+    write_site(
+        root / "content",
+        {
+            # Samira lists one language: her posts are in it. Noa lists none: no lang at all.
+            "samira": member_file(
+                "سميرة الحسيني",
+                [("https://samira.example/feed.xml", None)],
+                why="تكتب عن التعليم المفتوح.",
+                languages=["ar"],
+                topics=["open education"],
+            ),
+            "noa": member_file(
+                "נועה לוי",
+                [("https://noa.example/feed.xml", None)],
+                topics=["open education"],
+            ),
+        },
+    )
+    store_file = root / "cache" / "planet.sqlite3"
+    store_posts(store_file, POSTS)
+    build_site(root / "content", root / "output", PLANET_STORE_PATH=str(store_file))
+    return root / "output"
+
+
+def page(output: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((output / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def holder(soup: BeautifulSoup, text: str) -> Tag:
+    """The innermost element whose text is exactly `text` (a title, a name)."""
+    found = [tag for tag in soup.find_all(True) if tag.get_text(strip=True) == text]
+    assert found, f"{text!r} is not on the page"
+    return found[-1]
+
+
+def direction_and_language(element: Tag) -> tuple[str | None, str | None]:
+    """The `dir` and `lang` the element gets: its own, else the nearest ancestor's."""
+    direction = language = None
+    for tag in [element, *element.parents]:
+        if not isinstance(tag, Tag):
+            continue
+        direction = direction or tag.get("dir")
+        language = language or tag.get("lang")
+    return direction, language
+
+
+def river_entry(soup: BeautifulSoup, link: str) -> Tag:
+    anchor = soup.find("a", href=link)
+    assert anchor is not None, f"{link} is not on the page"
+    article = anchor.find_parent("article")
+    assert article is not None
+    return article
+
+
+def test_an_arabic_post_on_the_river_reads_right_to_left_in_its_language(site: Path) -> None:
+    for url in ("reading", "reading/topics/open-education"):
+        entry = river_entry(page(site, url), POSTS[0].link)
+        title = entry.find(class_="river-entry__title")
+        assert (title["dir"], title["lang"]) == ("auto", "ar")
+        excerpt = entry.find(class_="river-entry__excerpt")
+        assert (excerpt["dir"], excerpt["lang"]) == ("auto", "ar")
+        # The author's name sits in a line with the time: isolated, so the time stays after it.
+        name = holder(entry, "سميرة الحسيني")
+        assert name.name == "bdi" and name["dir"] == "auto"
+        meta = entry.find(class_="river-entry__meta")
+        assert meta.get("dir") is None, "the line keeps the page's direction"
+        assert meta.find("bdi") is not None and meta.find("time") is not None
+
+
+def test_a_post_whose_language_nobody_gives_has_no_lang(site: Path) -> None:
+    entry = river_entry(page(site, "reading"), POSTS[1].link)
+    title = entry.find(class_="river-entry__title")
+    assert title["dir"] == "auto"
+    assert direction_and_language(title)[1] == "en", "only the page's own language"
+
+
+def test_cards_and_member_pages_isolate_names_titles_and_why(site: Path) -> None:
+    directory = page(site, "network")
+    member = page(site, "network/samira")
+    for soup in (directory, member):
+        title = holder(soup, ARABIC_TITLE)
+        assert title.name == "bdi" and (title["dir"], title["lang"]) == ("auto", "ar")
+        # The date after the title stays in the left-to-right line, after the title.
+        line = title.find_parent(["p", "li"])
+        assert line.get("dir") is None and line.find("time") is not None
+        why = holder(soup, "تكتب عن التعليم المفتوح.")
+        assert why["dir"] == "auto"
+    assert holder(member, "سميرة الحسيني")["dir"] == "auto"  # the page's heading
+    hebrew = holder(directory, HEBREW_TITLE)
+    assert hebrew["dir"] == "auto" and hebrew.get("lang") is None
+
+
+def shown_date(soup: BeautifulSoup, link: str) -> Tag:
+    """The <time> shown with the post at `link` (on a river, a card or a member page)."""
+    anchor = soup.find("a", href=link)
+    assert anchor is not None, f"{link} is not on the page"
+    line = anchor.find_parent(["article", "li", "p"])
+    if "river-entry" not in (line.get("class") or []):
+        line = anchor.find_parent(["li", "p"])
+    time = line.find("time")
+    assert time is not None
+    return time
+
+
+def test_every_page_shows_a_post_on_the_same_day_in_the_sites_zone(site: Path) -> None:
+    local = LATE.astimezone(BERLIN)
+    assert local.date() != LATE.date(), "the case this test is about"
+    times = [
+        shown_date(page(site, url), POSTS[0].link)
+        for url in ("reading", "reading/topics/open-education", "network", "network/samira", "")
+    ]
+    texts = {time.get_text(strip=True) for time in times}
+    assert len(texts) == 1, f"one post, one way of showing its date: {texts}"
+    (text,) = texts
+    assert str(local.day) in text.split() and local.strftime("%H:%M") in text
+    assert text.endswith(local.tzname()), "the zone is named"
+    for time in times:  # the machine-readable value is the full instant
+        assert dt.datetime.fromisoformat(time["datetime"]) == LATE
