@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from pelican.utils import slugify
 
+from pln_site.datetext import moment_text, site_timezone
 from pln_site.entries import StoredEntry
 from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
@@ -76,7 +77,8 @@ def share_entry(
         )
         return 1
     member = members.get(entry.member_id)
-    text = draft_post(entry, member, now or dt.datetime.now())
+    tz = site_timezone(settings.get("TIMEZONE"))
+    text = draft_post(entry, member, now or dt.datetime.now(), tz=tz)
     target = _free_path(_posts_folder(settings), _slug(entry, settings))
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
@@ -107,7 +109,7 @@ def find_entry(entries: list[StoredEntry], link: str) -> StoredEntry | None:
     return next((e for e in entries if e.link and same_url_key(e.link) == loose), None)
 
 
-def draft_post(entry: StoredEntry, member, now: dt.datetime) -> str:
+def draft_post(entry: StoredEntry, member, now: dt.datetime, tz: dt.tzinfo = dt.UTC) -> str:
     """The draft's Markdown: metadata, a link to the original, a short quote, the credit."""
     author = member.name if member is not None else (entry.author or entry.member_id)
     title = one_line(entry.title) or f"A note by {author}"
@@ -129,7 +131,7 @@ def draft_post(entry: StoredEntry, member, now: dt.datetime) -> str:
         "",
         f"[{markdown_text(title)}]({markdown_url(entry.link)})"
         + (f" by [{markdown_text(author)}]({markdown_url(credit_url)})" if credit_url else "")
-        + (f", {entry.date.strftime('%Y-%m-%d')}" if entry.date else "")
+        + (f", {moment_text(entry.date, tz)}" if entry.date else "")  # as the pages show it
         + ":",
         "",
     ]
