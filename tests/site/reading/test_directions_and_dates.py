@@ -9,17 +9,20 @@ an HTML parser.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from pelican.settings import read_settings
 
+from pln_site.commands.share import share_entry
 from pln_site.entries import FeedSource, ParsedEntry
 from pln_site.store import FeedChanged, Retention, Store
 from tests.support.hostile_sites import member_file, write_site
-from tests.support.project import build_site
+from tests.support.project import PROJECT, build_site
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the project's TIMEZONE
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -60,6 +63,11 @@ POSTS = [
         LATE - dt.timedelta(hours=5),
     ),
 ]
+
+
+def build_settings() -> dict:
+    """The project's settings as the commands read them (TIMEZONE and all)."""
+    return read_settings(str(PROJECT / "pelicanconf.py"))
 
 
 def store_posts(store_file: Path, posts: list[Post]) -> None:
@@ -213,3 +221,15 @@ def test_every_page_shows_a_post_on_the_same_day_in_the_sites_zone(site: Path) -
     assert text.endswith(local.tzname()), "the zone is named"
     for time in times:  # the machine-readable value is the full instant
         assert dt.datetime.fromisoformat(time["datetime"]) == LATE
+
+
+def test_a_share_draft_dates_the_post_as_the_pages_do(site: Path, tmp_path: Path) -> None:
+    river_time = shown_date(page(site, "reading"), POSTS[0].link).get_text(strip=True)
+    content = tmp_path / "content"
+    write_site(content, {"samira": member_file("سميرة الحسيني", languages=["ar"])})
+    store_file = site.parent / "cache" / "planet.sqlite3"
+    settings = {**build_settings(), "PATH": str(content), "PLANET_STORE_PATH": str(store_file)}
+    assert share_entry(POSTS[0].link, settings, out=io.StringIO(), err=io.StringIO()) == 0
+    (draft,) = [path for path in (content / "posts").glob("*.md") if path.name != "hello.md"]
+    credit = next(line for line in draft.read_text(encoding="utf-8").splitlines() if "](" in line)
+    assert credit.endswith(f", {river_time}:"), credit
