@@ -34,6 +34,7 @@ class ParsedEntry:
     published: dt.datetime | None  # aware, UTC; None when the feed gives no date
     updated: dt.datetime | None  # aware, UTC
     categories: list[str] = field(default_factory=list)
+    language: str | None = None  # BCP 47 ("pt-BR"): the entry's xml:lang, else the feed's
 
 
 @dataclass
@@ -62,6 +63,11 @@ class StoredEntry:
     date: dt.datetime  # aware, UTC: published, else updated, else first seen (never in the future)
     first_seen: dt.datetime
     categories: list[str] = field(default_factory=list)
+    language: str | None = None  # BCP 47 ("pt-BR"), from the entry or its feed; None: unknown
+    # True: the feed gave no date, and the entry came in the feed's first fetch: an old post we
+    # just met, not news. Its `date` is when it was met; the store lists it after every dated
+    # entry (see docs/reading.md, "Dates").
+    undated: bool = False
 
     def without_html(self) -> StoredEntry:
         """This entry with its HTML left out: what a build keeps once it has cut the title

@@ -132,3 +132,19 @@ def site_absolute(siteurl: str | None, path: str) -> str | None:
     if not site.startswith(("http://", "https://")):
         return None
     return f"{site.rstrip('/')}/{path}"
+
+
+def site_host(url: str | None) -> str | None:
+    """The host that says whose site a URL is on: lower case, without "www." or the port.
+    A tag: URI (tag:alice.example,2024:post) names its host too."""
+    if not url:
+        return None
+    text = url.strip()
+    if text[:4].lower() == "tag:":
+        authority = text[4:].partition(",")[0].rpartition("@")[2]
+        return authority.lower().removeprefix("www.") or None
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None

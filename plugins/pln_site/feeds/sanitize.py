@@ -7,6 +7,7 @@ through pln_site.text, which the templates escape like any other string.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import html
@@ -22,7 +23,7 @@ from pln_site.text import (
     text_without_tags,
     with_short_text_nodes,
 )
-from pln_site.urls import is_http_url
+from pln_site.urls import is_http_url, same_url_key
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +79,13 @@ LINK_REL = "nofollow noopener ugc"
 _URL_IGNORED = dict.fromkeys([*range(0, 33), 127])
 
 
-def clean_html(value: str, base_url: str) -> str:
+def clean_html(value: str, base_url: str, page_url: str | None = None) -> str:
     """Sanitize feed HTML with the allowlist; relative links and images become absolute.
 
-    `base_url` is the entry's xml:base when the feed has one, else the feed's URL; if it is not an
-    absolute http(s) URL, relative URLs are dropped rather than guessed.
+    `base_url` is what relative URLs resolve against (see feeds/parse/feed.py `_base_url`); if
+    it is not an absolute http(s) URL, relative URLs are dropped rather than guessed. A link to a
+    fragment alone ("#notes") points into the post: `page_url`, the entry's own page, with that
+    fragment; without a page it is dropped, as it would point into the feed file.
     """
     if not value or value.isspace():
         return ""
@@ -91,20 +94,22 @@ def clean_html(value: str, base_url: str) -> str:
         log.info("HTML %s: kept as text", problem)
         return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
+    page = page_url.partition("#")[0] if is_http_url(page_url) and "#" in value else ""
     # Again on the way out: nh3 decodes references such as &#x1; into the characters they name.
-    cleaned = _cleaner(base).clean(with_short_text_nodes(strip_control_chars(value)))
+    cleaned = _cleaner(base, page).clean(with_short_text_nodes(strip_control_chars(value)))
     return strip_control_chars(cleaned).strip()
 
 
 @functools.lru_cache(maxsize=64)
-def _cleaner(base: str) -> nh3.Cleaner:
+def _cleaner(base: str, page: str) -> nh3.Cleaner:
     # One cleaner per base URL: a feed has one base (or a few xml:base values), so building the
-    # cleaner once and reusing it keeps per-entry work to the sanitizing itself.
+    # cleaner once and reusing it keeps per-entry work to the sanitizing itself. Only HTML with
+    # a "#" in it needs one per page (for its fragment links).
     return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=_filter_attribute,
+        attribute_filter=functools.partial(_filter_attribute, page),
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes=set(ALLOWED_URL_SCHEMES),
@@ -114,9 +119,12 @@ def _cleaner(base: str) -> nh3.Cleaner:
     )
 
 
-def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+def _filter_attribute(page: str, element: str, attribute: str, value: str) -> str | None:
     # ammonia already enforces the schemes on href/src; this second look covers `cite` and
     # makes the rule independent of how the URL is spelled (tabs, case, leading spaces).
+    # It runs before ammonia resolves relative URLs, so a fragment is still seen as one here.
+    if attribute == "href" and value.strip().startswith("#"):
+        return page + value.strip() if page else None
     if attribute in ("href", "src", "cite"):
         squeezed = value.translate(_URL_IGNORED).lower()
         scheme, colon, _ = squeezed.partition(":")
@@ -145,13 +153,32 @@ def entry_key(entry_id: str | None, link: str | None, title: str, content: str) 
 
 
 def unique_entries(entries: list[ParsedEntry]) -> list[ParsedEntry]:
-    """`entries` without repeated keys; the first occurrence wins (feeds list newest first)."""
+    """`entries` each once, with keys that tell posts apart.
+
+    A key repeated by the same post (the same link, or no link and the same content) is a
+    duplicate: the first occurrence wins (feeds list newest first). Posts that share a key but
+    not a link or content (old hand-written feeds give every item one guid) are different posts:
+    each gets a key of its own, the shared key and its link (else a hash of its content), which
+    stays the same from fetch to fetch whatever their order.
+    """
+    identities: dict[str, set[str]] = {}
+    for entry in entries:
+        identities.setdefault(entry.key, set()).add(_identity(entry))
     seen: set[str] = set()
     unique = []
     for entry in entries:
+        if len(identities[entry.key]) > 1:
+            entry = dataclasses.replace(entry, key=f"{entry.key} {_identity(entry)}")
         if entry.key in seen:
             log.debug("dropping duplicate entry %s", entry.key)
             continue
         seen.add(entry.key)
         unique.append(entry)
     return unique
+
+
+def _identity(entry: ParsedEntry) -> str:
+    """What makes an entry the post it is, among entries that share a key."""
+    if entry.link:
+        return same_url_key(entry.link)  # the one rule of when two links are one page
+    return entry_key(None, None, "", entry.content_html)  # a title may change; text says more

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from pln_site.entries import FeedSource, ParsedEntry
+from pln_site.urls import site_host
 
 
 @dataclass(frozen=True)
@@ -132,22 +132,6 @@ def bounded_categories(categories: Iterable[str]) -> list[str]:
             if len(kept) == MAX_CATEGORIES:
                 break
     return kept
-
-
-def site_host(url: str | None) -> str | None:
-    """The host that says whose site a URL is on: lower case, without "www." or the port.
-    A tag: URI (tag:alice.example,2024:post) names its host too."""
-    if not url:
-        return None
-    text = url.strip()
-    if text[:4].lower() == "tag:":
-        authority = text[4:].partition(",")[0].rpartition("@")[2]
-        return authority.lower().removeprefix("www.") or None
-    try:
-        host = urlsplit(text).hostname
-    except ValueError:
-        return None
-    return host.lower().removeprefix("www.") if host else None
 
 
 @dataclass(frozen=True)

@@ -15,18 +15,20 @@ import io
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import feedparser
 
 from pln_site.entries import FeedParseError, ParsedEntry, ParsedFeed
-from pln_site.feeds.parse.dates import from_struct_time
+from pln_site.feeds.parse.dates import feed_date
 from pln_site.feeds.parse.jsonfeed import parse_json_feed
+from pln_site.feeds.parse.language import language_tag
 from pln_site.feeds.parse.linear import apply as keep_feedparser_linear
 from pln_site.feeds.parse.speedups import apply as speed_up_feedparser
 from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
 from pln_site.text import nesting_exceeds, plain_text
-from pln_site.urls import absolute_http_url, is_http_url
+from pln_site.urls import absolute_http_url, is_http_url, site_host
 
 if TYPE_CHECKING:
     from charset_normalizer import CharsetMatches
@@ -79,6 +81,9 @@ _NAME_AFTER_EMAIL = re.compile(r"^(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+\s*\((?P<na
 # the address holds no "<" or "(", so the last one starts it either way.
 _NAME_BEFORE_EMAIL = re.compile(r"^(?P<name>.*)[<(](?:mailto:)?[^\s@()<>]+@[^\s@()<>]+[>)]$")
 _BARE_EMAIL = re.compile(r"^\s*(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+\s*$")
+_FIRST_ENTRY = re.compile(r"<(?:\w+:)?(?:entry|item)[\s>/]")
+_FEED_TITLE = re.compile(r"<(?:\w+:)?title(?:\s[^<>]*)?>([^<]*)</(?:\w+:)?title>")
+_TITLE_SEARCH_CHARS = 20_000
 _HTML_PAGE = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 # Characters XML 1.0 forbids; some feeds contain them (pasted backspaces...) and a strict parser
 # would give up on the whole document for one of them.
@@ -152,26 +157,46 @@ def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> Parse
             raise FeedParseError("XML but not a feed (no RSS, Atom or RDF root element)")
 
     feed = result.feed
-    entries = [_entry(raw, feed_url=url) for raw in result.entries]
+    context = _FeedContext(
+        url=url,
+        author=_author_name(feed),
+        language=language_tag(dict.get(feed, "language"))
+        or _detail_language(feed.get("title_detail")),
+    )
+    entries = [_entry(raw, context) for raw in result.entries]
     warning = None
     if problem is not None:
         warning = f"not well-formed XML, recovered {len(entries)} entries ({problem})"
         log.info("%s: %s", url, warning)
     return ParsedFeed(
         format=version or "unknown",
-        title=_detail_text(feed.get("title_detail"), feed.get("title")) or None,
+        title=_detail_text(feed.get("title_detail"), feed.get("title"))
+        or _title_before_entries(document)
+        or None,
         html_url=absolute_http_url(feed.get("link"), url),
         entries=unique_entries(entries),
         warning=warning,
     )
 
 
-def _entry(raw: dict[str, Any], *, feed_url: str) -> ParsedEntry:
+@dataclass(frozen=True)
+class _FeedContext:
+    """What a feed says once for all its entries."""
+
+    url: str  # where the feed was fetched from (after redirects)
+    author: str | None  # the feed's author (Atom feed-level <author>, RSS managingEditor...)
+    language: str | None  # the feed's language (RSS <language>, xml:lang on the root)
+
+
+def _entry(raw: dict[str, Any], feed: _FeedContext) -> ParsedEntry:
     content_detail = _best_content(raw.get("content"))
     summary_detail = raw.get("summary_detail")
-    base = _base_url(content_detail or summary_detail or {}, feed_url)
+    title_detail = raw.get("title_detail")
+    link_base = _xml_base(content_detail or summary_detail or title_detail or {}, feed.url)
+    link = absolute_http_url(raw.get("link"), link_base or feed.url)
+    page = _page_base(link, feed.url)
 
-    content_html = _detail_html(content_detail, feed_url)
+    content_html = _detail_html(content_detail, feed.url, page, link)
     if (
         content_detail
         and summary_detail
@@ -179,20 +204,22 @@ def _entry(raw: dict[str, Any], *, feed_url: str) -> ParsedEntry:
     ):
         summary_html = ""  # feedparser repeats the content as summary when there is none
     else:
-        summary_html = _detail_html(summary_detail, feed_url)
-    title = _detail_text(raw.get("title_detail"), raw.get("title"))
-    link = absolute_http_url(raw.get("link"), base)
+        summary_html = _detail_html(summary_detail, feed.url, page, link)
+    title = _detail_text(title_detail, raw.get("title"))
     return ParsedEntry(
         key=entry_key(raw.get("id"), link, title, content_html or summary_html),
         link=link,
         title=title,
-        author=_author_name(raw),
+        author=_author_name(raw) or feed.author,
         content_html=content_html or summary_html,
         summary_html=summary_html,
+        # The raw strings, read by dates.feed_date; feedparser's reading only when trusted.
         # dict.get: feedparser's own lookup of updated_parsed falls back to published_parsed.
-        published=from_struct_time(dict.get(raw, "published_parsed")),
-        updated=from_struct_time(dict.get(raw, "updated_parsed")),
+        published=feed_date(dict.get(raw, "published"), dict.get(raw, "published_parsed")),
+        updated=feed_date(dict.get(raw, "updated"), dict.get(raw, "updated_parsed")),
         categories=_categories(raw.get("tags")),
+        language=_detail_language(content_detail or summary_detail or title_detail)
+        or feed.language,
     )
 
 
@@ -206,18 +233,48 @@ def _best_content(details: list[dict[str, Any]] | None) -> dict[str, Any] | None
     return details[0] if details[0].get("value") else None
 
 
-def _base_url(detail: dict[str, Any], feed_url: str) -> str:
-    # feedparser records the xml:base in effect (resolved against the feed URL) on each value.
+def _xml_base(detail: dict[str, Any], feed_url: str) -> str | None:
+    """The xml:base in effect on a value, if the feed set one. feedparser records the base on
+    each value, resolved against the feed URL, and the feed URL itself where none was set."""
     base = detail.get("base")
-    return base if is_http_url(base) else feed_url
+    return base if is_http_url(base) and base != feed_url else None
 
 
-def _detail_html(detail: dict[str, Any] | None, feed_url: str) -> str:
+def _page_base(link: str | None, feed_url: str) -> str | None:
+    """The entry's own page when relative URLs should resolve against it: its link, when the
+    feed is served from another host (a feed proxy, a CDN), where "/assets/x.png" is on the
+    post's site, not the feed's."""
+    if link and site_host(link) != site_host(feed_url):
+        return link
+    return None
+
+
+def _base_url(detail: dict[str, Any], feed_url: str, page: str | None) -> str:
+    """What relative URLs in a value resolve against: its xml:base, else the entry's page when
+    the feed lives on another host, else the feed's URL."""
+    return _xml_base(detail, feed_url) or page or feed_url
+
+
+def _detail_html(
+    detail: dict[str, Any] | None, feed_url: str, page: str | None, link: str | None = None
+) -> str:
     if not detail or not detail.get("value"):
         return ""
     if detail.get("type") == "text/plain":
         return text_to_html(detail["value"])
-    return clean_html(detail["value"], _base_url(detail, feed_url))
+    return clean_html(detail["value"], _base_url(detail, feed_url, page), link or page)
+
+
+def _title_before_entries(document: str) -> str:
+    """The feed's title where feedparser finds none: the first <title> before the first entry
+    (an Atom feed wrapped in an XHTML page hides its title from feedparser)."""
+    head = _FIRST_ENTRY.split(document[:_TITLE_SEARCH_CHARS], maxsplit=1)[0]
+    match = _FEED_TITLE.search(head)
+    return plain_text(match.group(1)) if match else ""
+
+
+def _detail_language(detail: dict[str, Any] | None) -> str | None:
+    return language_tag(detail.get("language")) if detail else None
 
 
 def _detail_text(detail: dict[str, Any] | None, fallback: str | None) -> str:
@@ -287,14 +344,91 @@ def decode_document(body: bytes, content_type: str | None = None) -> str:
         if text.lstrip()[:1] in ("<", ""):
             return text
 
-    if _sniff_encodings is not None and b"\x00" not in body[:4096]:
-        best = _sniff_encodings(body[:200_000]).best()
-        if best is not None:
-            try:
-                return body.decode(best.encoding)
-            except (UnicodeDecodeError, LookupError):
-                pass
-    return body.decode("cp1252", "replace")
+    return _undeclared_8bit(body)
+
+
+# Where no declaration holds, the languages whose text is written in one single-byte codepage
+# (the one browsers of that locale fall back to); the CJK ones are left to the sniffer, which
+# tells their multi-byte encodings apart well.
+_CODEPAGE_FOR_LANGUAGE = {
+    **dict.fromkeys("ru uk be bg sr mk kk ky tg mn".split(), "cp1251"),
+    **dict.fromkeys("pl cs sk hu sl hr bs ro sq".split(), "cp1250"),
+    **dict.fromkeys("lt lv et".split(), "cp1257"),
+    "el": "cp1253", "tr": "cp1254", "az": "cp1254", "he": "cp1255", "yi": "cp1255",
+    "ar": "cp1256", "fa": "cp1256", "ur": "cp1256", "vi": "cp1258", "th": "cp874",
+}  # fmt: skip
+_CJK_LANGUAGES = frozenset("zh ja ko".split())
+_MULTI_BYTE_CODECS = ("gb", "big5", "cp932", "shift_jis", "euc", "cp949", "iso2022", "johab",
+                      "cp950", "hz")  # fmt: skip
+_DECLARED_LANGUAGE = re.compile(
+    rb"""<(?:\w+:)?language>\s*([A-Za-z]{2,3})\b|xml:lang\s*=\s*["']([A-Za-z]{2,3})\b"""
+)
+_CYRILLIC_CODECS = frozenset({"cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic"})
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _undeclared_8bit(body: bytes) -> str:
+    """Bytes that are not UTF-8 and declare nothing usable: windows-1252 for Western text
+    (what browsers do), unless the feed's language or the bytes themselves say otherwise.
+
+    Evidence, in order: the language the feed declares (`<language>`, `xml:lang`) when it is
+    written in one codepage; a multi-byte CJK encoding the sniffer finds; text that reads as
+    Western in windows-1252 (charset-normalizer alone took Latin-1 Portuguese for Baltic); then
+    the sniffer's best single-byte guess.
+    """
+    language = _declared_language(body[:8192])
+    codepage = _CODEPAGE_FOR_LANGUAGE.get(language or "")
+    if language and codepage is None and language not in _CJK_LANGUAGES:
+        codepage = "cp1252"
+    sniffed = _sniffed_encoding(body) if codepage in (None, "cp1251") else None
+    if codepage == "cp1251" and sniffed in _CYRILLIC_CODECS:
+        codepage = sniffed  # Russian is written in KOI8-R too; the sniffer tells them apart
+    if codepage and (text := _strict(body, codepage)) is not None:
+        return text
+    if sniffed and sniffed.startswith(_MULTI_BYTE_CODECS):
+        if (text := _strict(body, sniffed)) is not None:
+            return text
+    western = body.decode("cp1252", "replace")
+    if _reads_as_western(western):
+        return western
+    if sniffed and (text := _strict(body, sniffed)) is not None:
+        return text
+    return western
+
+
+def _sniffed_encoding(body: bytes) -> str | None:
+    if _sniff_encodings is None or b"\x00" in body[:4096]:
+        return None
+    best = _sniff_encodings(body[:200_000]).best()
+    return best.encoding if best is not None else None
+
+
+def _declared_language(head: bytes) -> str | None:
+    match = _DECLARED_LANGUAGE.search(head)
+    if not match:
+        return None
+    return (match.group(1) or match.group(2)).decode("ascii").lower()
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _reads_as_western(text: str) -> bool:
+    """Whether `text` (decoded as windows-1252) looks like a Western language: its words with
+    accented letters are mostly plain letters ("simulações"). Cyrillic, Greek or Arabic bytes
+    read this way make words of accented letters alone ("Ïðèâåò")."""
+    accented = plain = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        others = sum(not char.isascii() for char in word)
+        accented += others
+        plain += len(word) - others
+    return accented == 0 or plain >= accented
 
 
 def _codec(label: str) -> str | None:

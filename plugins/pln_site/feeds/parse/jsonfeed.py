@@ -9,6 +9,7 @@ from typing import Any
 
 from pln_site.entries import FeedParseError, ParsedEntry, ParsedFeed
 from pln_site.feeds.parse.dates import parse_date
+from pln_site.feeds.parse.language import language_tag
 from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
 from pln_site.text import plain_text
 from pln_site.urls import absolute_http_url
@@ -50,8 +51,9 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
         raise FeedParseError("JSON Feed whose items is not a list")
 
     feed_author = _author_name(document)
+    feed_language = language_tag(_text(document.get("language")))
     entries = [
-        _entry(item, feed_url=url, feed_author=feed_author)
+        _entry(item, feed_url=url, feed_author=feed_author, feed_language=feed_language)
         for item in items
         if isinstance(item, dict)
     ]
@@ -63,7 +65,9 @@ def parse_json_feed(body: bytes, *, url: str) -> ParsedFeed:
     )
 
 
-def _entry(item: dict[str, Any], *, feed_url: str, feed_author: str | None) -> ParsedEntry:
+def _entry(
+    item: dict[str, Any], *, feed_url: str, feed_author: str | None, feed_language: str | None
+) -> ParsedEntry:
     link = absolute_http_url(_text(item.get("url")), feed_url) or absolute_http_url(
         _text(item.get("external_url")), feed_url
     )
@@ -73,7 +77,7 @@ def _entry(item: dict[str, Any], *, feed_url: str, feed_author: str | None) -> P
     content_text = _text(item.get("content_text"))
     summary = _text(item.get("summary"))
     if content_html:
-        content = clean_html(content_html, base)
+        content = clean_html(content_html, base, link)
     elif content_text:
         content = text_to_html(content_text)
     else:
@@ -96,6 +100,7 @@ def _entry(item: dict[str, Any], *, feed_url: str, feed_author: str | None) -> P
         published=parse_date(_text(item.get("date_published"))),
         updated=parse_date(_text(item.get("date_modified"))),
         categories=_tags(item.get("tags")),
+        language=language_tag(_text(item.get("language"))) or feed_language,
     )
 
 
