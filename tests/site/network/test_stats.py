@@ -67,15 +67,21 @@ def test_table_counts_match_the_member_files(stats, listed, key):
     assert shown == dict(expected)
 
 
+def bar_width(bar) -> float:
+    """A bar's width, in percent of its chart's."""
+    width = bar.find("rect")["width"]
+    assert width.endswith("%"), width  # bars run across the chart's width, whatever it is
+    return float(width.removesuffix("%"))
+
+
 def test_bars_are_scaled_to_their_counts(stats):
     widths = {}
     for bar in stats["country"].find("svg").find_all("g"):
-        widths[bar.find("title").get_text()] = float(bar.find("rect")["width"])
+        widths[bar.find("title").get_text()] = bar_width(bar)
     assert len(set(widths.values())) == 1  # every country has one member in the fixture
     topic_bars = stats["topic"].find("svg").find_all("g")
     by_count = {
-        int(b.find("title").get_text().rsplit(": ", 1)[1]): float(b.find("rect")["width"])
-        for b in topic_bars
+        int(b.find("title").get_text().rsplit(": ", 1)[1]): bar_width(b) for b in topic_bars
     }
     assert by_count[2] == pytest.approx(2 * by_count[1])
 

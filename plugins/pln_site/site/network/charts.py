@@ -1,20 +1,27 @@
-"""Horizontal bar charts laid out at build time; a template draws them as inline SVG (whose
-labels hold nothing XML cannot carry: pln_site.xmltext)."""
+"""Bar charts laid out at build time; a template draws them as inline SVG (whose labels hold
+nothing XML cannot carry: pln_site.xmltext).
+
+The charts have no viewBox: a viewBox scales everything in it, text too, so a chart drawn for a
+wide screen showed its labels at half their size on a phone. Here the SVG is as wide as its
+column and one user unit is one CSS pixel: text keeps its size at every width, heights are in
+pixels, and what runs across the width (bars, columns) is given in percent of it.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pln_site.site.network.stats import Row
 from pln_site.xmltext import xml_text
 
-BAR_HEIGHT = 22
-GAP = 6
-CHAR_WIDTH = 7.5  # average width of one character at the chart's font size
+FONT_SIZE = 13  # px, the size the labels are drawn at
+LABEL_HEIGHT = 17  # a label's line, above its bar
+BAR_HEIGHT = 18
+GAP = 10  # between one bar and the next label
 MAX_LABEL_CHARS = 28
-COUNT_ROOM = 40  # room right of the longest bar for its number
-WIDTH = 640
+BAR_ROOM = 85  # percent of the width the longest bar takes: the rest is room for its number
 
 
 @dataclass(frozen=True)
@@ -22,41 +29,42 @@ class Bar:
     label: str  # as shown, maybe shortened
     full_label: str
     count: int
-    y: float
-    width: float
-    text_y: float
+    label_y: float  # the label's baseline
+    y: float  # the bar's top
+    width: float  # percent of the chart's width
+    text_y: float  # the number's baseline, beside the bar
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
     height: int
-    label_width: float  # the bars start here
+    bar_height: int
     bars: list[Bar]
 
 
 def bar_chart(rows: Sequence[Row]) -> BarChart:
-    """Bars scaled to the largest count; long labels shortened with an ellipsis."""
-    full_labels = [xml_text(row.label) for row in rows]
-    labels = [_shorten(label) for label in full_labels]
-    label_width = round(max((len(label) for label in labels), default=0) * CHAR_WIDTH + 12)
-    room = WIDTH - label_width - COUNT_ROOM
+    """One bar per row under its label, scaled to the largest count; long labels shortened
+    with an ellipsis."""
     top = max((row.count for row in rows), default=0) or 1
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + GAP
     bars = []
-    for index, (row, label, full_label) in enumerate(zip(rows, labels, full_labels, strict=True)):
-        y = index * (BAR_HEIGHT + GAP)
+    for index, row in enumerate(rows):
+        full_label = xml_text(row.label)
+        row_top = index * row_height
+        bar_top = row_top + LABEL_HEIGHT
         bars.append(
             Bar(
-                label=label,
+                label=_shorten(full_label),
                 full_label=full_label,
                 count=row.count,
-                y=y,
-                width=round(room * row.count / top, 1),
-                text_y=round(y + BAR_HEIGHT * 0.7, 1),
+                label_y=row_top + FONT_SIZE,
+                y=bar_top,
+                width=round(BAR_ROOM * row.count / top, 1),
+                text_y=round(bar_top + BAR_HEIGHT / 2 + FONT_SIZE * 0.35, 1),
             )
         )
-    height = max(len(rows) * (BAR_HEIGHT + GAP) - GAP, BAR_HEIGHT)
-    return BarChart(width=WIDTH, height=height, label_width=label_width, bars=bars)
+    height = max(len(rows) * row_height - GAP, row_height)
+    return BarChart(height=height, bar_height=BAR_HEIGHT, bars=bars)
 
 
 def _shorten(label: str) -> str:
@@ -65,10 +73,11 @@ def _shorten(label: str) -> str:
     return label[: MAX_LABEL_CHARS - 1].rstrip() + "…"
 
 
-GROWTH_WIDTH = 640
 GROWTH_PLOT_HEIGHT = 160
 GROWTH_TOP = 22  # room above the tallest column for its number
 GROWTH_BOTTOM = 24  # room below the columns for the years
+MAX_YEAR_LABELS = 8  # a phone's column has room for about this many years side by side
+GROWTH_SIDE = 6  # percent of the width kept free at each side, for half of the outer years
 
 
 @dataclass(frozen=True)
@@ -76,16 +85,20 @@ class Column:
     label: str  # the year
     total: int  # members by the end of that year
     added: int  # members who joined that year
-    x: float
+    x: float  # percent of the chart's width
     y: float
-    width: float
+    width: float  # percent of the chart's width
     height: float
-    show_label: bool  # long ranges label every other year
+    show_label: bool  # long ranges label every other (third...) year, the last one always
+
+    @property
+    def middle(self) -> float:
+        """The column's middle, in percent of the chart's width."""
+        return round(self.x + self.width / 2, 2)
 
 
 @dataclass(frozen=True)
 class GrowthChart:
-    width: int
     height: int
     baseline: float
     columns: list[Column]
@@ -98,8 +111,8 @@ def growth_chart(rows: Sequence[Row]) -> GrowthChart:
         running += row.count
         totals.append(running)
     top = max(totals, default=0) or 1
-    slot = GROWTH_WIDTH / max(len(rows), 1)
-    step = 1 if len(rows) <= 12 else 2
+    slot = (100 - 2 * GROWTH_SIDE) / max(len(rows), 1)
+    step = max(math.ceil(len(rows) / MAX_YEAR_LABELS), 1)
     baseline = GROWTH_TOP + GROWTH_PLOT_HEIGHT
     columns = []
     for index, (row, total) in enumerate(zip(rows, totals, strict=True)):
@@ -109,16 +122,11 @@ def growth_chart(rows: Sequence[Row]) -> GrowthChart:
                 label=xml_text(row.label),
                 total=total,
                 added=row.count,
-                x=round(index * slot + slot * 0.15, 1),
+                x=round(GROWTH_SIDE + index * slot + slot * 0.15, 2),
                 y=round(baseline - height, 1),
-                width=round(slot * 0.7, 1),
+                width=round(slot * 0.7, 2),
                 height=height,
                 show_label=(len(rows) - 1 - index) % step == 0,
             )
         )
-    return GrowthChart(
-        width=GROWTH_WIDTH,
-        height=int(baseline + GROWTH_BOTTOM),
-        baseline=baseline,
-        columns=columns,
-    )
+    return GrowthChart(height=int(baseline + GROWTH_BOTTOM), baseline=baseline, columns=columns)
