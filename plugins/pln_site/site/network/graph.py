@@ -24,6 +24,7 @@ DOT_ROOM = 22  # between a name and its dot, dot included
 MIN_BAND = 70  # the least room for the lines between the two columns
 MAX_CHARS = 22
 SWEEPS = 4  # rounds of ordering by neighbours' mean position, to uncross lines
+MAX_RADIUS = 11  # a topic's dot grows with its people up to this, inside its row (ROW)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Node:
     full_label: str
     y: float
     degree: int
+
+    @property
+    def radius(self) -> int:
+        """A topic's dot: larger when more people share it, never into the next row."""
+        return min(4 + self.degree, MAX_RADIUS)
 
 
 @dataclass(frozen=True)
