@@ -31,7 +31,12 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 LATE = (NOW - dt.timedelta(days=2)).replace(hour=23, minute=30, second=0)
 
 ARABIC_TITLE = "تعلم الآلة في الفصل الدراسي"
-ARABIC_TEXT = "<p>" + "هذا نص عربي طويل عن التعليم المفتوح والتعلم من الأقران. " * 3 + "</p>"
+ARABIC_SENTENCE = "هذا نص عربي طويل عن التعليم المفتوح والتعلم من الأقران. "
+# The post's own headings: on a page they must rank below the entry's title.
+ARABIC_TEXT = (
+    f"<h1>مقدمة</h1><p>{ARABIC_SENTENCE * 2}</p><h2>الفكرة</h2><h3>تفاصيل</h3>"
+    f"<p>{ARABIC_SENTENCE * 20}</p>"
+)
 HEBREW_TITLE = "למידה פתוחה בקהילה"
 
 
@@ -62,6 +67,15 @@ POSTS = [
         "<p>טקסט קצר.</p>",
         LATE - dt.timedelta(hours=5),
     ),
+    # Long, and no link: cut, with nothing to continue reading at.
+    Post(
+        "noa",
+        "https://noa.example/feed.xml",
+        "Notes without a home",
+        "",
+        "<p>" + "A long note that nobody linked. " * 30 + "</p>",
+        LATE - dt.timedelta(hours=6),
+    ),
 ]
 
 
@@ -75,8 +89,8 @@ def store_posts(store_file: Path, posts: list[Post]) -> None:
     with Store(store_file) as store:
         for post in posts:
             entry = ParsedEntry(
-                key=post.link,
-                link=post.link,
+                key=post.link or post.title,
+                link=post.link or None,
                 title=post.title,
                 author=None,
                 content_html=post.html,
@@ -91,7 +105,7 @@ def store_posts(store_file: Path, posts: list[Post]) -> None:
                     status=200,
                     etag=None,
                     last_modified=None,
-                    body_hash=post.link,
+                    body_hash=post.link or post.title,
                     title=None,
                     html_url=None,
                     entries=(entry,),
@@ -233,3 +247,42 @@ def test_a_share_draft_dates_the_post_as_the_pages_do(site: Path, tmp_path: Path
     (draft,) = [path for path in (content / "posts").glob("*.md") if path.name != "hello.md"]
     credit = next(line for line in draft.read_text(encoding="utf-8").splitlines() if "](" in line)
     assert credit.endswith(f", {river_time}:"), credit
+
+
+def heading_level(tag: Tag) -> int:
+    return int(tag.name[1])
+
+
+def test_a_posts_headings_rank_below_its_title_on_every_river(site: Path) -> None:
+    for url in ("reading", "reading/topics/open-education"):
+        soup = page(site, url)
+        entry = river_entry(soup, POSTS[0].link)
+        title = entry.find(class_="river-entry__title")
+        excerpt = entry.find(class_="river-entry__excerpt")
+        inner = excerpt.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+        assert [h.get_text() for h in inner] == ["مقدمة", "الفكرة", "تفاصيل"]
+        assert all(heading_level(h) > heading_level(title) for h in inner), inner
+        # Their order is kept: the post's h1 is still above its h2.
+        assert [heading_level(h) for h in inner] == sorted(heading_level(h) for h in inner)
+        for river in soup.select(".river"):
+            assert not river.find_all(["h1"]), "no h1 of a feed's on the page"
+
+
+def test_a_cut_excerpt_ends_with_a_link_to_the_original_named_with_its_title(site: Path):
+    soup = page(site, "reading")
+    entry = river_entry(soup, POSTS[0].link)
+    excerpt = entry.find(class_="river-entry__excerpt")
+    assert excerpt.get_text().rstrip().endswith("…"), "the excerpt is cut"
+    links = [a for a in entry.find_all("a", href=POSTS[0].link) if a.find_parent("h3") is None]
+    assert len(links) == 1, links
+    (more,) = links
+    # After the excerpt, and its accessible name says which post it continues.
+    assert excerpt in more.find_all_previous("div")
+    name = more.get_text(" ", strip=True)
+    assert name.startswith("Continue reading") and ARABIC_TITLE in name
+    # A short post has nothing more to read; a cut one without a link has nowhere to go.
+    short = river_entry(soup, POSTS[1].link)
+    assert [a["href"] for a in short.find_all("a") if "Continue" in a.get_text()] == []
+    unlinked = holder(soup, "Notes without a home").find_parent("article")
+    assert unlinked.find(class_="river-entry__excerpt").get_text().rstrip().endswith("…")
+    assert not [a for a in unlinked.find_all("a") if "Continue" in a.get_text()]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pln_site.feeds.sanitize import clean_html
-from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
 from tests.support.parse_fixtures import balanced, parse_html
 
 LONG = (
@@ -112,3 +113,18 @@ def test_excerpts_of_sanitized_html_are_balanced_and_short(pieces, limit):
     parsed = parse_html(out)
     assert len(parsed.text) <= limit + 1
     assert not {"img", "table"} & set(parsed.elements)
+
+
+def test_headings_move_below_the_entry_title_and_nothing_else_changes():
+    html = '<h1 id="a">A &amp; B</h1><p>x &#39;<br>y</p><h2>two</h2><h5>five</h5><hr>'
+    soup = BeautifulSoup(demote_headings(html, 3), "html.parser")
+    assert [(tag.name, tag.get_text()) for tag in soup.find_all(True)] == [
+        ("h4", "A & B"), ("p", "x 'y"), ("br", ""), ("h5", "two"), ("h6", "five"), ("hr", ""),
+    ]  # fmt: skip
+    assert soup.find("h4")["id"] == "a"
+    assert demote_headings("<p>no headings</p>", 3) == "<p>no headings</p>"
+
+
+def test_an_excerpt_says_whether_it_left_text_out():
+    assert is_cut(excerpt_html(LONG, 40))
+    assert not is_cut(excerpt_html("<p>short</p>", 40))

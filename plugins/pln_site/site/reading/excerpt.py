@@ -1,4 +1,5 @@
-"""Short, balanced HTML excerpts of sanitized entry content for the river pages."""
+"""Short, balanced HTML excerpts of sanitized entry content for the river pages, and the
+headings of an entry's HTML moved below the level of the entry's own title."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ _VOID = frozenset({"br", "hr", "wbr", "img", "col", "source", "track", "area", "
 _PRESERVES_SPACE = frozenset({"pre"})
 _WHITESPACE = re.compile(r"\s+")
 _EMPTY_BLOCK = re.compile(r"<(p|div|span|li|ul|ol|blockquote|figcaption|h[1-6])>\s*</\1>")
+_CLOSING_TAGS = re.compile(r"(?:</[a-z0-9]+>\s*)+$")
+HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 # The parser is fed this much at a time and stops once the excerpt is full: a long post is cut
 # after its first few kilobytes instead of being parsed to the end (the text budget is small).
 _CHUNK = 1024
@@ -38,6 +41,54 @@ def excerpt_html(value: str, max_chars: int) -> str:
     while previous != result:  # dropping an image can leave its paragraph empty
         previous, result = result, _EMPTY_BLOCK.sub("", result)
     return result.strip()
+
+
+def is_cut(excerpt: str) -> bool:
+    """Whether an excerpt made by `excerpt_html` left text out (it then ends in an ellipsis)."""
+    return _CLOSING_TAGS.sub("", excerpt).endswith(ELLIPSIS)
+
+
+def demote_headings(value: str, title_level: int) -> str:
+    """`value` (sanitized HTML) with every heading moved `title_level` levels down (at most to
+    h6), so that no heading of a post outranks the post's own title (an <h`title_level`>) on
+    the page: under an h3 title, a post's h1 becomes an h4. Everything else is kept as it is."""
+    if "<h" not in value or title_level < 1:
+        return value
+    shifter = _HeadingShifter(title_level)
+    shifter.feed(value)
+    shifter.close()
+    return "".join(shifter.parts)
+
+
+class _HeadingShifter(HTMLParser):
+    """Passes HTML through unchanged but for the names of heading tags."""
+
+    def __init__(self, shift: int) -> None:
+        super().__init__(convert_charrefs=False)  # character references pass through as written
+        self.shift = shift
+        self.parts: list[str] = []
+
+    def _name(self, tag: str) -> str:
+        return f"h{min(int(tag[1]) + self.shift, 6)}" if tag in HEADINGS else tag
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        raw = self.get_starttag_text() or f"<{tag}>"
+        self.parts.append(f"<{self._name(tag)}{raw[1 + len(tag) :]}" if tag in HEADINGS else raw)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.append(self.get_starttag_text() or f"<{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.parts.append(f"</{self._name(tag)}>")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
 
 
 class _ExcerptBuilder(HTMLParser):

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from pln_site.entries import StoredEntry
-from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
 from pln_site.store import Sites
 from pln_site.text import plain_text
 
@@ -26,6 +26,9 @@ MONTHS = (
 ).split()
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
+#: The heading level of an entry's title on the reading pages (reading_macros.html): the
+#: headings of its text are moved below it.
+ENTRY_TITLE_LEVEL = 3
 STAND_IN_MAX_CHARS = 80
 UNTITLED = "Untitled post"
 LATEST_PER_MEMBER = 10
@@ -44,6 +47,7 @@ class RiverItem:
     has_title: bool  # False: `title` is a stand-in, not the author's
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
+    is_cut: bool  # True: body_html is an excerpt that left text out (a "continue" link follows)
     local_date: dt.datetime  # the entry's date in the site's time zone
     member_page_url: str | None  # the member's page on this site (site-relative), if any
     avatar_url: str | None  # the member's avatar (site-relative), if any
@@ -180,6 +184,7 @@ class EntryText:
     has_title: bool  # False: `title` is a stand-in, not the author's
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
+    is_cut: bool = False  # True: an excerpt that left text out
 
 
 def entry_text(
@@ -188,7 +193,13 @@ def entry_text(
     title, has_title = entry_title(entry)
     # The store holds sanitizer output only; the excerpt is cut from it.
     body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
-    return EntryText(title=title, has_title=has_title, body_html=Markup(body), is_full=full)
+    return EntryText(
+        title=title,
+        has_title=has_title,
+        body_html=Markup(demote_headings(body, ENTRY_TITLE_LEVEL)),
+        is_full=full,
+        is_cut=not full and is_cut(body),
+    )
 
 
 def river_items(
@@ -217,6 +228,7 @@ def river_items(
                 has_title=text.has_title,
                 body_html=text.body_html,
                 is_full=text.is_full,
+                is_cut=text.is_cut,
                 local_date=entry.date.astimezone(tz),
                 member_page_url=member_page_url(member),
                 avatar_url=avatar_url(member),
