@@ -44,10 +44,14 @@ def initialized(pelican: Any) -> None:
 
 
 def add_filters(settings: dict[str, Any]) -> None:
-    """Filters for every template, through Pelican's JINJA_FILTERS (read as each generator
-    makes its environment, after `initialized`); a filter the site defines itself is kept."""
+    """`local_moment` for every template, through Pelican's JINJA_FILTERS and JINJA_GLOBALS
+    (read as each generator makes its environment, after `initialized`); a name the site
+    defines itself is kept. The plugins' templates use the filter; the theme's call the global
+    (`local_moment(date)`), because a template naming an unknown filter does not even compile,
+    and the theme must build without the plugins too."""
     local_moment = moment_filter(site_timezone(settings.get("TIMEZONE")))
-    settings["JINJA_FILTERS"] = {"local_moment": local_moment, **settings.get("JINJA_FILTERS", {})}
+    for kind in ("JINJA_FILTERS", "JINJA_GLOBALS"):
+        settings[kind] = {"local_moment": local_moment, **(settings.get(kind) or {})}
 
 
 def static_generator_finalized(generator: Any) -> None:
