@@ -123,6 +123,19 @@ class NetworkGenerator(SiteGenerator):
             "reading": reading_data(self.context),
         }
 
+    def _write_one(self, writer: Any, page: str, **extra: Any) -> None:
+        """The directory's single page `page` ("stats"): template network_<page>, at the
+        settings NETWORK_<PAGE>_SAVE_AS and NETWORK_<PAGE>_URL."""
+        name = page.upper()
+        self.write_page(
+            writer,
+            self.settings[f"NETWORK_{name}_SAVE_AS"],
+            f"network_{page}",
+            self.settings[f"NETWORK_{name}_URL"],
+            **extra,
+            **self._common(),
+        )
+
     def _write_directory(self, writer: Any) -> None:
         for order in SORT_ORDERS:
             if order == "name":
@@ -157,13 +170,7 @@ class NetworkGenerator(SiteGenerator):
             )
 
     def _write_topics(self, writer: Any) -> None:
-        self.write_page(
-            writer,
-            self.settings["NETWORK_TOPICS_SAVE_AS"],
-            "network_topics",
-            self.settings["NETWORK_TOPICS_URL"],
-            **self._common(),
-        )
+        self._write_one(writer, "topics")
         for topic in self.topics:
             self.write_page(
                 writer,
@@ -179,26 +186,12 @@ class NetworkGenerator(SiteGenerator):
         dimensions = network_stats(self.members, self.topics)
         charts = {d.key: bar_chart(d.rows) for d in dimensions}
         years = next((d.rows for d in dimensions if d.key == "year"), [])
-        self.write_page(
-            writer,
-            self.settings["NETWORK_STATS_SAVE_AS"],
-            "network_stats",
-            self.settings["NETWORK_STATS_URL"],
-            dimensions=dimensions,
-            charts=charts,
-            growth=growth_chart(years),
-            **self._common(),
+        self._write_one(
+            writer, "stats", dimensions=dimensions, charts=charts, growth=growth_chart(years)
         )
 
     def _write_graph(self, writer: Any) -> None:
-        self.write_page(
-            writer,
-            self.settings["NETWORK_GRAPH_SAVE_AS"],
-            "network_graph",
-            self.settings["NETWORK_GRAPH_URL"],
-            graph=network_graph(self.members, self.topics),
-            **self._common(),
-        )
+        self._write_one(writer, "graph", graph=network_graph(self.members, self.topics))
 
     def _write_opml(self, writer: Any) -> None:
         sitename = self.settings.get("SITENAME", "")
