@@ -10,6 +10,7 @@ keep the full ISO 8601 instant. Month names are English whatever the machine's l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -51,9 +52,11 @@ def moment_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
 
 
 def moment_filter(tz: dt.tzinfo):
-    """`moment_text` in `tz`, as a Jinja filter: `{{ entry.date | local_moment }}`."""
+    """`moment_text` in `tz`, as a Jinja filter: `{{ entry.date | local_moment }}`. A partial
+    of a module function, not a closure: it lands in the settings, which Pelican's content
+    cache pickles."""
+    return functools.partial(_local_moment, tz)
 
-    def local_moment(moment: dt.datetime | None) -> str:
-        return moment_text(moment, tz) if moment is not None else ""
 
-    return local_moment
+def _local_moment(tz: dt.tzinfo, moment: dt.datetime | None) -> str:
+    return moment_text(moment, tz) if moment is not None else ""
