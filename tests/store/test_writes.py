@@ -9,6 +9,7 @@ import pytest
 
 from pln_site.entries import FeedSource, ParsedEntry, display_date
 from pln_site.store import FeedChanged, FeedFailed, FeedUnchanged, Retention, Store
+from pln_site.store.records import KnownEntry
 from pln_site.store.writes import entry_updates
 
 UTC = dt.UTC
@@ -72,7 +73,8 @@ def test_a_changed_feed_stores_its_entries_and_its_http_state(store):
     )
     (health,) = store.feed_health()
     assert health.last_attempt == health.last_success == NOW and health.entry_count == 2
-    assert [e.title for e in store.entries()] == ["Two", "One"]  # undated: shown as first seen
+    # "Two" has no date and came in the feed's first fetch: an old post, listed after "One".
+    assert [(e.title, e.undated) for e in store.entries()] == [("One", False), ("Two", True)]
     # The same entries again, one changed: nothing is new, the change is kept.
     later = NOW + dt.timedelta(hours=1)
     again = changed(entry("one", NOW - dt.timedelta(days=1), title="One, edited"), at=later)
@@ -162,8 +164,9 @@ def test_new_entries_are_first_seen_in_the_feeds_order():
 
 def test_a_known_entry_keeps_its_first_sighting():
     seen = NOW - dt.timedelta(days=3)
-    (update,) = entry_updates([entry("known")], {"known": seen}, NOW, KEEP_ALL)
-    assert (update.first_seen, update.date) == (seen, seen)
+    known = {"known": KnownEntry(seen, undated=False)}
+    (update,) = entry_updates([entry("known")], known, NOW, KEEP_ALL)
+    assert (update.first_seen, update.date, update.undated) == (seen, seen, False)
 
 
 def test_only_entries_within_the_retention_are_written_newest_first():

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 from pln_site.entries import FeedParseError, FeedSource, ParsedFeed
 from pln_site.feeds.http.fetch import Conditions, FetchResult
@@ -129,29 +130,35 @@ def feed_update(
             retry_after=result.retry_after,
             gone=result.gone,
         )
-    status = result.status or 200
-    if feed is not None:
-        assert body_hash is not None
-        return FeedChanged(
-            source=source,
-            at=now,
-            status=status,
-            moved_to=result.moved_to,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            body_hash=body_hash,
-            title=feed.title,
-            html_url=feed.html_url,
-            entries=tuple(feed.entries),
-        )
-    return FeedUnchanged(
+    answered = _Answered(
         source=source,
         at=now,
-        status=status,
+        status=result.status or 200,
         moved_to=result.moved_to,
         etag=result.etag,
         last_modified=result.last_modified,
     )
+    if feed is None:
+        return FeedUnchanged(**answered)
+    assert body_hash is not None
+    return FeedChanged(
+        **answered,
+        body_hash=body_hash,
+        title=feed.title,
+        html_url=feed.html_url,
+        entries=tuple(feed.entries),
+    )
+
+
+class _Answered(TypedDict):
+    """What every answer that worked tells the store, changed or not."""
+
+    source: FeedSource
+    at: dt.datetime
+    status: int
+    moved_to: str | None
+    etag: str | None
+    last_modified: str | None
 
 
 def when(moment: dt.datetime) -> str:

@@ -8,10 +8,12 @@ this module: schema (tables, migrations), connection, lock, reads, writes, recor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from pln_site.entries import StoredEntry
 from pln_site.store import reads, writes
@@ -20,6 +22,21 @@ from pln_site.store.errors import StoreUnavailable, is_storage_trouble
 from pln_site.store.lock import fetch_lock
 from pln_site.store.records import FeedHealth, FeedState, FeedUpdate, Retention, Sites
 from pln_site.store.schema import migrate, schema_version
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _as_list(method: Callable[P, Iterator[T]]) -> Callable[P, list[T]]:
+    """A method that returns a list of what `method` yields, with the same parameters."""
+
+    @functools.wraps(method)
+    def listing(*args: P.args, **kwargs: P.kwargs) -> list[T]:
+        return list(method(*args, **kwargs))
+
+    listing.__name__ = listing.__qualname__ = method.__name__.removeprefix("iter_")
+    listing.__doc__ = f"{method.__name__}(), as a list."
+    return listing
 
 
 class Store:
@@ -92,28 +109,24 @@ class Store:
             return writes.prune(db, max_age_days, now)
 
     # -- what the build, `invoke status` and `invoke share` read --------------------------------
-    def entries(
-        self,
-        member_ids: Iterable[str] | None = None,
-        limit: int | None = None,
-        sites: Sites | None = None,
-    ) -> list[StoredEntry]:
-        """Entries newest first, each post once: with `sites` (whose site is whose), under the
-        name of the member who wrote it; without, an entry that several feeds carry (same
-        link) appears once, from the feed that had it first (reads.iter_entries)."""
-        return list(self.iter_entries(member_ids, limit, sites))
-
     def iter_entries(
         self,
         member_ids: Iterable[str] | None = None,
         limit: int | None = None,
         sites: Sites | None = None,
     ) -> Iterator[StoredEntry]:
-        """entries(), one at a time, straight from the database: a caller that keeps only what
-        it shows of each entry never holds every entry's HTML at once (20,000 entries' HTML
-        is 150 MB of memory). Consume it while the store is open."""
+        """Entries newest first (undated old posts last), each post once: with `sites` (whose
+        site is whose), under the name of the member who wrote it; without, an entry that
+        several feeds carry (same link) appears once, from the feed that had it first
+        (reads.iter_entries).
+
+        One at a time, straight from the database: a caller that keeps only what it shows of
+        each entry never holds every entry's HTML at once (20,000 entries' HTML is 150 MB of
+        memory). Consume it while the store is open; `entries()` gives them as a list."""
         with reading(self._open_db, self.path) as db:
             yield from reads.iter_entries(db, member_ids, limit, sites)
+
+    entries = _as_list(iter_entries)
 
     def feed_health(self) -> list[FeedHealth]:
         with reading(self._open_db, self.path) as db:

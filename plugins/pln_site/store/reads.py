@@ -3,10 +3,11 @@ the entries, newest first, each post once and under the name of the member who w
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 from pln_site.entries import StoredEntry
 from pln_site.store.records import FeedHealth, FeedState, Sites, bounded_categories
@@ -15,18 +16,7 @@ from pln_site.store.timestamps import from_column
 
 def feed_state(db: sqlite3.Connection, url: str) -> FeedState | None:
     row = db.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
-    if row is None:
-        return None
-    return FeedState(
-        url=row["url"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        body_hash=row["body_hash"],
-        gone=bool(row["gone"]),
-        retry_after=from_column(row["retry_after"]),
-        moved_to=row["moved_to"],
-        consecutive_failures=row["consecutive_failures"],
-    )
+    return None if row is None else _record(FeedState, row)
 
 
 def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
@@ -36,24 +26,7 @@ def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
                AS entry_count
            FROM feeds ORDER BY member_id, url"""
     ).fetchall()
-    return [
-        FeedHealth(
-            url=row["url"],
-            member_id=row["member_id"],
-            last_attempt=from_column(row["last_attempt"]),
-            last_success=from_column(row["last_success"]),
-            status=row["status"],
-            consecutive_failures=row["consecutive_failures"],
-            last_error=row["last_error"],
-            moved_to=row["moved_to"],
-            gone=bool(row["gone"]),
-            retry_after=from_column(row["retry_after"]),
-            entry_count=row["entry_count"],
-            title=row["title"],
-            html_url=row["html_url"],
-        )
-        for row in rows
-    ]
+    return [_record(FeedHealth, row) for row in rows]
 
 
 def iter_entries(
@@ -73,7 +46,8 @@ def iter_entries(
         ids = list(member_ids)
         where = f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
         params = ids
-    order = " ORDER BY date DESC, first_seen DESC"
+    # Undated old posts (StoredEntry.undated) after every dated entry, whatever their date.
+    order = " ORDER BY undated, date DESC, first_seen DESC"
     heads = db.execute(
         f"SELECT rowid, link, member_id, first_seen FROM entries{where}{order}", params
     )
@@ -133,17 +107,34 @@ def _first_of_each_link(heads: list[sqlite3.Row]) -> list[int]:
 
 
 def _stored_entry(row: sqlite3.Row) -> StoredEntry:
-    return StoredEntry(
-        key=row["key"],
-        feed_url=row["feed_url"],
-        member_id=row["member_id"],
-        link=row["link"],
-        title=row["title"],
-        author=row["author"],
-        content_html=row["content_html"],
-        summary_html=row["summary_html"],
-        date=dt.datetime.fromisoformat(row["date"]),
-        first_seen=dt.datetime.fromisoformat(row["first_seen"]),
-        # Rows stored before the cap may hold more than an entry may carry.
-        categories=bounded_categories(json.loads(row["categories"])),
-    )
+    return _record(StoredEntry, row)
+
+
+R = TypeVar("R")
+
+# How a column is read into a record's field, where it is not read as it is stored.
+_COLUMN_READERS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(
+        ("date", "first_seen", "retry_after", "last_attempt", "last_success"), from_column
+    ),
+    "gone": bool,
+    "undated": bool,
+    # Rows stored before the cap may hold more than an entry may carry.
+    "categories": lambda text: bounded_categories(json.loads(text)),
+}
+
+
+def _record(record_type: type[R], row: sqlite3.Row) -> R:
+    """The record (FeedState, FeedHealth, StoredEntry) whose fields are the row's columns of
+    the same names, each read as _COLUMN_READERS says."""
+    columns = set(row.keys())
+    values = {
+        name: _COLUMN_READERS.get(name, _as_stored)(row[name])
+        for name in (field.name for field in dataclasses.fields(cast(Any, record_type)))
+        if name in columns
+    }
+    return record_type(**values)
+
+
+def _as_stored(value: Any) -> Any:
+    return value

@@ -108,12 +108,22 @@ class FeedFailed(FeedUpdate):
 
 @dataclass(frozen=True)
 class EntryUpdate:
-    """One entry as the store writes it: the parsed entry, when it was first seen, and the
-    date it is shown and sorted by (see pln_site.entries.display_date)."""
+    """One entry as the store writes it: the parsed entry, when it was first seen, the date it
+    is shown and sorted by (see pln_site.entries.display_date), and whether it is an undated
+    old post (StoredEntry.undated)."""
 
     entry: ParsedEntry
     first_seen: dt.datetime
     date: dt.datetime
+    undated: bool = False
+
+
+@dataclass(frozen=True)
+class KnownEntry:
+    """What the store already holds of one of a feed's entries, for its next fetch."""
+
+    first_seen: dt.datetime
+    undated: bool
 
 
 # One entry's categories, at most: a feed that sends thousands per entry would otherwise

@@ -54,6 +54,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX entries_by_date ON entries (date DESC);
     CREATE INDEX entries_by_member ON entries (member_id, date DESC);
     """,
+    # 2: each entry's language (BCP 47, None: unknown), and whether it is an undated old post
+    # met in its feed's first fetch (listed after every dated entry: see docs/reading.md).
+    """
+    ALTER TABLE entries ADD COLUMN language TEXT;
+    ALTER TABLE entries ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX entries_by_listing ON entries (undated, date DESC, first_seen DESC);
+    """,
 ]
 
 

@@ -15,10 +15,11 @@ from pln_site.store.records import (
     FeedFailed,
     FeedUnchanged,
     FeedUpdate,
+    KnownEntry,
     Retention,
     bounded_categories,
 )
-from pln_site.store.timestamps import from_column, to_column
+from pln_site.store.timestamps import to_column
 
 
 def save(db: sqlite3.Connection, update: FeedUpdate, retention: Retention) -> int:
@@ -46,28 +47,42 @@ def prune(db: sqlite3.Connection, max_age_days: int, now: dt.datetime) -> int:
 
 def entry_updates(
     entries: Sequence[ParsedEntry],
-    first_seen: Mapping[str, dt.datetime | None],
+    known: Mapping[str, KnownEntry],
     now: dt.datetime,
     retention: Retention,
 ) -> list[EntryUpdate]:
-    """The entries worth writing, newest first, with their first sighting and shown date.
+    """The entries worth writing, dated ones newest first, then the undated old posts, with
+    their first sighting and shown date.
 
-    `first_seen` holds the sightings already stored, by key. Entries seen for the first time in
-    one fetch keep the feed's order: each one is "first seen" a microsecond before the one above
-    it. Only the entries within the retention are written (rather than writing all and
-    trimming), which keeps an old entry that the feed still lists from coming back as "new" on
-    every fetch.
+    `known` holds what the store has of the feed's entries, by key. Entries seen for the first
+    time in one fetch keep the feed's order: each one is "first seen" a microsecond before the
+    one above it. An entry the feed gives no date is news only when it sits above an entry
+    already stored (feeds add new posts at the top): then it is dated when first seen. In the
+    feed's first fetch, or below a known entry (an old post the store had let go), it is an
+    undated old post (EntryUpdate.undated). Only the entries within the retention are written
+    (rather than writing all and trimming), which keeps an old entry that the feed still lists
+    from coming back as "new" on every fetch.
     """
+    first_known = next(
+        (position for position, entry in enumerate(entries) if entry.key in known), None
+    )
     updates = []
     for position, entry in enumerate(entries):
-        seen = first_seen.get(entry.key) or now - dt.timedelta(microseconds=position)
-        updates.append(
-            EntryUpdate(entry, seen, display_date(entry.published, entry.updated, seen, now))
-        )
+        stored = known.get(entry.key)
+        seen = stored.first_seen if stored else now - dt.timedelta(microseconds=position)
+        if entry.published or entry.updated:
+            undated = False
+        elif stored is not None:
+            undated = stored.undated
+        else:
+            undated = first_known is None or position > first_known
+        date = display_date(entry.published, entry.updated, seen, now)
+        updates.append(EntryUpdate(entry, seen, date, undated))
     if retention.max_age_days:
         cutoff = now - dt.timedelta(days=retention.max_age_days)
         updates = [update for update in updates if update.date >= cutoff]
-    updates.sort(key=lambda update: (update.date, update.first_seen), reverse=True)
+    updates.sort(key=lambda update: (not update.undated, update.date, update.first_seen))
+    updates.reverse()
     return updates[: retention.max_entries]
 
 
@@ -81,21 +96,25 @@ def _ensure_feed(db: sqlite3.Connection, source: FeedSource) -> None:
 
 def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retention) -> int:
     source, now = update.source, update.at
-    known = dict(
-        db.execute("SELECT key, first_seen FROM entries WHERE feed_url = ?", (source.url,))
-    )
-    sightings = {key: from_column(text) for key, text in known.items()}
-    rows = entry_updates(update.entries, sightings, now, retention)
+    known = {
+        key: KnownEntry(dt.datetime.fromisoformat(first_seen), bool(undated))
+        for key, first_seen, undated in db.execute(
+            "SELECT key, first_seen, undated FROM entries WHERE feed_url = ?", (source.url,)
+        )
+    }
+    rows = entry_updates(update.entries, known, now, retention)
     db.executemany(
         """INSERT INTO entries (feed_url, key, member_id, link, title, author, content_html,
-               summary_html, published, updated, first_seen, date, categories)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               summary_html, published, updated, first_seen, date, categories, language,
+               undated)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (feed_url, key) DO UPDATE SET
                member_id = excluded.member_id, link = excluded.link,
                title = excluded.title, author = excluded.author,
                content_html = excluded.content_html, summary_html = excluded.summary_html,
                published = excluded.published, updated = excluded.updated,
-               date = excluded.date, categories = excluded.categories""",
+               date = excluded.date, categories = excluded.categories,
+               language = excluded.language, undated = excluded.undated""",
         [
             (
                 source.url,
@@ -111,6 +130,8 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
                 to_column(row.first_seen),
                 to_column(row.date),
                 json.dumps(bounded_categories(row.entry.categories)),
+                row.entry.language,
+                int(row.undated),
             )
             for row in rows
         ],
@@ -184,7 +205,7 @@ def _apply_retention(
     db.execute(
         """DELETE FROM entries WHERE feed_url = ? AND key NOT IN (
                SELECT key FROM entries WHERE feed_url = ?
-               ORDER BY date DESC, first_seen DESC LIMIT ?)""",
+               ORDER BY undated, date DESC, first_seen DESC LIMIT ?)""",
         (feed_url, feed_url, retention.max_entries),
     )
     if retention.max_age_days:
