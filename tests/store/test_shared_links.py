@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from pln_site.entries import FeedSource, ParsedEntry
 from pln_site.store import FeedChanged, Retention, Sites, Store
 from pln_site.store.records import MAX_CATEGORIES, MAX_CATEGORY_CHARS
@@ -83,6 +85,18 @@ def test_a_members_own_cross_post_in_two_of_their_feeds_shows_once(store):
         at=NOW + dt.timedelta(seconds=1),
     )  # fmt: skip
     assert shown(store) == [("alice", "On gardens")]
+
+
+@pytest.mark.parametrize("sites", [SITES, None])
+def test_one_post_under_links_spelled_differently_shows_once(store, sites):
+    # The same page by urls.same_url_key: http or https, "www.", a trailing slash, a fragment.
+    save(store, ALICE, entry("a1", ALICE_POST, "On gardens"), at=NOW)
+    respelled = "http://www.alice.example/2024/on-gardens/#top"
+    later = NOW + dt.timedelta(seconds=1)
+    save(store, ALICE_NOTES, entry("n1", respelled, "On gardens (notes)"), at=later)
+    # Re-posted in the first feed under a new guid.
+    save(store, ALICE, entry("a2", ALICE_POST + "/", "On gardens (new id)"), at=later)
+    assert shown(store, sites) == [("alice", "On gardens")]
 
 
 def test_a_link_on_nobodys_site_shows_once_for_each_member_who_posted_it(store):

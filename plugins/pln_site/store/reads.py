@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 from pln_site.entries import StoredEntry
 from pln_site.store.records import FeedHealth, FeedState, Sites, bounded_categories
 from pln_site.store.timestamps import from_column
+from pln_site.urls import same_url_key
 
 
 def feed_state(db: sqlite3.Connection, url: str) -> FeedState | None:
@@ -64,7 +65,8 @@ def iter_entries(
 
 
 def _shown(heads: list[sqlite3.Row], sites: Sites | None) -> list[int]:
-    """The rowids to show, in order, of entries that share a link.
+    """The rowids to show, in order, of entries that share a link (the same page by
+    urls.same_url_key: a re-post with a new id, or one post in two of a member's feeds).
 
     Knowing whose site is whose (`sites`, the build), a member's own copies are one post (the
     first seen shows), and one member's copy never hides another's: a link on a member's own
@@ -72,38 +74,43 @@ def _shown(heads: list[sqlite3.Row], sites: Sites | None) -> list[int]:
     link on nobody's site shows once for each member who posted it. Without `sites` (a caller
     that knows no member files), the copy first seen shows, whoever posted it.
     """
+    posts = [same_url_key(head["link"]) if head["link"] else None for head in heads]
     if sites is None:
-        return _first_of_each_link(heads)
-    firsts: dict[tuple[str, str], sqlite3.Row] = {}  # (link, member) -> their first copy
-    for head in heads:
-        if head["link"]:
-            mine = (head["link"], head["member_id"])
+        return _first_of_each_link(heads, posts)
+    firsts: dict[tuple[str, str], sqlite3.Row] = {}  # (post, member) -> their first copy
+    links: dict[str, str] = {}  # post -> a link to it, as an entry wrote it
+    for head, post in zip(heads, posts, strict=True):
+        if post:
+            links.setdefault(post, head["link"])
+            mine = (post, head["member_id"])
             if mine not in firsts or head["first_seen"] < firsts[mine]["first_seen"]:
                 firsts[mine] = head
     posters: dict[str, set[str]] = {}
-    for link, member_id in firsts:
-        posters.setdefault(link, set()).add(member_id)
-    # link -> the members whose post it is: its site's owners if one of them posted it.
-    authors = {link: (sites.owners(link) & members) or members for link, members in posters.items()}
+    for post, member_id in firsts:
+        posters.setdefault(post, set()).add(member_id)
+    # post -> the members whose post it is: its site's owners if one of them posted it.
+    authors = {
+        post: (sites.owners(links[post]) & members) or members for post, members in posters.items()
+    }
     return [
         head["rowid"]
-        for head in heads
-        if not head["link"]
-        or (
-            head["member_id"] in authors[head["link"]]
-            and firsts[head["link"], head["member_id"]] is head
-        )
+        for head, post in zip(heads, posts, strict=True)
+        if not post
+        or (head["member_id"] in authors[post] and firsts[post, head["member_id"]] is head)
     ]
 
 
-def _first_of_each_link(heads: list[sqlite3.Row]) -> list[int]:
-    """The rowids to keep, in order: of entries sharing a link, the one first seen."""
+def _first_of_each_link(heads: list[sqlite3.Row], posts: list[str | None]) -> list[int]:
+    """The rowids to keep, in order: of entries of one post, the one first seen."""
     earliest: dict[str, sqlite3.Row] = {}
-    for head in heads:
-        link = head["link"]
-        if link and (link not in earliest or head["first_seen"] < earliest[link]["first_seen"]):
-            earliest[link] = head
-    return [head["rowid"] for head in heads if not head["link"] or earliest[head["link"]] is head]
+    for head, post in zip(heads, posts, strict=True):
+        if post and (post not in earliest or head["first_seen"] < earliest[post]["first_seen"]):
+            earliest[post] = head
+    return [
+        head["rowid"]
+        for head, post in zip(heads, posts, strict=True)
+        if not post or earliest[post] is head
+    ]
 
 
 def _stored_entry(row: sqlite3.Row) -> StoredEntry:
