@@ -16,6 +16,7 @@ from invoke import task as invoke_task
 from pln_site.commands import build as site
 from pln_site.commands import publish as publishing
 from pln_site.commands.check import check_members
+from pln_site.commands.exits import ended_quietly
 from pln_site.commands.scaffold import new_member as scaffold_member
 from pln_site.commands.scaffold import new_post as scaffold_post
 from pln_site.commands.settings import load_settings
@@ -27,13 +28,15 @@ SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
 
 def task(*args, **kwargs):
     """invoke's @task, for a body whose SiteError (bad settings, a file that cannot be made...)
-    is printed as its message alone and exits with that error's code, without a traceback."""
+    is printed as its message alone and exits with that error's code, without a traceback; so
+    are Ctrl-C (exit 130) and a closed output pipe (`invoke status --json | head -1`)."""
 
     def decorate(body):
         @functools.wraps(body)
         def run(c, *body_args, **body_kwargs):
             try:
-                return body(c, *body_args, **body_kwargs)
+                with ended_quietly():
+                    return body(c, *body_args, **body_kwargs)
             except SiteError as error:
                 raise Exit(terminal_text(str(error), lines=True), code=error.exit_code) from None
 
@@ -74,8 +77,10 @@ def rebuild(c, settings="pelicanconf.py"):
 
 @task(help={**SETTINGS_HELP, "port": "the port on 127.0.0.1 (default 8000)"})
 def serve(c, settings="pelicanconf.py", port=8000):
-    """Serve the built site on http://127.0.0.1:PORT/."""
-    site.serve(load_settings(settings), port=int(port))
+    """Serve the built site on http://127.0.0.1:PORT/ (a missing page gets the 404 page)."""
+    from pln_site.commands.serve import serve as serve_site
+
+    serve_site(load_settings(settings), port=int(port))
 
 
 @task(help=SETTINGS_HELP)
@@ -111,6 +116,27 @@ def status(c, settings="pelicanconf.py", json=False):
     from pln_site.commands.fetch import run_status
 
     _exit(run_status(load_settings(settings), as_json=json))
+
+
+@task(
+    iterable=["profile"],
+    help={
+        **SETTINGS_HELP,
+        "name": "your name, as the author of the site (AUTHOR)",
+        "title": "the site's title (SITENAME; default: your name)",
+        "url": "the site's address once published, e.g. https://you.example.org (SITEURL)",
+        "profile": "a profile of yours (Mastodon, GitHub...), linked with rel=me; repeat it",
+    },
+)
+def init(c, name=None, title=None, url=None, profile=None, settings="pelicanconf.py"):
+    """Make this clone your own site: your details in the settings; the example members, posts,
+    demo feeds and fetched entries removed; one welcome post that says what to do next."""
+    from pln_site.commands.init import interactive_ask, owner_from, run_init
+
+    def owner():
+        return owner_from(name, title, url, profile or [], ask=interactive_ask())
+
+    _exit(run_init(Path(settings), load_settings(settings), owner))
 
 
 @task(help=SETTINGS_HELP)

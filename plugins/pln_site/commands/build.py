@@ -1,4 +1,5 @@
-"""`invoke build`, `serve`, `regenerate` and `clean`: Pelican runs, with the member check first."""
+"""`invoke build`, `regenerate` and `clean`: Pelican runs, with the member check first.
+(`invoke serve` is in serve.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 from pelican import Pelican
-from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
 
 from pln_site.commands.check import check_members
 from pln_site.errors import SiteError
@@ -62,7 +62,11 @@ def _run_apart(job, settings: dict) -> int:
 
 
 def _exit_with(job, settings: dict) -> None:
-    sys.exit(job(settings))  # multiprocessing flushes the streams on both sides of the fork
+    try:
+        code = job(settings)
+    except KeyboardInterrupt:  # Ctrl-C reaches the child too: the parent says it, once
+        code = 130
+    sys.exit(code)  # multiprocessing flushes the streams on both sides of the fork
 
 
 def regenerate(settings_file: str) -> None:
@@ -70,19 +74,6 @@ def regenerate(settings_file: str) -> None:
     from pelican import main as pelican_main
 
     pelican_main(["-r", "-s", settings_file])
-
-
-def serve(settings: dict, port: int = 8000) -> None:
-    """Serve the output folder on 127.0.0.1 only, with Pelican's handler (clean URLs work)."""
-    output = settings["OUTPUT_PATH"]
-    server = RootedHTTPServer(output, ("127.0.0.1", port), ComplexHTTPRequestHandler)
-    print(f"Serving {output} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
 
 
 def clean(settings: dict) -> Path:

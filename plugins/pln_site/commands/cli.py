@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from pln_site.commands.exits import ended_quietly
 from pln_site.commands.settings import SettingsError, load_settings
 
 # A settings file that is missing or unreadable: `invoke` exits with 2 for it too.
@@ -76,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return BAD_SETTINGS
     run = COMMANDS[arguments.command][0]
-    return run(settings, arguments)
+    with ended_quietly():  # Ctrl-C, or `pln-site status --json | head -1`: no traceback
+        return run(settings, arguments)
 
 
 if __name__ == "__main__":  # `python -m pln_site.commands.cli`; import-safe for worker processes

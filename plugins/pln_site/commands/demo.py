@@ -11,10 +11,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from pln_site.commands.examples import DEMO_FEEDS_FOLDER
 from pln_site.commands.fetch import run_fetch
 from pln_site.devserver import LocalFeedServer
-
-DEMO_FEEDS_FOLDER = "demo-feeds"
 
 
 def demo_hosts(feeds_root: Path) -> list[str]:
@@ -36,7 +35,7 @@ def run_demo(settings: dict, build: Callable[[dict], int]) -> int:
             "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
             "PLANET_RESOLVE": {host: f"127.0.0.1:{server.port}" for host in hosts},
         }
-        code = run_fetch(fetch_settings)
+        code = run_fetch(fetch_settings, explain_examples=False)
     if code != 0:
         return code
     return build(settings)

@@ -11,9 +11,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pln_site.commands.examples import on_example_host
 from pln_site.commands.report import print_fetch_report, print_status
 from pln_site.entries import FeedSource
-from pln_site.feeds.update import FeedOutcome, fetch_all
+from pln_site.feeds.decide import Outcome
+from pln_site.feeds.update import FeedOutcome, FetchReport, fetch_all
 from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
@@ -34,8 +36,9 @@ def feed_sources(members: Iterable[Member]) -> list[FeedSource]:
     ]
 
 
-def run_fetch(settings: dict, *, as_json: bool = False) -> int:
-    """Fetch every member's feeds into the store and print a report.
+def run_fetch(settings: dict, *, as_json: bool = False, explain_examples: bool = True) -> int:
+    """Fetch every member's feeds into the store and print a report; when only the example
+    members' feeds failed, say why (`explain_examples`; the demo, which serves them, does not).
 
     Exit codes: 0 when the run completed (even if some feeds failed), 1 when another fetch holds
     the store, 2 for bad settings or member files (the problems are printed), 3 when the store
@@ -69,7 +72,23 @@ def run_fetch(settings: dict, *, as_json: bool = False) -> int:
         say(err, f"Fetch stopped: {trouble}")
         return trouble.exit_code
     print_fetch_report(report, out, as_json=as_json)
+    if explain_examples and only_example_feeds_failed(report):
+        say(err, EXAMPLE_FEEDS_HINT)
     return 0
+
+
+# The example members' sites are on `.example` hosts, which exist nowhere on the internet.
+EXAMPLE_FEEDS_HINT = (
+    "The feeds that failed are the example members' (their hosts end in .example): they exist "
+    "only inside `invoke demo`, which serves them from this machine. To make the site your own "
+    "(your details, no example members, an empty store), run `invoke init`."
+)
+
+
+def only_example_feeds_failed(report: FetchReport) -> bool:
+    """Whether some feeds could not be fetched, and every one of them is an example member's."""
+    failing = [feed for feed in report.feeds if feed.outcome in (Outcome.failed, Outcome.waiting)]
+    return bool(failing) and all(on_example_host(feed.url) for feed in failing)
 
 
 def _fetch_with_progress(sources: list[FeedSource], store: Store, settings: dict, console: Console):
@@ -102,9 +121,8 @@ def run_status(settings: dict, *, as_json: bool = False) -> int:
         if as_json:
             print("[]")
         else:
-            print(
-                terminal_text(f"No store at {path} yet: run `invoke fetch` first."), file=sys.stderr
-            )
+            first = "run `invoke fetch` (or `pln-site fetch`) first"
+            print(terminal_text(f"No store at {path} yet: {first}."), file=sys.stderr)
         return 0
     try:
         with Store(path, read_only=True) as store:

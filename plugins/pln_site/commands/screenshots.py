@@ -75,12 +75,22 @@ def take_screenshots(
     if not (output / "index.html").is_file():
         raise ScreenshotError(f"no site in {output}: build it first (invoke build)")
     chromium = find_chromium()
-    if chromium is None:
-        raise ScreenshotError("Chromium is not installed (Debian: apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
+
+        has_playwright = True
     except ImportError:
-        raise ScreenshotError("playwright is not installed (pip install playwright)") from None
+        has_playwright = False
+    if chromium is None or not has_playwright:
+        # Say both at once: installing one, then learning of the other, costs a second round.
+        missing = []
+        if not has_playwright:
+            missing.append("playwright, which drives the browser (pip install playwright)")
+        if chromium is None:
+            missing.append("Chromium, the browser (Debian, Ubuntu: apt-get install chromium)")
+        raise ScreenshotError(
+            "screenshots need playwright and Chromium; not installed: " + " and ".join(missing)
+        )
     folder = folder or output / settings.get("SCREENSHOTS_PATH", DEFAULT_FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     pages = page_types(settings)
