@@ -114,8 +114,11 @@ def member_sites(members: Iterable[Any]) -> Sites:
 
 def capped(items: Sequence[RiverItem], limit: int, per_member: int) -> list[RiverItem]:
     """The newest `limit` items with at most `per_member` of any one member (0: no cap), so
-    that one member's burst of posts cannot fill a feed or a first page."""
-    return _split_capped(items, limit, per_member)[0]
+    that one member's burst of posts cannot fill a feed or a first page. Undated old posts
+    (StoredEntry.undated) are not among the newest: dated when we met them, they would reach
+    a feed reader as news."""
+    news = [item for item in items if not item.entry.undated]
+    return _split_capped(news, limit, per_member)[0]
 
 
 def _split_capped(
