@@ -21,7 +21,12 @@ def display_path(path: Path | str) -> str:
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """A ` (did you mean 'x'?)` suffix for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return suggestion(close[0]) if close else ""
+
+
+def suggestion(choice: str) -> str:
+    """The ` (did you mean 'x'?)` suffix for a choice found another way than by spelling."""
+    return f" (did you mean {choice!r}?)"
 
 
 # What a terminal acts on instead of showing: C0 controls (ESC starts colour, title and

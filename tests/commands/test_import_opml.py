@@ -18,39 +18,39 @@ SAMPLES = Path(__file__).resolve().parents[1] / "support" / "opml"
 EXPECTED = {
     "feedly.opml": {
         frozenset({"https://ada.example/feed.xml", "https://ada.example/podcast.xml"}): [
-            "Open Education"
+            "open education"
         ],
-        frozenset({"https://feeds.feedburner.com/gracehopper"}): ["Tech"],
-        frozenset({"https://medium.com/feed/@linus"}): ["Tech"],
-        frozenset({"https://medium.com/feed/@margaret"}): ["Tech"],
+        frozenset({"https://feeds.feedburner.com/gracehopper"}): ["tech"],
+        frozenset({"https://medium.com/feed/@linus"}): ["tech"],
+        frozenset({"https://medium.com/feed/@margaret"}): ["tech"],
     },
     "inoreader.xml": {
         frozenset({"https://noor.example/index.xml", "https://noor.example/notes/index.xml"}): [
-            "Learning",
-            "Research",
+            "learning",
+            "research",
         ],
-        frozenset({"https://kenji.example/atom.xml"}): ["Research"],
+        frozenset({"https://kenji.example/atom.xml"}): ["research"],
     },
     "netnewswire.opml": {
         frozenset({"https://sofia.example/feed/"}): ["TODO"],
-        frozenset({"https://tomas.example/rss.xml"}): ["Friends"],
-        frozenset({"https://social.example/@tomas.rss"}): ["Friends"],
-        frozenset({"https://social.example/@lucia.rss"}): ["Friends"],
+        frozenset({"https://tomas.example/rss.xml"}): ["friends"],
+        frozenset({"https://social.example/@tomas.rss"}): ["friends"],
+        frozenset({"https://social.example/@lucia.rss"}): ["friends"],
     },
     "miniflux.opml": {
         frozenset({"https://priya.example/feed.xml"}): ["TODO"],  # "All" is no topic
         frozenset(
             {"https://hanakim.example/feeds/all.atom.xml", "https://links.hanakim.example/rss"}
-        ): ["Data & Society"],
+        ): ["data & society"],
     },
     "freshrss.opml.xml": {
         frozenset({"https://jonas.example/feed.atom"}): ["TODO"],  # "Uncategorized" is no topic
-        frozenset({"https://camille.example/rss"}): ["Accessibility"],
-        frozenset({"http://mateo.example/feed.xml"}): ["Accessibility"],  # was feed://
+        frozenset({"https://camille.example/rss"}): ["accessibility"],
+        frozenset({"http://mateo.example/feed.xml"}): ["accessibility"],  # was feed://
     },
     "thunderbird.opml": {
         frozenset({"https://femi.example/feed.xml"}): ["TODO"],  # the account folder is no topic
-        frozenset({"https://mateo.example/atom.xml"}): ["Education", "Open Pedagogy"],
+        frozenset({"https://mateo.example/atom.xml"}): ["education", "open pedagogy"],
     },
 }
 
@@ -104,7 +104,7 @@ def test_importing_again_creates_nothing_and_says_skipped(site, capsys):
     out = capsys.readouterr().out
     assert site.member_files() == before
     assert "Created 0 member files, skipped 4" in out
-    assert out.count("skipped: ") == 4
+    assert out.count("skipped: ") == 4 and out.count("in your network already") == 4
 
 
 def test_a_feed_already_listed_by_a_member_is_skipped(site, tmp_path, capsys):
@@ -123,15 +123,132 @@ def test_a_feed_already_listed_by_a_member_is_skipped(site, tmp_path, capsys):
     assert (site.network / "someone-new.yaml").is_file()
 
 
-def test_failed_outlines_are_reported_with_their_lines(site, capsys):
+def skipped_lines(out: str) -> list[str]:
+    return [line.strip() for line in out.splitlines() if line.strip().startswith("skipped:")]
+
+
+def test_outlines_that_are_not_imported_are_reported_with_their_lines(site, capsys):
     import_opml(SAMPLES / "freshrss.opml.xml", site.settings())
     out = capsys.readouterr().out
-    failed = [line.strip() for line in out.splitlines() if line.strip().startswith("failed:")]
-    assert failed == [
-        "failed: line 14: Broken subscription: no feed URL",
-        "failed: line 15: Sneaky: 'javascript:alert(1)' is not an http(s) URL",
+    assert skipped_lines(out) == [
+        "skipped: line 14: Broken subscription: no feed URL (xmlUrl)",
+        "skipped: line 15: Sneaky: 'javascript:alert(1)' is not an http(s) URL",
     ]
-    assert "2 failed" in out
+    assert "skipped 2 (each with its reason below), 0 failed" in out
+
+
+def test_an_outline_without_xml_url_and_a_feed_listed_twice_are_reported(site, tmp_path, capsys):
+    export = tmp_path / "mine.opml"
+    export.write_text(
+        '<?xml version="1.0"?>\n<opml version="2.0"><head/><body>\n'
+        '<outline text="Just a bookmark" htmlUrl="https://bookmark.example/"/>\n'
+        '<outline text="Empty folder"></outline>\n'
+        '<outline text="Work">\n'
+        '<outline text="Zoe" type="rss" xmlUrl="https://zoe.example/feed.xml"/>\n'
+        "</outline>\n"
+        '<outline text="Zoe again" type="rss" xmlUrl="http://www.zoe.example/feed.xml/"/>\n'
+        "</body></opml>\n",
+        encoding="utf-8",
+    )
+    assert import_opml(export, site.settings()) == 0
+    out = capsys.readouterr().out
+    assert skipped_lines(out) == [
+        "skipped: line 3: Just a bookmark: no feed URL (xmlUrl)",
+        "skipped: line 4: Empty folder: no feed URL (xmlUrl)",
+        "skipped: line 8: Zoe again: the same feed as line 6, written differently; one member, "
+        "with the folders of both as topics",
+    ]
+    (zoe,) = [m for m in members_from_settings(site.settings()) if m.url.startswith("https://zoe")]
+    assert [feed.url for feed in zoe.feeds] == ["https://zoe.example/feed.xml"]
+
+
+def test_people_on_one_host_stay_apart_and_one_persons_feeds_stay_together(site, tmp_path, capsys):
+    export = tmp_path / "people.opml"
+    outlines = [
+        # Two people's sites on one server, side by side.
+        ("Bo", "https://people.example/bo/feed.xml", "https://people.example/bo/"),
+        ("Cy", "https://people.example/cy/feed.xml", "https://people.example/cy/"),
+        # Cy's second feed names no site, but lies under Cy's.
+        ("Cy's links", "https://people.example/cy/links/rss", None),
+        # A university's ~user pages, without htmlUrl.
+        ("Dee", "https://uni.example/~dee/feed.xml", None),
+        ("Eve", "https://uni.example/~eve/feed.xml", None),
+        # Mastodon accounts and Medium authors on one host each.
+        ("Fay", "https://social.example/@fay.rss", None),
+        ("Gus", "https://social.example/@gus.rss", "https://social.example/@gus"),
+        ("Hal", "https://medium.com/feed/@hal", None),
+        ("Ivy", "https://medium.com/feed/@ivy", "https://medium.com/@ivy"),
+        # GitHub Pages: each project site of one host under its own path.
+        ("Jo", "https://pages.github.io/jo/feed.xml", "https://pages.github.io/jo/"),
+        ("Kai", "https://pages.github.io/kai/feed.xml", "https://pages.github.io/kai/"),
+    ]
+    lines = []
+    for title, url, html in outlines:
+        html_attribute = f' htmlUrl="{html}"' if html else ""
+        lines.append(f'<outline text="{title}" type="rss" xmlUrl="{url}"{html_attribute}/>')
+    export.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        + "\n".join(lines)
+        + "</body></opml>",
+        encoding="utf-8",
+    )
+    before = site.member_files()
+    assert import_opml(export, site.settings()) == 0
+    created = created_files(site, before)
+    groups = {
+        frozenset(feed["url"] for feed in yaml.safe_load(p.read_text())["feeds"]) for p in created
+    }
+    assert groups == {
+        frozenset({"https://people.example/bo/feed.xml"}),
+        frozenset({"https://people.example/cy/feed.xml", "https://people.example/cy/links/rss"}),
+        *(frozenset({url}) for _, url, _ in outlines[3:]),
+    }
+    homes = {yaml.safe_load(p.read_text())["url"] for p in created}
+    assert {"https://uni.example/~dee/", "https://social.example/@fay"} <= homes
+    assert check_members(site.settings()) == 0
+
+
+def test_topics_take_the_networks_spelling_and_names_lose_the_sites_name(site, tmp_path):
+    export = tmp_path / "named.opml"
+    export.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        '<outline text="Open Education"><outline text="Jeremy Keith — Adactio" type="rss" '
+        'xmlUrl="https://adactio.example/journal/rss" htmlUrl="https://adactio.example/"/>'
+        "</outline>"
+        '<outline text="Design"><outline text="Uncategorised" type="rss" '
+        'xmlUrl="https://zed.example/category/uncategorised/feed/"/></outline>'
+        '<outline text="AI"><outline text="Ada | Blog" type="rss" '
+        'xmlUrl="https://ada-l.example/feed.xml"/></outline>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    network_topics = {
+        topic.casefold(): topic
+        for member in members_from_settings(site.settings())
+        for topic in member.topics
+    }
+    assert "open education" in network_topics  # the fixture's own spelling
+    before = site.member_files()
+    import_opml(export, site.settings())
+    files = {
+        path.stem: (yaml.safe_load(path.read_text()), path.read_text())
+        for path in created_files(site, before)
+    }
+    assert sorted(data["name"] for data, _ in files.values()) == [
+        "Ada",
+        "Jeremy Keith",
+        "zed.example",
+    ]
+    by_name = {data["name"]: (data, text) for data, text in files.values()}
+    assert by_name["Jeremy Keith"][0]["topics"] == [network_topics["open education"]]
+    assert by_name["zed.example"][0]["topics"] == ["design"]
+    assert by_name["Ada"][0]["topics"] == ["AI"]
+    # Every name says where it came from, in a comment right above it.
+    for _, text in by_name.values():
+        lines = text.splitlines()
+        name_line = next(n for n, line in enumerate(lines) if line.startswith("name:"))
+        assert lines[name_line - 1].startswith("# check: ")
+    assert "'Jeremy Keith — Adactio'" in by_name["Jeremy Keith"][1]
 
 
 def test_a_file_that_is_not_opml_is_refused(site, tmp_path, capsys):
@@ -172,6 +289,9 @@ def test_the_invoke_task_imports_and_invoke_check_accepts_the_files(site):
     settings_file = str(site.write_settings())
     result = invoke("import-opml", str(SAMPLES / "inoreader.xml"), "-s", settings_file)
     assert result.returncode == 0, result.stderr
-    assert "Created 2 member files, skipped 0 (in your network already), 0 failed." in result.stdout
+    assert (
+        "Created 2 member files, skipped 1 (each with its reason below), 0 failed." in result.stdout
+    )
+    assert "skipped: line 12: Noor Haddad: the same feed as line 8" in result.stdout
     check = invoke("check", "-s", settings_file)
     assert check.returncode == 0, check.stderr

@@ -77,14 +77,25 @@ def test_new_member_writes_a_file_with_every_field_that_passes_check(site):
     assert {"name", "url", "why", "since", "topics"} <= set(data)
     mentioned = {line.lstrip("# ").split(":")[0] for line in text.splitlines()}
     assert set(MEMBER_KEYS) <= mentioned, set(MEMBER_KEYS) - mentioned
-    assert run_invoke("check", "-s", settings_of(site)).returncode == 0
+    assert data["status"] == "draft"
+    check = run_invoke("check", "-s", settings_of(site))
+    assert check.returncode == 0, check.stderr
+    assert "Drafts to finish" in check.stdout and "grace-example.yaml" in check.stdout
     again = run_invoke("new-member", "grace-example", "-s", settings_of(site))
     assert again.returncode != 0 and "exists already" in again.stderr
 
 
-def test_new_member_refuses_a_bad_id(site):
-    result = run_invoke("new-member", "Grace Hopper", "-s", settings_of(site))
+def test_new_member_takes_a_name_and_makes_the_id_from_it(site):
+    result = run_invoke("new-member", "Grâce Hopper", "-s", settings_of(site))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load((site / "content" / "network" / "grace-hopper.yaml").read_text())
+    assert data["name"] == "Grâce Hopper"
+
+
+def test_new_member_refuses_what_gives_no_id(site):
+    result = run_invoke("new-member", "!!!", "-s", settings_of(site))
     assert result.returncode != 0 and "not a valid member id" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_new_post_writes_a_draft_that_the_build_does_not_publish(site):

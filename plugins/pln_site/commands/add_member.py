@@ -5,25 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from pln_site.discover.avatar import AVATAR_SIZE, AvatarProblem, save_avatar
 from pln_site.discover.feeds import FeedSearch, find_feeds
 from pln_site.discover.homepage import HomePage, read_homepage
 from pln_site.discover.pages import HTML_ACCEPT, IMAGE_ACCEPT, PageFetcher
 from pln_site.feeds.parse.feed import decode_document
-from pln_site.members.memberfile import (
-    TODO_TOPIC,
-    TODO_WHY,
-    avatars_dir,
-    member_yaml,
-    network_dir,
-    propose_id,
-    read_roster,
-    today,
-    validate,
-    write_new_file,
-)
+from pln_site.members import memberfile
 from pln_site.members.model import ID_PATTERN
 from pln_site.messages import display_path, terminal_text
 from pln_site.urls import is_http_url
@@ -38,6 +27,7 @@ OPTIONAL_FIELDS = ("org", "job_title", "locality", "country", "profiles", "avata
 class AddReport:
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    checks: dict[str, str] = field(default_factory=dict)  # field -> what to check in it
 
 
 def add_member(
@@ -45,10 +35,14 @@ def add_member(
     settings: dict,
     *,
     member_id: str | None = None,
+    allow_private: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
     """Write content/network/<id>.yaml for the person at `url`; never overwrites a file.
+
+    `allow_private` lets the fetches reach 127.0.0.1 and private addresses, for trying the
+    command on a local test page (PLANET_ALLOW_PRIVATE_ADDRESSES for this run only).
 
     Exit codes: 0 written, 1 nothing written (the message says why), 2 bad arguments.
     """
@@ -61,7 +55,7 @@ def add_member(
     if member_id is not None and not ID_PATTERN.fullmatch(member_id):
         print(f"{member_id!r} is not a valid member id: lowercase letters, digits, -", file=err)
         return 2
-    roster = read_roster(network_dir(settings))
+    roster = memberfile.read_roster(memberfile.network_dir(settings))
     if owner := roster.owner_of(url):
         print(
             terminal_text(
@@ -73,6 +67,8 @@ def add_member(
     if member_id is not None and member_id in roster.ids:
         print(f"{display_path(roster.path_for(member_id))} exists already", file=err)
         return 1
+    if allow_private:
+        settings = {**settings, "PLANET_ALLOW_PRIVATE_ADDRESSES": True}
     fetcher = PageFetcher(settings)
     answer = fetcher.get(url, HTML_ACCEPT)
     if answer.error or answer.body is None:
@@ -94,7 +90,7 @@ def add_member(
         )
         return 1
     if member_id is None:
-        member_id = propose_id(page.name or page.title, home, roster.ids)
+        member_id = memberfile.propose_id(page.name or page.title, home, roster.ids)
 
     report = AddReport()
     data = _member_data(page, home, search, report)
@@ -109,7 +105,8 @@ def add_member(
         return 1
     path = roster.path_for(member_id)
     try:
-        write_new_file(path, member_yaml(valid, _header(url, page)))
+        text = memberfile.member_yaml(valid, _header(url, page), report.checks)
+        memberfile.write_new_file(path, text)
     except FileExistsError as exists:
         if avatar is not None:
             avatar.unlink()
@@ -120,25 +117,20 @@ def add_member(
 
 
 def _member_data(page: HomePage, home: str, search: FeedSearch, report: AddReport) -> dict:
-    name = page.name or page.title
+    name = page.name or page.title or home
     if page.name:
         report.found.append(f"name: {page.name} (h-card: {page.card_found})")
     elif page.title:
         report.missing.append(
             f"no h-card name; the name is the page's title, {page.title!r}: check it"
         )
+        report.checks["name"] = "taken from the page's title: their site has no h-card name"
     else:
         report.missing.append("no name on the page; the name is the site's address: change it")
-        name = home
+        report.checks["name"] = "their site gives no name: this is its address"
     if page.card_found is None:
         report.missing.append("no h-card on the page (name, photo, org and place come from one)")
-    data: dict[str, Any] = {
-        "name": name,
-        "url": home,
-        "why": TODO_WHY,
-        "since": today(),
-        "topics": [TODO_TOPIC],
-    }
+    data = memberfile.draft_data(name, home)
     for key, label, value in (
         ("org", "organisation", page.org),
         ("job_title", "job title", page.job_title),
@@ -196,7 +188,7 @@ def _save_photo(page: HomePage, member_id: str, settings: dict, fetcher: PageFet
         report.missing.append(f"photo {page.photo} could not be fetched: {answer.error}")
         return None
     try:
-        path = save_avatar(answer.body, avatars_dir(settings), member_id)
+        path = save_avatar(answer.body, memberfile.avatars_dir(settings), member_id)
     except AvatarProblem as problem:
         report.missing.append(f"photo {page.photo}: {problem}")
         return None
@@ -209,7 +201,7 @@ def _save_photo(page: HomePage, member_id: str, settings: dict, fetcher: PageFet
 def _drop_invalid(member_id: str, data: dict, report: AddReport) -> dict | None:
     """`data` without the optional fields the model refuses; None if a required one is bad."""
     for _ in range(len(OPTIONAL_FIELDS) + 1):
-        problems = validate(member_id, data)
+        problems = memberfile.validate(member_id, data)
         if not problems:
             return data
         field_name = problems[0].split(".", 1)[0].split(":", 1)[0]
@@ -225,8 +217,9 @@ def _drop_invalid(member_id: str, data: dict, report: AddReport) -> dict | None:
 
 def _header(url: str, page: HomePage) -> list[str]:
     lines = [
-        f"Added with `invoke add-member {url}` on {today()}.",
-        "TODO: write `why` (what you learn from them) and `topics`, then run `invoke check`.",
+        f"Added with `invoke add-member {url}` on {memberfile.today()}.",
+        "A draft: checked, but not published until you write `why` and `topics` (marked TODO)",
+        "and change `status: draft` to `status: active`.",
         "Everything below came from their homepage: check it before you publish.",
     ]
     if page.note:
@@ -245,4 +238,4 @@ def _print_report(out: TextIO, path, member_id: str, report: AddReport) -> None:
         print("Not found or not used:", file=out)
         for line in report.missing:
             print(f"  {terminal_text(line)}", file=out)
-    print("Next: fill in `why` and `topics` (marked TODO), then run `invoke check`.", file=out)
+    print(memberfile.NEXT_STEP, file=out)

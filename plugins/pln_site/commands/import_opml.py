@@ -20,18 +20,9 @@ from urllib.parse import urlsplit
 
 import listparser
 
-from pln_site.members.memberfile import (
-    TODO_TOPIC,
-    TODO_WHY,
-    member_yaml,
-    network_dir,
-    propose_id,
-    read_roster,
-    today,
-    validate,
-    write_new_file,
-)
+from pln_site.members import memberfile
 from pln_site.messages import display_path, terminal_text
+from pln_site.site.topics import topic_slug
 from pln_site.text import plain_text
 from pln_site.urls import is_http_url, same_url_key
 
@@ -71,6 +62,39 @@ SHARED_HOSTS = {
     "reddit.com",
     "news.google.com",
 }
+# Hosts whose every subdomain is one person or project, with sites under the first path segment.
+SHARED_HOST_SUFFIXES = (".github.io", ".gitlab.io")
+# What a title says besides a name ("Ada Lovelace | Blog", "Hana Kim: notes"), and a title that
+# names no one ("Uncategorised": a category's feed).
+GENERIC_TITLE_WORDS = {
+    *GENERIC_FOLDERS,
+    "home",
+    "homepage",
+    "blog",
+    "weblog",
+    "posts",
+    "all posts",
+    "latest posts",
+    "articles",
+    "journal",
+    "notes",
+    "links",
+    "news",
+    "feed",
+    "rss",
+    "atom",
+    "podcast",
+    "comments",
+    "newsletter",
+}
+# Separators after which a title names the site ("Jeremy Keith — Adactio"), and weaker ones
+# that only end a name when a generic word follows ("Ada - Blog", but "Don't Panic - Zoë").
+_STRONG_SEPARATOR = re.compile(r"\s+[—|·»]\s+|\s+::\s+")
+_WEAK_SEPARATOR = re.compile(r"\s+[-–]\s+|:\s+")
+_ON_PLATFORM = re.compile(
+    r"\s+on\s+(?:Medium|Mastodon|Substack|GitHub|GitLab|YouTube|Tumblr|Bluesky|dev\.to)$",
+    re.IGNORECASE,
+)
 # Byte order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
 _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -96,6 +120,8 @@ class OpmlFeed:
 class Outline:
     html_url: str | None
     line: int
+    title: str = ""
+    again: list[int] = field(default_factory=list)  # the lines that list the same URL again
 
 
 @dataclass
@@ -119,20 +145,22 @@ def import_opml(
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        feeds, failures = read_opml(Path(path))
+        feeds, skipped = read_opml(Path(path))
     except OpmlUnreadable as error:
         print(terminal_text(f"Cannot import {path}: {error}"), file=err)
         return 2
-    report = ImportReport(failed=failures)
-    roster = read_roster(network_dir(settings))
+    report = ImportReport(skipped=skipped)
+    roster = memberfile.read_roster(memberfile.network_dir(settings))
+    topics = known_topics(roster)
     for group in group_by_site(feeds):
-        _import_group(group, roster, report, source=Path(path).name)
+        _import_group(group, roster, topics, report, source=Path(path).name)
     _print_report(report, out)
     return 0
 
 
 def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
-    """The feeds of an OPML file, and the outlines that could not be used ("line N: why")."""
+    """The feeds of an OPML file, and every outline that is not imported as it is, with why
+    ("line N: title: no feed URL (xmlUrl)", "...: the same feed as line M")."""
     try:
         size = path.stat().st_size
         if size > MAX_OPML_BYTES:
@@ -151,21 +179,42 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         outlines, failures = _outlines(safe)
     except AssertionError as error:  # html.parser's word for a malformed "<![...]>" section
         raise OpmlUnreadable(f"it is not well-formed: {error}") from None
-    feeds = []
+    feeds: list[OpmlFeed] = []
+    by_key: dict[str, OpmlFeed] = {}
     for raw in parsed["feeds"]:
         url = feed_url(raw.get("url", ""))
         outline = outlines.get(raw.get("url", "").strip())
         line = outline.line if outline else None
         title = plain_text(raw.get("title") or "", TEXT_MAX, is_html=False)
+        where = f"line {line}" if line else "an outline"
         if url is None:
-            where = f"line {line}" if line else "an outline"
             failures.append(
                 f"{where}: {title or 'untitled'}: {raw.get('url')!r} is not an http(s) URL"
             )
             continue
+        topics = topics_of(raw.get("categories", []))
+        for again in outline.again if outline else []:
+            failures.append(
+                f"line {again}: {title or 'untitled'}: the same feed as line {line}; "
+                "one member, with the folders of both as topics"
+            )
+        first = by_key.get(same_url_key(url))
+        if first is not None:  # the same feed written another way (http:, www., a slash...)
+            failures.append(
+                f"{where}: {title or 'untitled'}: the same feed as "
+                f"{f'line {first.line}' if first.line else first.url}, written differently; "
+                "one member, with the folders of both as topics"
+            )
+            first.topics += [t for t in topics if t.casefold() not in _folded(first.topics)]
+            continue
         html_url = outline.html_url if outline else None
-        feeds.append(OpmlFeed(url, title, html_url, topics_of(raw.get("categories", [])), line))
+        by_key[same_url_key(url)] = feed = OpmlFeed(url, title, html_url, topics, line)
+        feeds.append(feed)
     return feeds, sorted(failures, key=_line_number)
+
+
+def _folded(names: list[str]) -> set[str]:
+    return {name.casefold() for name in names}
 
 
 def decode_opml(data: bytes) -> str:
@@ -212,27 +261,46 @@ def topics_of(categories: list[list[str]]) -> list[str]:
 
 
 class _OutlineReader(HTMLParser):
-    """Each feed outline's htmlUrl and line, and the feed-like outlines with no usable URL."""
+    """Each feed outline's htmlUrl and line, and every outline that is no feed and no folder
+    (no xmlUrl, and no outlines inside it): none is left out without a word."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.by_url: dict[str, Outline] = {}
         self.failures: list[str] = []
+        # The open outlines: (line, title, whether it is a feed, whether it holds outlines).
+        self._open: list[list] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag != "outline":
             return
         values = {name: (value or "").strip() for name, value in attrs}
         line = self.getpos()[0]
+        title = plain_text(values.get("text") or values.get("title") or "", 80, is_html=False)
+        if self._open:
+            self._open[-1][3] = True
         url = values.get("xmlurl")
         if url:
             html_url = values.get("htmlurl")
-            self.by_url.setdefault(url, Outline(html_url if is_http_url(html_url) else None, line))
-        elif values.get("type", "").lower() in ("rss", "atom") or "xmlurl" in values:
-            title = values.get("text") or values.get("title") or "untitled"
-            self.failures.append(
-                f"line {line}: {plain_text(title, 80, is_html=False)}: no feed URL"
-            )
+            known = self.by_url.get(url)
+            if known is None:
+                self.by_url[url] = Outline(html_url if is_http_url(html_url) else None, line, title)
+            else:
+                known.again.append(line)
+        self._open.append([line, title, bool(url), False])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "outline" and self._open:
+            self._report_if_empty(*self._open.pop())
+
+    def close(self) -> None:
+        super().close()
+        while self._open:  # outlines a malformed file never closes
+            self._report_if_empty(*self._open.pop())
+
+    def _report_if_empty(self, line: int, title: str, is_feed: bool, has_children: bool) -> None:
+        if not is_feed and not has_children:
+            self.failures.append(f"line {line}: {title or 'untitled'}: no feed URL (xmlUrl)")
 
 
 def _outlines(text: str) -> tuple[dict[str, Outline], list[str]]:
@@ -355,24 +423,49 @@ def _line_number(failure: str) -> int:
 
 # --- grouping ---------------------------------------------------------------------------------
 
+# Where a URL is: the account it belongs to (a host, or a person's part of a shared host) and the
+# path segments below that.
+Place = tuple[str, tuple[str, ...]]
+_FEED_FILE = re.compile(r"\.(?:rss|atom|xml|json)$", re.IGNORECASE)
+_INDEX_FILE = re.compile(r"index\.\w+$", re.IGNORECASE)
+# Path segments that name a feed rather than a part of a site (/feed/, /feeds/posts/default...).
+_FEED_SEGMENTS = {"feed", "feeds", "rss", "atom", "posts", "default", "index.xml", "all"}
 
-def site_key(url: str) -> str:
-    """What makes two URLs the same site: the host ("www." aside), plus the user's part of the
-    path on hosts many people share (medium.com/@ada, mastodon.social/@ada, github.com/ada)."""
+
+def place(url: str) -> Place:
+    """The account of `url` and the path below it. The account is the host ("www." aside), or
+    a person's part of a host many people share: mastodon.social/@ada, medium.com/@ada (also
+    as medium.com/feed/@ada), a university's /~ada/, github.com/ada, ada.github.io/project."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
-    segments = [s for s in parts.path.split("/") if s]
-    for segment in segments[:2]:
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if segments and _INDEX_FILE.fullmatch(segments[-1]):
+        segments.pop()
+    for index, segment in enumerate(segments[:2]):
         if match := _PERSON_SEGMENT.match(segment):
-            return f"{host}/{match.group().lower()}"
-    if host in SHARED_HOSTS:
-        return f"{host}/{segments[0].lower() if segments else ''}"
-    return host
+            return f"{host}/{match.group().lower()}", tuple(segments[index + 1 :])
+    if host in SHARED_HOSTS or host.endswith(SHARED_HOST_SUFFIXES):
+        first = _FEED_FILE.sub("", segments[0]).lower() if segments else ""
+        return f"{host}/{first}", tuple(segments[1:])
+    return host, tuple(segments)
+
+
+def site_key(url: str) -> str:
+    """The account of `url` (see `place`): feeds of two accounts never make one member."""
+    return place(url)[0]
 
 
 def group_by_site(feeds: list[OpmlFeed]) -> list[list[OpmlFeed]]:
-    """Feeds of one site together: the same htmlUrl site, or the same feed host (feeds on a
-    shared host join only through their htmlUrl). Groups keep the file's order."""
+    """Feeds of one person together, people on one host apart. Two feeds join when they have
+    the same site (htmlUrl), or when one's feed URL or site lies under the other's site, in
+    the same account; a feed without a site joins the site its URL is under, else the feeds
+    whose URL names the same folder. Groups keep the file's order."""
     parent = list(range(len(feeds)))
 
     def root(i: int) -> int:
@@ -381,13 +474,25 @@ def group_by_site(feeds: list[OpmlFeed]) -> list[list[OpmlFeed]]:
             i = parent[i]
         return i
 
-    owner_of_key: dict[str, int] = {}
+    def join(i: int, j: int) -> None:
+        parent[root(i)] = root(j)
+
+    sites: dict[Place, int] = {}
     for index, feed in enumerate(feeds):
-        for key in _keys(feed):
-            if key in owner_of_key:
-                parent[root(index)] = root(owner_of_key[key])
-            else:
-                owner_of_key[key] = index
+        if feed.html_url:
+            site = place(feed.html_url)
+            join(index, sites.setdefault(site, index))
+    guesses: dict[Place, int] = {}
+    for index, feed in enumerate(feeds):
+        places = [place(feed.url)] + ([place(feed.html_url)] if feed.html_url else [])
+        for account, path in places:
+            for end in range(len(path) + 1):  # each site above it: a dictionary look-up each
+                owner = sites.get((account, path[:end]))
+                if owner is not None:
+                    join(index, owner)
+        if not feed.html_url:
+            guess = _folder_of_feed(places[0])
+            join(index, guesses.setdefault(guess, index))
     groups: dict[int, list[OpmlFeed]] = {}
     for index, feed in enumerate(feeds):
         groups.setdefault(root(index), []).append(feed)
@@ -396,53 +501,113 @@ def group_by_site(feeds: list[OpmlFeed]) -> list[list[OpmlFeed]]:
     return list(groups.values())
 
 
-def _keys(feed: OpmlFeed) -> list[str]:
-    keys = [site_key(feed.html_url)] if feed.html_url else []
-    feed_key = site_key(feed.url)
-    shared = (urlsplit(feed.url).hostname or "").lower().removeprefix("www.") in SHARED_HOSTS
-    if not shared or "/" in feed_key:
-        keys.append(feed_key)
-    elif not keys:
-        keys.append(same_url_key(feed.url))  # alone on a shared host: only itself
-    return keys
+def _folder_of_feed(feed: Place) -> Place:
+    """The part of a site a feed URL names, for a feed whose outline gives no site: its folder,
+    without the segments that only name a feed (ada.example/blog/feed/ -> ada.example/blog)."""
+    account, path = feed
+    segments = list(path)
+    if segments and "." in segments[-1]:
+        segments.pop()
+    while segments and segments[-1].lower() in _FEED_SEGMENTS:
+        segments.pop()
+    return account, tuple(segments)
+
+
+# --- names and topics -------------------------------------------------------------------------
+
+
+def name_from_title(title: str) -> str:
+    """A person's name from a feed's title, without what names the site or the feed: "Jeremy
+    Keith — Adactio" -> "Jeremy Keith", "Ada | Blog" -> "Ada", "Hana Kim: notes" -> "Hana Kim",
+    "Linus on Medium" -> "Linus". Empty when the title names no one ("Uncategorised")."""
+    for part in _STRONG_SEPARATOR.split(title):
+        name = _ON_PLATFORM.sub("", _without_generic_ending(part.strip())).strip()
+        if name and not _is_generic(name):
+            return name
+    return ""
+
+
+def _without_generic_ending(text: str) -> str:
+    """ "Ada - Blog" -> "Ada", "Hana Kim: notes" -> "Hana Kim"; "Don't Panic – Zoë" stays."""
+    while ends := list(_WEAK_SEPARATOR.finditer(text)):
+        if not _is_generic(text[ends[-1].end() :]):
+            break
+        text = text[: ends[-1].start()]
+    return text
+
+
+def _is_generic(text: str) -> bool:
+    return text.strip().casefold() in GENERIC_TITLE_WORDS
+
+
+def topic_spelling(name: str, known: dict[str, str]) -> str:
+    """The spelling the network already uses for the topic (`known`: slug -> spelling), else
+    the folder's name in lowercase, as member files write topics; acronyms and names with
+    capitals inside ("AI", "IndieWeb") keep theirs. The slug is the one topic pages use."""
+    slug = topic_slug(name)
+    if slug not in known:
+        known[slug] = " ".join(
+            word.lower() if word[:1].isupper() and word[1:].islower() else word
+            for word in name.split()
+        )
+    return known[slug]
+
+
+def known_topics(roster: memberfile.Roster) -> dict[str, str]:
+    """slug -> the spelling most members use, as the topic pages show it."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in roster.topic_names:
+        spellings = counts.setdefault(topic_slug(name), {})
+        spellings[name] = spellings.get(name, 0) + 1
+    return {
+        slug: sorted(spellings.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        for slug, spellings in counts.items()
+    }
 
 
 # --- writing ----------------------------------------------------------------------------------
 
 
-def _import_group(group: list[OpmlFeed], roster, report: ImportReport, source: str) -> None:
+def _import_group(
+    group: list[OpmlFeed],
+    roster: memberfile.Roster,
+    topics_known: dict[str, str],
+    report: ImportReport,
+    source: str,
+) -> None:
     first = group[0]
-    home = next((f.html_url for f in group if f.html_url), None) or _site_root(first.url)
-    name = next((f.title for f in group if f.title), "") or urlsplit(home).hostname or home
+    home = next((f.html_url for f in group if f.html_url), None) or _home_of_feed(first.url)
+    named = next(((f.title, n) for f in group if (n := name_from_title(f.title))), None)
+    title, name = named or (first.title, urlsplit(home).hostname or home)
     where = f"line {first.line}" if first.line else "outline"
     if owner := roster.owner_of(home, *(f.url for f in group)):
-        report.skipped.append(f"{where}: {name}: exists ({display_path(roster.path_for(owner))})")
+        report.skipped.append(
+            f"{where}: {name}: in your network already ({display_path(roster.path_for(owner))})"
+        )
         return
     topics: list[str] = []
     for feed in group:
-        topics += [t for t in feed.topics if t.casefold() not in {x.casefold() for x in topics}]
-    data = {
-        "name": name,
-        "url": home,
-        "why": TODO_WHY,
-        "since": today(),
-        "topics": topics or [TODO_TOPIC],
-        "feeds": [_feed_ref(feed) for feed in group],
-    }
-    member_id = propose_id(name, home, roster.ids)
-    problems = validate(member_id, data)
+        for topic in feed.topics:
+            spelling = topic_spelling(topic, topics_known)
+            if spelling not in topics:
+                topics.append(spelling)
+    data = memberfile.draft_data(name, home, topics)
+    data["feeds"] = [_feed_ref(feed) for feed in group]
+    member_id = memberfile.propose_id(name, home, roster.ids)
+    problems = memberfile.validate(member_id, data)
     if problems:
         report.failed.append(f"{where}: {name}: {'; '.join(problems)}")
         return
     path = roster.path_for(member_id)
-    header = [
-        f"Imported from {source} with `invoke import-opml` on {today()}.",
-        "TODO: write `why` (what you learn from them)"
-        + ("" if topics else " and `topics`")
-        + ", check `name`, then run `invoke check`.",
-    ]
+    header = [f"Imported from {source} with `invoke import-opml` on {memberfile.today()}."]
+    if named and title == name:
+        check = f"the name is the feed's title {title!r}: is it theirs?"
+    elif named:
+        check = f"the name is taken from the feed's title {title!r}: is it theirs?"
+    else:
+        check = f"the feed's title {title!r} names no one: the name is the site's address"
     try:
-        write_new_file(path, member_yaml(data, header))
+        memberfile.write_new_file(path, memberfile.member_yaml(data, header, {"name": check}))
     except FileExistsError:
         report.skipped.append(f"{where}: {name}: exists ({display_path(path)})")
         return
@@ -460,15 +625,29 @@ def _feed_ref(feed: OpmlFeed) -> dict[str, str]:
     return ref
 
 
-def _site_root(url: str) -> str:
+def _home_of_feed(url: str) -> str:
+    """The homepage a feed URL suggests when its outline gives none: the person's part of a
+    shared host (https://social.example/@ada for .../@ada.rss), else the feed's folder without
+    the segments that name a feed (https://ada.example/blog/ for .../blog/feed/)."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/"
+    segments = [segment for segment in parts.path.split("/") if segment]
+    person = next((m.group() for s in segments[:2] if (m := _PERSON_SEGMENT.match(s))), None)
+    if person:
+        segments = [person]
+    else:
+        if segments and "." in segments[-1]:
+            segments.pop()
+        while segments and segments[-1].lower() in _FEED_SEGMENTS:
+            segments.pop()
+    path = "/".join(segments)
+    folder = path and not (person or "").startswith("@")  # /~ada/ is a folder, /@ada a page
+    return f"{parts.scheme}://{parts.netloc}/{path + '/' if folder else path}"
 
 
 def _print_report(report: ImportReport, out: TextIO) -> None:
     print(
         f"Created {len(report.created)} member files, skipped {len(report.skipped)} "
-        f"(in your network already), {len(report.failed)} failed.",
+        f"(each with its reason below), {len(report.failed)} failed.",
         file=out,
     )
     for label, lines in (
@@ -479,4 +658,4 @@ def _print_report(report: ImportReport, out: TextIO) -> None:
         for line in lines:
             print(f"  {label}: {terminal_text(line)}", file=out)  # names from the file, shown
     if report.created:
-        print("Next: fill in `why` (and `topics` where TODO), then run `invoke check`.", file=out)
+        print(memberfile.NEXT_STEP, file=out)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member
+from pln_site.members.model import ID_PATTERN, MEMBER_KEYS, NESTED_KEYS, Member, Status
 from pln_site.members.problems import MemberFilesInvalid, Problem
 from pln_site.messages import did_you_mean
 from pln_site.settings import with_defaults
@@ -224,6 +224,8 @@ def _load_one(path: Path, avatars_dir: Path) -> tuple[Member | None, list[FeedAt
         )
     feeds = list(_raw_feed_urls(path, data, lines))
     problems = list(_character_problems(path, data, lines))
+    if data.get("status") != Status.draft:
+        problems += _unfinished(path, data, lines)
     avatar = data.get("avatar")
     if isinstance(avatar, str):
         reason = _avatar_problem(avatar, avatars_dir)
@@ -273,6 +275,30 @@ def _character_problems(path: Path, data: Any, lines: dict[Location, int]) -> It
             f"holds {what} (U+{code:04X}) (hint: remove it, or the escape in quotes that "
             f'writes it, such as "{escape}"; member files hold plain text)',
         )
+
+
+# The mark the commands leave in what the owner has to write (why, topics, the scaffold's url).
+_TODO = re.compile(r"\bTODO\b")
+_TODO_HINTS = {
+    "why": "write why they are in your network and what you learn from them",
+    "topics": "name what they work on, e.g. [open education, podcasts]",
+    "url": "write the address of their home on the web",
+}
+
+
+def _unfinished(path: Path, data: dict[str, Any], lines: dict[Location, int]) -> Iterator[Problem]:
+    """A problem for every value of a published member that still says TODO: the commands
+    write it where only the owner knows what to say, and it must not reach a page."""
+    for location, text in _strings(data):
+        if _TODO.search(text):
+            hint = _TODO_HINTS.get(str(location[0]), "write the real value or remove the field")
+            yield Problem(
+                path,
+                _line_of(location, lines),
+                _field_name(location),
+                f"still says TODO (hint: {hint}; or keep `status: draft` until the file is "
+                "finished, and it stays off the site)",
+            )
 
 
 def _strings(value: Any, location: Location = ()) -> Iterator[tuple[Location, str]]:
@@ -342,17 +368,51 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
             f"{error.problem} (hint: member files hold plain text, lists and mappings only; "
             "remove the !tag)",
         ) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
+    except yaml.MarkedYAMLError as error:
+        line, message = _syntax_error(error)
         raise _YamlProblem(
-            mark.line + 1 if mark else 1,
-            "-",
-            f"YAML syntax error: {problem} "
+            line,
+            _top_level_key_at(text, line),
+            f"YAML syntax error: {message} "
             "(hint: check indentation, colons and quotes on this line)",
         ) from None
+    except yaml.YAMLError as error:
+        raise _YamlProblem(1, "-", f"YAML syntax error: {error}") from None
     finally:
         loader.dispose()
+
+
+# What YAML was reading when it failed, for errors about something opened and never closed: a
+# quote, a key without its colon, a "[" or "{". YAML notices at the end of the file or on a
+# later line; the context mark is where the broken token starts, which is what to fix.
+_UNCLOSED = ("quoted scalar", "simple key", "flow sequence", "flow mapping")
+
+
+def _syntax_error(error: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line to show for a YAML syntax error, and what to say there."""
+    problem = error.problem or str(error)
+    found = error.problem_mark.line + 1 if error.problem_mark else 1
+    if error.context_mark and error.context and error.context.endswith(_UNCLOSED):
+        line = error.context_mark.line + 1
+        where = "" if found == line else f" on line {found}"
+        return line, f"{error.context} that starts here: {problem}{where}"
+    return found, problem
+
+
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def _top_level_key_at(text: str, line: int) -> str:
+    """The field a broken line belongs to, read from the text (it did not parse): the key that
+    starts the line, or for an indented line the nearest key above it; "-" if none."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), 0, -1):
+        current = lines[number - 1]
+        if key := _TOP_LEVEL_KEY.match(current):
+            return key.group(1)
+        if number == line and not current.startswith((" ", "-")) and current.strip():
+            return "-"  # neither a key nor a continuation (a tab, say): no field to name
+    return "-"
 
 
 def _refuse_anchors(text: str) -> None:

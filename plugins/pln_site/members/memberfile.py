@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from unidecode import unidecode
 
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
-from pln_site.members.model import ID_PATTERN, Member
+from pln_site.members.model import ID_PATTERN, Member, Status
 from pln_site.urls import same_url_key
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 TODO_WHY = "TODO: say why they are in your network and what you learn from them."
 TODO_TOPIC = "TODO"
 ID_MAX = 63
+#: What every command that starts a member file tells the owner to do next.
+NEXT_STEP = (
+    "Next: write `why` and `topics` where they say TODO, check the rest, then change "
+    "`status: draft` to `status: active` and run `invoke check`. Drafts are never published."
+)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class Roster:
     network_dir: Path
     ids: set[str] = field(default_factory=set)
     by_url: dict[str, str] = field(default_factory=dict)  # normalised URL -> member id
+    topic_names: list[str] = field(default_factory=list)  # every topic as its file spells it
 
     def owner_of(self, *urls: str | None) -> str | None:
         """The id of the member whose homepage or feed is one of `urls`, if any."""
@@ -79,6 +85,9 @@ def read_roster(folder: Path) -> Roster:
             continue
         if isinstance(data, dict):
             roster.add(path.stem, list(_urls_of(data)))
+            topics = data.get("topics")
+            if isinstance(topics, list):
+                roster.topic_names += [t for t in topics if isinstance(t, str) and t != TODO_TOPIC]
     return roster
 
 
@@ -124,15 +133,40 @@ def validate(member_id: str, data: dict[str, Any]) -> list[str]:
     return []
 
 
-def member_yaml(data: dict[str, Any], header: list[str]) -> str:
-    """The file's text: comment lines, then the fields in the model's order.
+def draft_data(name: str, url: str, topics: list[str] | None = None) -> dict[str, Any]:
+    """The start of a member file a command writes: what only the owner can say is TODO, and
+    the status is draft, so that the file is checked but never published as it is."""
+    return {
+        "name": name,
+        "url": url,
+        "why": TODO_WHY,
+        "since": today(),
+        "topics": topics or [TODO_TOPIC],
+        "status": Status.draft.value,
+    }
+
+
+def member_yaml(
+    data: dict[str, Any], header: list[str], checks: Mapping[str, str] | None = None
+) -> str:
+    """The file's text: comment lines, then the fields in the order of `data`, each field
+    named in `checks` after a `# check: ...` line that says what to look at.
 
     yaml.safe_dump does the quoting, so whatever a page or an OPML file said (colons, quotes,
     "#", "&", leading dashes) is written as a plain string and read back as the same string.
     """
     comments = "".join(f"# {line}\n" if line else "#\n" for line in header)
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    body = ""
+    for key, value in data.items():
+        if checks and key in checks:
+            body += f"# check: {one_line_comment(checks[key])}\n"
+        body += yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, width=100)
     return comments + "\n" + body
+
+
+def one_line_comment(text: str) -> str:
+    """`text` as one comment line: a line break would end the comment and start YAML."""
+    return " ".join(text.split())
 
 
 def write_new_file(path: Path, text: str) -> None:

@@ -7,13 +7,16 @@ error, so a typo or a private detail (an e-mail, a phone number) never reaches a
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
+import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from pln_site.messages import suggestion
 from pln_site.text import BIDI_CONTROLS
 from pln_site.urls import forbidden_url_character, is_http_url
 
@@ -60,6 +63,13 @@ class Status(StrEnum):
     active = "active"
     dormant = "dormant"
     archived = "archived"
+    #: Written by the commands that start a file (new-member, add-member, import-opml): checked
+    #: like any file, but never published or fetched until the owner turns it to active.
+    draft = "draft"
+
+
+#: Statuses whose members appear on pages and are fetched.
+LISTED = frozenset({Status.active, Status.dormant})
 
 
 def _check_web_url(value: str) -> str:
@@ -127,10 +137,43 @@ def _parse_partial_date(value: object) -> str:
 PartialDate = Annotated[str, BeforeValidator(_parse_partial_date)]
 
 
-def _check_country(value: str) -> str:
-    if not re.fullmatch(r"[A-Z]{2}", value):
-        raise ValueError("must be an ISO 3166-1 alpha-2 code in capitals (hint: DE, BR, KE)")
+def _check_not_future(value: str) -> str:
+    """A partial date may not begin after today: "since 2031" is a slip, not a plan."""
+    year, month, day = (int(part) for part in (value + "-01-01")[:10].split("-"))
+    if dt.date(year, month, day) > dt.date.today():
+        raise ValueError(
+            f"{value} is in the future (hint: `since` is when they joined your network: "
+            "today or earlier)"
+        )
     return value
+
+
+PastDate = Annotated[PartialDate, AfterValidator(_check_not_future)]
+
+# Codes ISO 3166 reserves for a country without making them its code; people write them.
+_RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
+
+
+def _check_country(value: str) -> str:
+    if re.fullmatch(r"[A-Z]{2}", value) and pycountry.countries.get(alpha_2=value):
+        return value
+    hint = _country_hint(value) or " (hint: ISO 3166-1 alpha-2 codes in capitals: DE, BR, KE)"
+    raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
+
+
+def _country_hint(value: str) -> str:
+    """A did-you-mean for a reserved code ("UK"), a code in lowercase, a name or alpha-3 code
+    ("Germany", "deu"), or a misspelled name ("Germny")."""
+    text = value.strip()
+    code = _RESERVED_COUNTRY_CODES.get(text.upper())
+    if code is None:
+        try:
+            code = pycountry.countries.lookup(text).alpha_2
+        except LookupError:
+            names = {country.name: country.alpha_2 for country in pycountry.countries}
+            close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
+            return suggestion(names[close[0]]) if close else ""
+    return suggestion(code)
 
 
 def _check_language(value: str) -> str:
@@ -176,7 +219,7 @@ class Member(_Strict):
     name: Name
     url: WebUrl
     why: Annotated[str, Field(min_length=1, max_length=1000)]
-    since: PartialDate
+    since: PastDate
     topics: Annotated[
         list[
             Annotated[
@@ -205,8 +248,13 @@ class Member(_Strict):
 
     @property
     def is_listed(self) -> bool:
-        """Archived members stay in the files but leave the public directory."""
-        return self.status is not Status.archived
+        """Whether the member is on the pages and fetched: archived members stay in the files
+        but leave the public directory, drafts have not joined it yet."""
+        return self.status in LISTED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status is Status.draft
 
 
 # The keys a member file may hold, for did-you-mean hints on typos.

@@ -40,8 +40,11 @@ class Roster:
         # member files and avatars are, and the URL rules.
         self.settings = with_defaults(settings, [NETWORK])
         self._context = context
-        # Raises MemberFilesInvalid, naming every file, line and field at fault.
+        # Raises MemberFilesInvalid, naming every file, line and field at fault. Every valid
+        # file, archived and draft ones too (a post may mention them, without a link)...
         self.all_members: list[Member] = members_from_settings(self.settings)
+        # ...and the members every page, export and feed shows: the listed ones. Drafts and
+        # archived members are left out here, once, so no page can show them.
         self.members = sorted((m for m in self.all_members if m.is_listed), key=member_sort_key)
         self.by_id = {member.id: member for member in self.members}
         self.slug_substitutions = list(self.settings.get("SLUG_REGEX_SUBSTITUTIONS") or [])
