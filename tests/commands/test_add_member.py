@@ -9,7 +9,7 @@ from PIL import Image
 
 from pln_site.commands.add_member import add_member
 from pln_site.commands.check import check_members
-from pln_site.devserver import Route
+from pln_site.devserver import LocalFeedServer, Route
 from pln_site.members.loader import members_from_settings
 from tests.support.fetching import simple_feed
 from tests.support.workflows import (
@@ -288,3 +288,24 @@ def test_the_invoke_task_writes_a_file_that_invoke_check_accepts(site, web):
     assert check.returncode == 0, check.stderr
     again = invoke("add-member", url, "-s", settings_file)
     assert again.returncode == 1 and "already" in again.stderr
+
+
+def test_allow_private_lets_add_member_read_a_local_test_page_and_is_off_by_default(site, web):
+    # A page served straight from 127.0.0.1, with no made-up host name to resolve: a private
+    # address, refused unless asked for.
+    server = web.servers["local"] = LocalFeedServer(
+        routes={
+            "/": html_page(body='<p class="h-card"><a class="p-name u-url" href="/">Lo Cal</a>')
+        }
+    ).start()
+    settings = str(site.write_settings(PLANET_ALLOW_PRIVATE_ADDRESSES=False))
+    before = site.member_files()
+    refused = invoke("add-member", server.url("/"), "-s", settings)
+    assert refused.returncode == 1
+    assert "--allow-private" in refused.stderr and site.member_files() == before
+    allowed = invoke("add-member", server.url("/"), "--allow-private", "-s", settings)
+    assert allowed.returncode == 0, allowed.stderr
+    (name,) = site.member_files() - before
+    data = read(site.network / name)
+    assert (data["name"], data["status"]) == ("Lo Cal", "draft")
+    assert "--allow-private" in invoke("--help", "add-member").stdout

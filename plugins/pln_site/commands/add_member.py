@@ -76,6 +76,12 @@ def add_member(
             terminal_text(f"Could not fetch {url}: {answer.error or f'HTTP {answer.status}'}"),
             file=err,
         )
+        if "PLANET_ALLOW_PRIVATE_ADDRESSES" in (answer.error or ""):  # the guard's refusal
+            print(
+                "  (hint: for a test page on this machine or your local network, add "
+                "--allow-private)",
+                file=err,
+            )
         return 1
     home = answer.moved_to or url
     page = read_homepage(decode_document(answer.body, answer.content_type), answer.final_url)
