@@ -21,6 +21,7 @@ from pln_site.commands.scaffold import new_member as scaffold_member
 from pln_site.commands.scaffold import new_post as scaffold_post
 from pln_site.commands.settings import load_settings
 from pln_site.errors import SiteError
+from pln_site.members.memberfile import NEXT_STEP
 from pln_site.messages import terminal_text
 
 SETTINGS_HELP = {"settings": "the settings file (default: pelicanconf.py)"}
@@ -95,11 +96,16 @@ def new_post(c, title, settings="pelicanconf.py"):
     print(f"Wrote {scaffold_post(title, load_settings(settings))}")
 
 
-@task(help={**SETTINGS_HELP, "member_id": "the new member's id (lowercase, digits, hyphens)"})
+@task(
+    help={
+        **SETTINGS_HELP,
+        "member_id": 'their id (lowercase, digits, hyphens) or name in quotes ("Ada Lovelace")',
+    }
+)
 def new_member(c, member_id, settings="pelicanconf.py"):
-    """Start content/network/ID.yaml with every field in place, commented."""
+    """Start content/network/ID.yaml as a draft, with every field in place, commented."""
     path = scaffold_member(member_id, load_settings(settings))
-    print(f"Wrote {path}: fill in why and topics, then run `invoke check`.")
+    print(f"Wrote {terminal_text(path)} (status: draft, not published yet).\n{NEXT_STEP}")
 
 
 @task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
@@ -177,13 +183,15 @@ def test(c, args=""):
         **SETTINGS_HELP,
         "url": "their homepage",
         "id": "the member id to use (default: made from their name)",
+        "allow-private": "for local testing: let it fetch from 127.0.0.1 and private addresses",
     }
 )
-def add_member(c, url, id=None, settings="pelicanconf.py"):  # noqa: A002 - the option's name
+def add_member(c, url, id=None, settings="pelicanconf.py", allow_private=False):  # noqa: A002
     """Start content/network/ID.yaml from a homepage: h-card, feeds, photo; never overwrites."""
     from pln_site.commands.add_member import add_member as run_add_member
 
-    _exit(run_add_member(url, load_settings(settings), member_id=id))
+    config = load_settings(settings)
+    _exit(run_add_member(url, config, member_id=id, allow_private=allow_private))
 
 
 @task(help={**SETTINGS_HELP, "file": "a feed reader's OPML export"})
