@@ -18,6 +18,7 @@ from tests.support.workflows import invoke
 
 LINK = "http://amara.example/posts/open-notes"
 HOSTILE_LINK = "http://amara.example/posts/tricky"
+LIST_LINK = "http://amara.example/posts/three-things"
 LONG_TEXT = " ".join(f"word{n}" for n in range(200))
 
 
@@ -124,14 +125,62 @@ def test_feed_text_stays_text_in_the_built_draft(site, web, tmp_path, capsys):
     assert page.title.get_text().startswith("Lists <script>")
 
 
-def test_sharing_twice_never_overwrites(site, web, capsys):
+def test_sharing_an_entry_again_points_to_its_draft_instead_of_writing_a_copy(site, web, capsys):
     settings = fill_store(site, web)
     assert share_entry(LINK, settings) == 0
+    [first] = drafts(site)
+    capsys.readouterr()
     assert share_entry(LINK + "/", settings) == 0  # the same link written a little differently
+    assert share_entry(LINK, settings) == 0
+    assert drafts(site) == [first]
+    out = capsys.readouterr().out
+    assert out.count(f"{first.name} is a draft about this entry already") == 2
+
+
+def test_a_draft_never_replaces_a_post_of_the_same_name(site, web, capsys):
+    settings = fill_store(site, web)
+    (site.posts / "open-notes-in-practice.md").write_text(
+        "Title: Open notes, in practice\nDate: 2024-01-01\n\nMy own post.\n", encoding="utf-8"
+    )
+    assert share_entry(LINK, settings) == 0
     assert [p.name for p in drafts(site)] == [
         "open-notes-in-practice-2.md",
         "open-notes-in-practice.md",
     ]
+    assert "My own post." in (site.posts / "open-notes-in-practice.md").read_text()
+
+
+def test_the_quote_keeps_the_entrys_paragraphs_and_lists(site, web, tmp_path, capsys):
+    feed = atom_feed(
+        atom_entry(
+            "tag:amara.example,2024:3",
+            "Three things",
+            days_ago(1),
+            link=LIST_LINK,
+            content=(
+                "<p>Three things I learned:</p><ul><li>share early</li><li>ask <em>why</em></li>"
+                "</ul><p>And in order:</p><ol><li>read</li><li>write</li></ol><p>That is all.</p>"
+            ),
+        ),
+        site="http://amara.example/",
+    )
+    web.site("amara.example", {"/feed.xml": Route.feed(feed)})
+    settings = site.settings(web.resolve)
+    with Store(site.store) as store:
+        fetch_all([FeedSource("amara-okafor", "http://amara.example/feed.xml")], store, settings)
+    assert share_entry(LIST_LINK, settings) == 0
+    output = build_drafts(site, tmp_path)
+    page = BeautifulSoup(
+        (output / "drafts" / "three-things.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    quote = page.find(class_="e-content").blockquote
+    assert [p.get_text() for p in quote.find_all("p")] == [
+        "Three things I learned:",
+        "And in order:",
+        "That is all.",
+    ]
+    assert [li.get_text() for li in quote.find("ul").find_all("li")] == ["share early", "ask why"]
+    assert [li.get_text() for li in quote.find("ol").find_all("li")] == ["read", "write"]
 
 
 def test_an_unknown_link_or_a_missing_store_writes_nothing(site, web, capsys):

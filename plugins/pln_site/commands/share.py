@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from pelican.utils import slugify
 
 from pln_site.datetext import moment_text, site_timezone
@@ -25,7 +27,7 @@ from pln_site.messages import display_path, terminal_text
 from pln_site.settings import store_path
 from pln_site.site.reading.river import member_sites
 from pln_site.store import Store, StoreUnavailable
-from pln_site.text import plain_text, truncate_text
+from pln_site.text import truncate_text
 from pln_site.urls import same_url_key
 
 QUOTE_CHARS = 280
@@ -77,6 +79,16 @@ def share_entry(
         )
         return 1
     member = members.get(entry.member_id)
+    existing = existing_draft(_posts_folder(settings), entry)
+    if existing is not None:
+        print(
+            terminal_text(
+                f"{display_path(existing)} is a draft about this entry already: write your part "
+                "there (or delete it to start again)."
+            ),
+            file=out,
+        )
+        return 0
     tz = site_timezone(settings.get("TIMEZONE"))
     text = draft_post(entry, member, now or dt.datetime.now(), tz=tz)
     target = _free_path(_posts_folder(settings), _slug(entry, settings))
@@ -113,9 +125,7 @@ def draft_post(entry: StoredEntry, member, now: dt.datetime, tz: dt.tzinfo = dt.
     """The draft's Markdown: metadata, a link to the original, a short quote, the credit."""
     author = member.name if member is not None else (entry.author or entry.member_id)
     title = one_line(entry.title) or f"A note by {author}"
-    quote_text = truncate_text(
-        plain_text(entry.content_html or entry.summary_html, 10_000), QUOTE_CHARS
-    )
+    quote = quote_markdown(entry.content_html or entry.summary_html, QUOTE_CHARS)
     headers = [
         f"Title: {one_line(truncate_text(title, TITLE_CHARS))}",
         f"Date: {now.strftime('%Y-%m-%d %H:%M')}",
@@ -135,10 +145,86 @@ def draft_post(entry: StoredEntry, member, now: dt.datetime, tz: dt.tzinfo = dt.
         + ":",
         "",
     ]
-    if quote_text:
-        lines += [f"> {markdown_text(quote_text)}", ""]
+    if quote:
+        lines += [f"> {line}".rstrip() for line in quote.split("\n")] + [""]
     lines += ["Write here: what it made you think, and what you would add.", ""]
     return "\n".join(lines)
+
+
+# Elements that start a paragraph of the quote (lists are read on their own).
+_BLOCKS = {
+    "p", "div", "section", "article", "header", "footer", "aside", "figure", "figcaption",
+    "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "table", "tr",
+}  # fmt: skip
+_LISTS = {"ul", "ol"}
+
+
+def quote_markdown(html: str | None, max_chars: int) -> str:
+    """The start of an entry's (sanitized) HTML as Markdown: its paragraphs and lists, each
+    piece of text literal (`markdown_text`), about `max_chars` characters of text in all."""
+    blocks: list[str] = []  # paragraphs, and lists of "- item" lines
+    left = max_chars
+    was_item = False
+    for marker, text in _text_blocks(BeautifulSoup(html or "", "html.parser")):
+        if left < 20:  # too little room for another piece to say anything
+            if blocks and not blocks[-1].endswith("…"):
+                blocks[-1] += "…"
+            break
+        text = truncate_text(text, left)
+        left -= len(text)
+        line = markdown_text(text) if marker is None else f"{marker} {markdown_text(text)}"
+        if marker is not None and was_item:
+            blocks[-1] += "\n" + line  # the next item of the same list
+        else:
+            blocks.append(line)
+        was_item = marker is not None
+    return "\n\n".join(blocks)
+
+
+def _text_blocks(node: Tag) -> Iterator[tuple[str | None, str]]:
+    """(list marker or None, plain text) for each paragraph and list item under `node`."""
+    run: list[str] = []
+
+    def flush() -> Iterator[tuple[str | None, str]]:
+        text = " ".join("".join(run).split())
+        run.clear()
+        if text:
+            yield None, text
+
+    for child in node.children:
+        if isinstance(child, Tag) and child.name in _LISTS:
+            yield from flush()
+            items = child.find_all("li", recursive=False)
+            for number, item in enumerate(items, 1):
+                text = " ".join(item.get_text(" ").split())
+                if text:
+                    yield (f"{number}." if child.name == "ol" else "-"), text
+        elif isinstance(child, Tag) and child.name in _BLOCKS:
+            yield from flush()
+            yield from _text_blocks(child)
+        elif isinstance(child, Tag):
+            run.append(child.get_text(" " if child.name == "br" else ""))
+        elif isinstance(child, NavigableString) and not isinstance(child, Comment):
+            run.append(str(child))
+    yield from flush()
+
+
+def existing_draft(folder: Path, entry: StoredEntry) -> Path | None:
+    """A draft post in `folder` that links `entry` already, as a shared draft does."""
+    if not folder.is_dir() or not entry.link:
+        return None
+    link = f"]({markdown_url(entry.link)})"
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        header = text.split("\n\n", 1)[0]
+        if link in text and any(
+            line.lower().replace(" ", "") == "status:draft" for line in header.splitlines()
+        ):
+            return path
+    return None
 
 
 def one_line(text: str | None) -> str:
