@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 MONTHS_SHORT = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 
-def site_timezone(name: object) -> dt.tzinfo:
-    """The zone Pelican's TIMEZONE setting names; UTC when it names none or an unknown one."""
+@functools.lru_cache(maxsize=8)
+def site_timezone(name: str | None) -> dt.tzinfo:
+    """The zone Pelican's TIMEZONE setting names; UTC when it names none or an unknown one
+    (said once per name: pages ask for every date they show)."""
     if not name:
         return dt.UTC
     try:
@@ -49,14 +51,3 @@ def moment_text(moment: dt.datetime, tz: dt.tzinfo) -> str:
         f"{local.day} {MONTHS_SHORT[local.month - 1]} {local.year}, "
         f"{local:%H:%M} {zone_name(local)}"
     )
-
-
-def moment_filter(tz: dt.tzinfo):
-    """`moment_text` in `tz`, as a Jinja filter: `{{ entry.date | local_moment }}`. A partial
-    of a module function, not a closure: it lands in the settings, which Pelican's content
-    cache pickles."""
-    return functools.partial(_local_moment, tz)
-
-
-def _local_moment(tz: dt.tzinfo, moment: dt.datetime | None) -> str:
-    return moment_text(moment, tz) if moment is not None else ""

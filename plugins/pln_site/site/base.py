@@ -15,6 +15,7 @@ from jinja2 import FileSystemLoader
 from markupsafe import Markup
 from pelican.generators import Generator
 
+from pln_site.site.feedlinks import feed_absolute
 from pln_site.urls import site_absolute
 
 
@@ -94,3 +95,13 @@ class SiteGenerator(Generator):
     def link_from(self, save_as: str, url: str) -> str:
         """A link to `url` written into the file `save_as` (see `link_from`)."""
         return link_from(save_as, url, self.settings.get("SITEURL"))
+
+    def feed_absolute(self, url: str) -> str | None:
+        """`url` as a feed writes it: whole on the feed base (SITEURL, else FEED_DOMAIN: see
+        pln_site.site.feedlinks); None when the site has neither."""
+        return feed_absolute(self.settings, url)
+
+    def feed_link_from(self, save_as: str, url: str) -> str:
+        """A link to `url` written into the feed `save_as`: whole on the feed base, else
+        relative to the feed's file."""
+        return self.feed_absolute(url) or self.link_from(save_as, url)

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 
 from pln_site.members.model import Member
+from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.network.opml import since_as_datetime
 from pln_site.xmltext import xml_document, xml_text
 
@@ -42,27 +43,27 @@ def additions_atom(
 ) -> str:
     """An Atom 1.0 feed with one entry per member, newest first.
 
-    Links are as the site writes them (absolute with an absolute SITEURL, else relative to the
-    feed's own URL, which Atom resolves against the document's address); ids are stable URNs,
-    so that moving the site does not make every addition new again.
+    Links are as the site's feeds write them (whole on the feed base, SITEURL or else
+    FEED_DOMAIN; relative to the feed's own URL only where the site has neither); ids are stable
+    URNs, so that moving the site does not make every addition new again.
     """
     feed = ET.Element("feed", xmlns=ATOM_NS)
     _text(feed, "title", title)
     _text(feed, "id", _urn(f"network-additions:{title}"))
     ET.SubElement(feed, "link", rel="self", href=feed_link)
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=directory_link)
-    newest = since_as_datetime(members[0].since) if members else generated
-    _text(feed, "updated", newest.isoformat())
+    # Members added in one month share its first day: their <updated>s are told apart.
+    updates = distinct_updates([since_as_datetime(member.since) for member in members])
+    _text(feed, "updated", max(updates, default=generated).isoformat())
     if author:
         _text(ET.SubElement(feed, "author"), "name", author)
-    for member in members:
+    for member, updated in zip(members, updates, strict=True):
         entry = ET.SubElement(feed, "entry")
         _text(entry, "title", f"{member.name} joined my network")
         _text(entry, "id", _urn(f"network-member:{member.id}"))
         ET.SubElement(entry, "link", rel="alternate", href=member_link(member))
-        added = since_as_datetime(member.since).isoformat()
-        _text(entry, "published", added)
-        _text(entry, "updated", added)
+        _text(entry, "published", since_as_datetime(member.since).isoformat())
+        _text(entry, "updated", updated.isoformat())
         summary = member.why.rstrip()
         if not summary.endswith((".", "!", "?")):
             summary += "."

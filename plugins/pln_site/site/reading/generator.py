@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,7 @@ from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
+from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.outfeeds import (
     FeedInfo,
@@ -51,6 +53,14 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
+# RFC 4151's tag URI, with a lower-case authority (the W3C Feed Validator refuses others):
+# feeds send "tag:https://host,2024:..." and the like, which are kept only as our own ids.
+_DNS_NAME = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+_TAG_CHARS = r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*"
+TAG_URI = re.compile(
+    rf"tag:(?:[a-z0-9._-]+@)?{_DNS_NAME},\d{{4}}(?:-\d{{2}}(?:-\d{{2}})?)?:{_TAG_CHARS}"
+    rf"(?:#{_TAG_CHARS})?"
+)
 
 
 class ReadingGenerator(SiteGenerator):
@@ -141,17 +151,28 @@ class ReadingGenerator(SiteGenerator):
         """feed URL -> what the feed is called, for <source> in the output feeds."""
         origins: dict[str, FeedOrigin] = {}
         known = {feed.url: feed for feed in health}
+        newest: dict[str, dt.datetime] = {}  # feed URL -> its newest entry's date
+        for entry in self.entries:
+            if entry.feed_url not in newest or entry.date > newest[entry.feed_url]:
+                newest[entry.feed_url] = entry.date
         for member in self.members.values():
             for ref in member.feeds:
                 stored = known.get(ref.url)
                 title = ref.title or (stored.title if stored else None) or member.name
                 html_url = ref.html_url or (stored.html_url if stored else None) or member.url
-                origins[ref.url] = FeedOrigin(url=ref.url, title=title, html_url=html_url)
+                origins[ref.url] = FeedOrigin(
+                    url=ref.url, title=title, html_url=html_url, updated=newest.get(ref.url)
+                )
         for feed in health:  # feeds a member file no longer names still have stored entries
             if feed.url not in origins:
                 owner = self.members.get(feed.member_id)
                 title = feed.title or (owner.name if owner else feed.url)
-                origins[feed.url] = FeedOrigin(url=feed.url, title=title, html_url=feed.html_url)
+                origins[feed.url] = FeedOrigin(
+                    url=feed.url,
+                    title=title,
+                    html_url=feed.html_url,
+                    updated=newest.get(feed.url),
+                )
         return origins
 
     # -- output -----------------------------------------------------------------------------
@@ -254,7 +275,7 @@ class ReadingGenerator(SiteGenerator):
 
     def _write_feeds(self, writer: Any, items: list[RiverItem], common: dict) -> None:
         cap = int(self.settings["PLANET_FEED_MAX_ITEMS"])
-        newest = [self._feed_item(item) for item in capped(items, cap, self.per_member)]
+        newest = self._feed_items(capped(items, cap, self.per_member))
         sitename = str(self.settings.get("SITENAME", "")).strip()
         title = f"{sitename}: reading" if sitename else "Reading"
         description = "Posts from the people in my network, newest first."
@@ -273,7 +294,7 @@ class ReadingGenerator(SiteGenerator):
         for topic in self.topics:
             ids = {member.id for member in topic.members}
             mine = [item for item in items if item.entry.member_id in ids]
-            chosen = [self._feed_item(item) for item in capped(mine, cap, self.per_member)]
+            chosen = self._feed_items(capped(mine, cap, self.per_member))
             save_as = topic_save_as.format(slug=topic.slug)
             info = self._feed_info(
                 f"{title}, {topic.name}",
@@ -295,19 +316,26 @@ class ReadingGenerator(SiteGenerator):
         items: list[FeedItem],
     ) -> FeedInfo:
         absolute_self = self.absolute(self_url)
-        updated = items[0].published if items else self.now
+        updated = max((item.updated or item.published for item in items), default=self.now)
         return FeedInfo(
             title=title,
             description=description,
-            home_url=self.link_from(save_as, home_url),
-            self_url=self.link_from(save_as, self_url),
+            home_url=self.feed_link_from(save_as, home_url),
+            self_url=self.feed_link_from(save_as, self_url),
             id=absolute_self or _uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
             updated=updated,
         )
 
-    def _feed_item(self, item: RiverItem) -> FeedItem:
+    def _feed_items(self, items: Sequence[RiverItem]) -> list[FeedItem]:
+        """The items of one output feed, newest first, no two updated in the same second."""
+        updates = distinct_updates([item.entry.date for item in items])
+        return [
+            self._feed_item(item, updated) for item, updated in zip(items, updates, strict=True)
+        ]
+
+    def _feed_item(self, item: RiverItem, updated: dt.datetime) -> FeedItem:
         entry, member = item.entry, item.member
-        avatar = self.absolute(item.avatar_url) if item.avatar_url else None
+        avatar = self.feed_absolute(item.avatar_url) if item.avatar_url else None
         return FeedItem(
             id=self.ids.get((entry.feed_url, entry.key)) or _derived_id(entry),
             url=entry.link,
@@ -316,6 +344,7 @@ class ReadingGenerator(SiteGenerator):
             html=str(item.body_html),
             is_full=item.is_full,
             published=entry.date,
+            updated=updated,
             author_name=member.name,
             author_url=member.url,
             author_avatar=avatar,
@@ -390,9 +419,11 @@ def _original_id(entry: StoredEntry) -> str | None:
         scheme = urlsplit(key).scheme.lower()
     except ValueError:
         scheme = ""
-    if scheme in ID_SCHEMES and not any(char.isspace() for char in key):
-        return key
-    return None
+    if scheme not in ID_SCHEMES or any(char.isspace() for char in key):
+        return None
+    if scheme == "tag" and TAG_URI.fullmatch(key) is None:
+        return None
+    return key
 
 
 def _derived_id(entry: StoredEntry) -> str:

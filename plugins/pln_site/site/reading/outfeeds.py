@@ -32,6 +32,7 @@ class FeedOrigin:
     url: str
     title: str
     html_url: str | None = None
+    updated: dt.datetime | None = None  # its newest entry; Atom's <source> must say when
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class FeedItem:
     author_avatar: str | None = None
     categories: list[str] = field(default_factory=list)
     origin: FeedOrigin | None = None
+    # When the entry last changed, as the feed says it: distinct from every other entry's
+    # (feedlinks.distinct_updates); None: `published`.
+    updated: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -84,22 +88,26 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem]) -> str:
             ET.SubElement(entry, "link", rel="alternate", type="text/html", href=item.url)
         _text(entry, "id", item.id)
         _text(entry, "published", _rfc3339(item.published))
-        _text(entry, "updated", _rfc3339(item.published))
+        _text(entry, "updated", _rfc3339(item.updated or item.published))
         author = ET.SubElement(entry, "author")
         _text(author, "name", item.author_name)
         if item.author_url:
             _text(author, "uri", item.author_url)
         for term in item.categories:
             ET.SubElement(entry, "category", term=term)
-        # Without a link to the original, Atom asks for the content itself.
-        if item.is_full or not item.url:
+        # Without a link to the original, Atom asks for the content itself; an empty summary
+        # is left out rather than written empty.
+        if not item.url and not item.html:
+            _text(entry, "content", item.title, type="text")
+        elif item.is_full or not item.url:
             _text(entry, "content", item.html, type="html")
-        else:
+        elif item.html:
             _text(entry, "summary", item.html, type="html")
         if item.origin:
             source = ET.SubElement(entry, "source")
             _text(source, "id", item.origin.url)
             _text(source, "title", item.origin.title)
+            _text(source, "updated", _rfc3339(item.origin.updated or item.published))
             ET.SubElement(source, "link", rel="self", href=item.origin.url)
             if item.origin.html_url:
                 ET.SubElement(
@@ -124,11 +132,14 @@ def rss_feed(info: FeedInfo, items: Sequence[FeedItem]) -> str:
     _text(channel, "generator", "Pelican")
     for item in items:
         element = ET.SubElement(channel, "item")
-        if item.has_title:
+        # An item needs a title or a description: a titleless post with no text keeps its
+        # stand-in title.
+        if item.has_title or not item.html:
             _text(element, "title", item.title)
         if item.url:
             _text(element, "link", item.url)
-        _text(element, "description", item.html)
+        if item.html:
+            _text(element, "description", item.html)
         _text(element, f"{{{DC_NS}}}creator", item.author_name)
         _text(element, "pubDate", email.utils.format_datetime(_utc(item.published), usegmt=True))
         _text(element, "guid", item.id, isPermaLink="true" if item.id == item.url else "false")
@@ -165,7 +176,10 @@ def _json_item(item: FeedItem) -> dict:
         data["url"] = item.url
     if item.has_title:  # JSON Feed has titleless posts: no stand-in needed
         data["title"] = item.title
-    data["content_html"] = item.html
+    if item.html:
+        data["content_html"] = item.html
+    else:  # JSON Feed asks for one of the two, with something in it
+        data["content_text"] = item.title
     data["date_published"] = _rfc3339(item.published)
     data["authors"] = [author]
     if item.categories:
