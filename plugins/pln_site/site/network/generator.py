@@ -210,7 +210,7 @@ class NetworkGenerator(SiteGenerator):
             return
 
         def link(url: str) -> str:
-            return self.link_from(save_as, url)
+            return self.feed_link_from(save_as, url)
 
         sitename = self.settings.get("SITENAME", "")
         text = additions_atom(
