@@ -93,8 +93,10 @@ def serve(settings: dict, port: int = 8000) -> None:
     except OSError as error:
         raise port_problem(port, error) from None
     server.daemon_threads = True
-    print(f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True)
-    try:
+    try:  # from here on, Ctrl-C is the way to stop, whenever it comes
+        print(
+            f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True
+        )
         server.serve_forever()
     except KeyboardInterrupt:  # the way to stop it: not an error
         print("\nStopped serving.")
