@@ -39,12 +39,14 @@ def build_site(content: Path, output: Path, **overrides) -> dict:
 
 def site_paths(root: Path, content: Path | None = None) -> dict:
     """The settings that place a second site under `root`: its content (root/content unless
-    given), output, store, and the project's theme."""
+    given), output, store, Pelican's cache (else it is the project's own, shared by every
+    build running at the same time), and the project's theme."""
     return {
         "PATH": str(content or root / "content"),
         "OUTPUT_PATH": str(root / "output"),
         "THEME": str(PROJECT / "theme"),
         "PLANET_STORE_PATH": str(root / "cache" / "planet.sqlite3"),
+        "CACHE_PATH": str(root / "cache" / "pelican"),
     }
 
 
