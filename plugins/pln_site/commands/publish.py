@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from pln_site.errors import SiteError
@@ -14,16 +15,48 @@ class NotConfigured(SiteError):
     """A publishing target is missing from the settings; the message says how to set it."""
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One way to publish: the setting that names where to, and the program that does it."""
+
+    setting: str
+    what: str
+    example: str
+    program: str
+    install: str
+
+    def destination(self, settings: dict) -> str:
+        """The setting's value, once both it and the program are there; else what to do."""
+        value = settings.get(self.setting) or ""
+        if not value:
+            raise NotConfigured(
+                f"{self.what} is not configured: set {self.setting} in publishconf.py, "
+                f"for example {self.example}"
+            )
+        if shutil.which(self.program) is None:
+            raise NotConfigured(f"{self.program} is not installed on this machine ({self.install})")
+        return value
+
+
+RSYNC = Upload(
+    "SSH_TARGET",
+    "publishing over rsync",
+    'SSH_TARGET = "you@host.example:/var/www/site/"',
+    "rsync",
+    "apt-get install rsync",
+)
+GITHUB_PAGES = Upload(
+    "GITHUB_PAGES_BRANCH",
+    "publishing to GitHub Pages",
+    'GITHUB_PAGES_BRANCH = "gh-pages"',
+    "ghp-import",
+    "pip install ghp-import",
+)
+
+
 def rsync_command(settings: dict) -> list[str]:
     """The rsync call that mirrors the output folder to SSH_TARGET."""
-    target = settings.get("SSH_TARGET") or ""
-    if not target:
-        raise NotConfigured(
-            "publishing over rsync is not configured: set SSH_TARGET in publishconf.py, "
-            'for example SSH_TARGET = "you@host.example:/var/www/site/"'
-        )
-    if shutil.which("rsync") is None:
-        raise NotConfigured("rsync is not installed on this machine (apt-get install rsync)")
+    target = RSYNC.destination(settings)
     port = settings.get("SSH_PORT")
     ssh = f"ssh -p {int(port)}" if port else "ssh"
     output = str(Path(settings["OUTPUT_PATH"])).rstrip("/") + "/"
@@ -32,14 +65,7 @@ def rsync_command(settings: dict) -> list[str]:
 
 def ghp_import_command(settings: dict) -> list[str]:
     """The ghp-import call that commits the output folder to GITHUB_PAGES_BRANCH and pushes it."""
-    branch = settings.get("GITHUB_PAGES_BRANCH") or ""
-    if not branch:
-        raise NotConfigured(
-            'publishing to GitHub Pages is not configured: set GITHUB_PAGES_BRANCH = "gh-pages" '
-            "in publishconf.py"
-        )
-    if shutil.which("ghp-import") is None:
-        raise NotConfigured("ghp-import is not installed: pip install ghp-import")
+    branch = GITHUB_PAGES.destination(settings)
     message = f"Publish site at {settings.get('SITEURL') or 'its URL'}"
     return ["ghp-import", "-n", "-p", "-f", "-b", branch, "-m", message, settings["OUTPUT_PATH"]]
 
