@@ -49,6 +49,7 @@ def test_a_draft_is_checked_listed_to_finish_and_never_fetched_or_published(site
 
     check = invoke("check", "-s", settings)
     assert check.returncode == 0, check.stderr
+    assert ", 1 draft), " in check.stdout
     assert "Drafts to finish (not published, not fetched):" in check.stdout
     assert f"{member_id}.yaml" in check.stdout
 

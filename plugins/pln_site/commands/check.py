@@ -26,7 +26,8 @@ def check_members(settings: dict, out: TextIO = sys.stdout, err: TextIO = sys.st
     archived = sum(1 for m in members if m.status is Status.archived)
     drafts = [m for m in members if m.is_draft]
     feeds = sum(len(m.feeds) for m in listed)
-    unlisted = f"{archived} archived" + (f", {len(drafts)} drafts" if drafts else "")
+    drafted = f", {len(drafts)} draft{'s' if len(drafts) != 1 else ''}" if drafts else ""
+    unlisted = f"{archived} archived{drafted}"
     print(
         f"{len(members)} member files are valid: {len(listed)} listed ({unlisted}), {feeds} feeds.",
         file=out,
