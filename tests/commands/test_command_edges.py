@@ -199,3 +199,9 @@ def test_screenshots_without_chromium_say_what_to_install(built, tmp_path):
     assert result.returncode != 0
     assert "apt-get install chromium" in result.stderr and "playwright" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_status_before_any_fetch_names_both_ways_to_fetch(settings):
+    result = run_invoke("status", "-s", str(settings))
+    assert result.returncode == 0, result.stderr
+    assert "invoke fetch" in result.stderr and "pln-site fetch" in result.stderr
