@@ -8,9 +8,7 @@ tests then read the output as a visitor, a microformats reader and a feed reader
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +37,7 @@ from tests.support.river_fixtures import (
     write_content,
     write_feeds,
 )
+from tests.support.search_index import indexed_words, words
 
 PER_PAGE = 4
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -399,20 +398,6 @@ def test_a_topic_river_links_the_directory_page_of_its_topic(site: Built) -> Non
     page = site.file("reading/topics/python/")
     who = site.soup("reading/topics/python/").find("a", string="Who they are")
     assert resolve(page, site.output, who["href"]) == site.file("network/topics/python/")
-
-
-def indexed_words(output: Path) -> dict[str, list[str]]:
-    """URL -> the words Pagefind indexed for that page, read from its fragment files."""
-    indexed = {}
-    for fragment in (output / "pagefind" / "fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        page = json.loads(data)
-        indexed[page["url"]] = words(page["content"])
-    return indexed
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
 
 
 def holds(haystack: list[str], needle: list[str]) -> bool:
