@@ -309,3 +309,11 @@ def test_allow_private_lets_add_member_read_a_local_test_page_and_is_off_by_defa
     data = read(site.network / name)
     assert (data["name"], data["status"]) == ("Lo Cal", "draft")
     assert "--allow-private" in invoke("--help", "add-member").stdout
+
+
+def test_an_id_written_as_a_name_gets_the_id_it_makes(site):
+    settings = str(site.write_settings())
+    result = invoke("add-member", "https://ada.example/", "--id", "Ada Lovelace", "-s", settings)
+    assert result.returncode == 2
+    assert "'Ada Lovelace' is not a valid member id" in result.stderr
+    assert "did you mean 'ada-lovelace'?" in result.stderr

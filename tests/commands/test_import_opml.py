@@ -295,3 +295,5 @@ def test_the_invoke_task_imports_and_invoke_check_accepts_the_files(site):
     assert "skipped: line 12: Noor Haddad: the same feed as line 8" in result.stdout
     check = invoke("check", "-s", settings_file)
     assert check.returncode == 0, check.stderr
+    drafts = check.stdout.split("Drafts to finish (not published, not fetched):")[1]
+    assert "noor-haddad.yaml" in drafts and "kenji-sato.yaml" in drafts

@@ -222,3 +222,7 @@ def test_the_invoke_task_writes_the_draft(site, web):
     assert result.returncode == 0, result.stderr
     assert "open-notes-in-practice.md" in result.stdout
     assert [p.name for p in drafts(site)] == ["open-notes-in-practice.md"]
+    again = invoke("share", LINK, "-s", str(site.settings_file))
+    assert again.returncode == 0, again.stderr
+    assert "open-notes-in-practice.md is a draft about this entry already" in again.stdout
+    assert [p.name for p in drafts(site)] == ["open-notes-in-practice.md"]

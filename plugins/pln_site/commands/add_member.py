@@ -14,7 +14,7 @@ from pln_site.discover.pages import HTML_ACCEPT, IMAGE_ACCEPT, PageFetcher
 from pln_site.feeds.parse.feed import decode_document
 from pln_site.members import memberfile
 from pln_site.members.model import ID_PATTERN
-from pln_site.messages import display_path, terminal_text
+from pln_site.messages import display_path, suggestion, terminal_text
 from pln_site.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,14 @@ def add_member(
         print(f"{url!r} is not an http(s) URL (hint: https://their.site/)", file=err)
         return 2
     if member_id is not None and not ID_PATTERN.fullmatch(member_id):
-        print(f"{member_id!r} is not a valid member id: lowercase letters, digits, -", file=err)
+        made = memberfile.slug(member_id)
+        hint = suggestion(made) if made else ""
+        print(
+            terminal_text(
+                f"{member_id!r} is not a valid member id: lowercase letters, digits, -{hint}"
+            ),
+            file=err,
+        )
         return 2
     roster = memberfile.read_roster(memberfile.network_dir(settings))
     if owner := roster.owner_of(url):
