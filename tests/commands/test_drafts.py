@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.support.project import FIXTURE_SITE, PROJECT, run_invoke, site_paths
+from tests.support.project import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
 from tests.support.requirements_check import require
 from tests.support.search_index import indexed_words, pages_with_word
 
@@ -26,14 +26,8 @@ Nobody should find the word {SECRET} yet.
 
 
 def settings_file(root: Path, base: str) -> Path:
-    """A settings file for the site under `root` that starts from the project's `base` file
-    (pelicanconf or publishconf), as an owner's own would."""
-    values = {**site_paths(root), "CACHE_PATH": str(root / "cache" / "pelican")}
-    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", f"from {base} import *"]
-    lines += [f"{name} = {value!r}" for name, value in values.items()]
-    path = root / f"{base}-site.py"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    """The site's settings, starting from the project's `base` (pelicanconf or publishconf)."""
+    return write_site_settings(root / f"{base}-site.py", base, **site_paths(root))
 
 
 @pytest.fixture

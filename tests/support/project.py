@@ -50,10 +50,11 @@ def site_paths(root: Path, content: Path | None = None) -> dict:
     }
 
 
-def write_site_settings(path: Path, **values) -> Path:
-    """A settings file for a second site, as a user writes one: the project's pelicanconf with
-    `values` set after it (paths, plugins...). Returns `path`."""
-    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
+def write_site_settings(path: Path, base: str = "pelicanconf", **values) -> Path:
+    """A settings file for a second site, as a user writes one: the project's pelicanconf (or
+    another of its settings modules, such as publishconf) with `values` set after it (paths,
+    plugins...). Returns `path`."""
+    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", f"from {base} import *"]
     lines += [f"{name} = {value!r}" for name, value in values.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
