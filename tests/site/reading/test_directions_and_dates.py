@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,6 +26,8 @@ from tests.support.hostile_sites import member_file, write_site
 from tests.support.project import PROJECT, build_site
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the project's TIMEZONE
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 # Late in the evening in UTC: already the next day in Berlin. A page that showed the UTC date
 # put this post on another day than the river did.
@@ -286,3 +289,12 @@ def test_a_cut_excerpt_ends_with_a_link_to_the_original_named_with_its_title(sit
     unlinked = holder(soup, "Notes without a home").find_parent("article")
     assert unlinked.find(class_="river-entry__excerpt").get_text().rstrip().endswith("…")
     assert not [a for a in unlinked.find_all("a") if "Continue" in a.get_text()]
+
+
+def test_the_reading_feed_gives_an_entry_its_language(site: Path) -> None:
+    feed = ET.parse(site / "reading" / "atom.xml").getroot()
+    languages = {
+        entry.findtext(f"{ATOM}title"): entry.get(XML_LANG) for entry in feed.iter(f"{ATOM}entry")
+    }
+    assert languages[ARABIC_TITLE] == "ar"
+    assert languages[HEBREW_TITLE] is None, "no language claimed where none is known"

@@ -345,6 +345,7 @@ class ReadingGenerator(SiteGenerator):
             is_full=item.is_full,
             published=entry.date,
             updated=updated,
+            language=item.lang,
             author_name=member.name,
             author_url=member.url,
             author_avatar=avatar,

@@ -21,6 +21,8 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 ET.register_namespace("atom", ATOM_NS)
 ET.register_namespace("dc", DC_NS)
 
@@ -54,6 +56,7 @@ class FeedItem:
     # When the entry last changed, as the feed says it: distinct from every other entry's
     # (feedlinks.distinct_updates); None: `published`.
     updated: dt.datetime | None = None
+    language: str | None = None  # of the title and text (BCP 47), when known
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ def atom_feed(info: FeedInfo, items: Sequence[FeedItem]) -> str:
     _text(feed, "generator", "Pelican")
     for item in items:
         entry = ET.SubElement(feed, "entry")
+        if item.language:  # a reader lays out an Arabic entry right to left, in its own font
+            entry.set(XML_LANG, item.language)
         _text(entry, "title", item.title)
         if item.url:
             ET.SubElement(entry, "link", rel="alternate", type="text/html", href=item.url)
