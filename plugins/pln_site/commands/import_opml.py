@@ -210,6 +210,13 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         html_url = outline.html_url if outline else None
         by_key[same_url_key(url)] = feed = OpmlFeed(url, title, html_url, topics, line)
         feeds.append(feed)
+    read = {raw.get("url", "").strip() for raw in parsed["feeds"]}
+    for url, outline in outlines.items():
+        if url not in read:  # an outline with a feed URL that listparser did not take as a feed
+            failures.append(
+                f"line {outline.line}: {outline.title or 'untitled'}: {url!r} was not read as a "
+                "feed (hint: check the outline's attributes)"
+            )
     return feeds, sorted(failures, key=_line_number)
 
 
