@@ -12,13 +12,16 @@ import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+from jinja2 import DictLoader, Environment, pass_context
 
 from pln_site.devserver import Route
 from pln_site.entries import FeedSource
 from pln_site.site.buildcache.pages import build_fingerprint
+from pln_site.site.buildcache.templates import keep_compiled
 from tests.support.fetching import simple_feed
 from tests.support.project import FIXTURE_SITE, PROJECT, build_site
 
@@ -188,3 +191,23 @@ def test_a_settings_function_counts_by_its_body(site: Site) -> None:
     fingerprint = lambda mark: build_fingerprint({**settings, "JINJA_FILTERS": {"mark": mark}})  # noqa: E731
     assert fingerprint(upper) == fingerprint(filter_named_mark("text.upper()"))
     assert fingerprint(upper) != fingerprint(lower)
+
+
+def test_templates_compiled_for_other_filters_are_not_reused(tmp_path: Path) -> None:
+    """Jinja decides at compile time whether a filter gets the context: code compiled for a
+    filter that did not take it must not run once it does (the page would fail to render)."""
+
+    def plain(value):
+        return f"plain {value}"
+
+    @pass_context
+    def with_context(context, value):
+        return f"{context['who']} {value}"
+
+    rendered = []
+    for shout in (plain, with_context):
+        env = Environment(loader=DictLoader({"page.html": "{{ 'hi' | shout }}"}))
+        env.filters["shout"] = shout
+        keep_compiled(SimpleNamespace(env=env), tmp_path)
+        rendered.append(env.get_template("page.html").render(who="Ada"))
+    assert rendered == ["plain hi", "Ada hi"]
