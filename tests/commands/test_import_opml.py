@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from pln_site.commands.check import check_members
-from pln_site.commands.import_opml import group_by_site, import_opml, read_opml, site_key
+from pln_site.commands.import_opml import import_opml, read_opml
+from pln_site.commands.opml_people import group_by_site, name_from_title, site_key
 from pln_site.members.loader import members_from_settings
 from tests.support.workflows import invoke
 
@@ -283,6 +284,23 @@ def test_grouping_rules():
     assert site_key("https://github.com/ada.atom") != site_key("https://github.com/bob.atom")
     feeds, _ = read_opml(SAMPLES / "netnewswire.opml")
     assert [len(group) for group in group_by_site(feeds)] == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Jeremy Keith — Adactio", "Jeremy Keith"),
+        ("Ada Lovelace | Blog", "Ada Lovelace"),
+        ("Blog | Ada Lovelace", "Ada Lovelace"),
+        ("Hana Kim: notes", "Hana Kim"),
+        ("Ada - Blog - Home", "Ada"),
+        ("Linus on Medium", "Linus"),
+        ("Don’t Panic – Zoë", "Don’t Panic – Zoë"),  # a dash inside a name stays
+        ("Uncategorised", ""),  # a category's feed names no one
+    ],
+)
+def test_a_name_from_a_feed_title_leaves_out_the_sites_name(title, name):
+    assert name_from_title(title) == name
 
 
 def test_the_invoke_task_imports_and_invoke_check_accepts_the_files(site):
