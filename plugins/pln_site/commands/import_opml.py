@@ -1,4 +1,4 @@
-"""`invoke import-opml FILE`: a feed reader's subscriptions as member files, one per site.
+"""`invoke import-opml FILE`: a feed reader's subscriptions as member files, one per person.
 
 listparser reads the subscriptions (feeds, titles, folders and categories, in any OPML dialect
 readers write). It drops each feed's htmlUrl and the line it came from, so a second, small pass
