@@ -86,10 +86,11 @@ def test_new_member_writes_a_file_with_every_field_that_passes_check(site):
 
 
 def test_new_member_takes_a_name_and_makes_the_id_from_it(site):
-    result = run_invoke("new-member", "Grâce Hopper", "-s", settings_of(site))
+    name = "Grâce Hopper: #1 'debugger'"  # a colon, a hash and quotes: YAML's own characters
+    result = run_invoke("new-member", name, "-s", settings_of(site))
     assert result.returncode == 0, result.stderr
-    data = yaml.safe_load((site / "content" / "network" / "grace-hopper.yaml").read_text())
-    assert data["name"] == "Grâce Hopper"
+    path = site / "content" / "network" / "grace-hopper-1-debugger.yaml"
+    assert yaml.safe_load(path.read_text())["name"] == name
 
 
 def test_new_member_refuses_what_gives_no_id(site):

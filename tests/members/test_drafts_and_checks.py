@@ -106,3 +106,9 @@ def test_a_yaml_syntax_error_names_the_line_where_the_broken_token_starts(site, 
     problem = only_problem(site)
     assert (problem.line, problem.field) == (line, field), str(problem)
     assert problem.message.startswith("YAML syntax error")
+
+
+def test_a_refused_tag_names_its_field(site):
+    write(site, "ada.yaml", VALID + "org: !!python/name:os.system\n")
+    problem = only_problem(site)
+    assert (problem.line, problem.field) == (6, "org")

@@ -362,9 +362,10 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
         raise
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
         raise _YamlProblem(
-            mark.line + 1 if mark else 1,
-            "-",
+            line,
+            _top_level_key_at(text, line),
             f"{error.problem} (hint: member files hold plain text, lists and mappings only; "
             "remove the !tag)",
         ) from None
