@@ -9,8 +9,10 @@ import xml.etree.ElementTree as ET
 import yaml
 from bs4 import BeautifulSoup
 
+from pln_site.commands.settings import load_settings
 from pln_site.devserver import Route
 from tests.support.fetching import simple_feed
+from tests.support.project import PROJECT
 from tests.support.workflows import invoke
 
 DRAFT_NAME = "Zara Quillfeather"  # a name only the draft holds
@@ -94,6 +96,14 @@ def test_an_unfinished_file_turned_active_is_refused_with_file_line_and_field(si
 
 def test_a_finished_file_is_published_on_the_next_build(site, web):
     member_id, path = start_draft(site, web)
+    # Every plugin of the project's settings, the build cache too: the next build sees the change.
+    plugins = load_settings(str(PROJECT / "pelicanconf.py"))["PLUGINS"]
+    settings = str(site.write_settings(web.resolve, PLUGINS=plugins))
+    page = site.root / "output" / "network" / member_id / "index.html"
+    first = invoke("build", "-s", settings)
+    assert first.returncode == 0, first.stderr
+    assert not page.exists()
+
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data.update(
         url="https://zara.example/",
@@ -102,10 +112,8 @@ def test_a_finished_file_is_published_on_the_next_build(site, web):
         status="active",
     )
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    settings = str(site.write_settings(web.resolve))
     build = invoke("build", "-s", settings)
     assert build.returncode == 0, build.stderr
-    page = site.root / "output" / "network" / member_id / "index.html"
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     assert DRAFT_NAME in soup.get_text()
     assert (site.root / "output" / "network" / "topics" / "bryology" / "index.html").is_file()
