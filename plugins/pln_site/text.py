@@ -26,7 +26,6 @@ _FLAT_ELEMENTS = frozenset(
         "head", "body",
     }
 )  # fmt: skip
-_ANY_TAG = re.compile(r"<[^>]*>")
 
 #: Two more costs of the HTML5 tree builders (html5ever in nh3, html5lib) that are not depth.
 #: Each attribute of a tag is checked against the ones before it, so one tag with many
@@ -302,12 +301,29 @@ def nesting_exceeds(tags: Iterable[tuple[bool, str]], limit: int) -> bool:
 
 
 def text_without_tags(value: str) -> str:
-    """The text of `value` with every tag dropped, without parsing it."""
-    # A regular expression, not a parser: no tree is built, so nothing grows with the depth.
-    # After the last ">" no tag can end: left out of the search, each "<" there would be
-    # searched to the end again (quadratic for "<<<<...").
-    end = value.rfind(">") + 1
-    return html.unescape(_ANY_TAG.sub(" ", value[:end]) + value[end:])
+    """The text of `value` with every tag dropped, and with the content of <style>, <script>
+    and the other elements whose content is code or a fallback (CSS is no text to show), without
+    parsing it."""
+    # The tokenizer's reading of the tags (html_tags), not a parser: no tree is built, so
+    # nothing grows with the depth, and each part of `value` is read once.
+    kept: list[str] = []
+    position = 0
+    length = len(value)
+    while position < length and (match := _MARKUP.search(value, position)):
+        kept += (value[position : match.start()], " ")
+        position = match.end()
+        if value.startswith(">", position):
+            position += 1  # a tag's match stops before the ">" that ends it
+        name = (match.group(2) or "").lower()
+        if not name or match.group(1):
+            continue  # a comment, a doctype or an end tag
+        if name == "plaintext":
+            position = length
+        elif name in _TEXT_ELEMENTS:
+            end = _end_tag_at(value, name, position)
+            position = length if end < 0 else end
+    kept.append(value[position:])
+    return html.unescape("".join(kept))
 
 
 def plain_text(
@@ -334,6 +350,19 @@ def plain_text(
     text = _WHITESPACE.sub(" ", text).strip()
     cut = truncate_text(text, max_chars)
     return text if cut is text else without_unbalanced_bidi(cut)
+
+
+def stand_in_text(value: str | None, max_chars: int) -> str:
+    """The start of what a reader sees of sanitized HTML `value`: a stand-in title for a
+    titleless post, never markup, CSS or script. Markup a feed escaped twice ("&lt;style&gt;
+    p {color: red}&lt;/style&gt;Hello") passes the sanitizer as text; it is read as HTML once
+    more, so that neither its tags nor the content of its <style> or <script> show."""
+    if not value:
+        return ""
+    text = plain_text(value, len(value))
+    if "<" in text and next(html_tags(text), None) is not None:
+        text = plain_text(text, len(text))
+    return plain_text(text, max_chars, is_html=False)
 
 
 def truncate_text(text: str, max_chars: int) -> str:

@@ -71,6 +71,7 @@ def test_formats_real_feeds_write_are_read(written, meant):
         "Mon, 01 Jan 0001 00:00:00 +0000",
         "Sat, 18 Mar 1871 19:18:00 +0900",
         "Fri, 31 Dec 2199 00:00:00 GMT",  # far in the future
+        "9999-12-31T23:59:59-14:00",  # in UTC, past the last year a date can have
         "sometime last week",
         "24.09.2018",  # day or month first: not a guess we make
         "Blursday, 24 Sep 2018",
@@ -85,6 +86,10 @@ def test_a_date_more_than_a_day_ahead_is_not_believed_but_a_few_hours_are():
     now = dt.datetime(2024, 6, 1, 12, tzinfo=UTC)
     assert parse_date("2024-06-01T20:00:00Z", now=now) == at(2024, 6, 1, 20)
     assert parse_date("2024-06-03T12:00:00Z", now=now) is None
+
+
+def test_feedparsers_reading_of_a_year_past_9999_is_no_date():
+    assert from_struct_time(time.struct_time((10000, 1, 1, 13, 59, 59, 0, 1, 0)), "9999") is None
 
 
 def test_feedparser_reading_that_changed_the_digits_is_not_trusted():

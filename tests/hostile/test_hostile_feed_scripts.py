@@ -73,7 +73,8 @@ def rss_with(vector: str, site: str) -> bytes:
 <description>{text}</description><content:encoded>{cdata(vector)}</content:encoded>
 <dc:creator>{text}</dc:creator><author>{text}</author><category>{text}</category>
 <enclosure url="{attr}" type="audio/mpeg" length="1"/><comments>{text}</comments></item>
-<item><title>Plain</title><link>{site}rss-2</link><description>{text}</description></item>
+<item><title>Plain</title><link>{site}rss-2</link><description>{text}</description>
+<pubDate>{recent(1).strftime("%a, %d %b %Y %H:%M:%S +0000")}</pubDate></item>
 </channel></rss>""".encode()
 
 
@@ -115,7 +116,12 @@ def json_with(vector: str, site: str) -> bytes:
                 "tags": [vector],
                 "attachments": [{"url": vector, "mime_type": "audio/mpeg"}],
             },
-            {"id": f"{site}json-2", "url": f"{site}json-2", "content_text": vector},
+            {
+                "id": f"{site}json-2",
+                "url": f"{site}json-2",
+                "content_text": vector,
+                "date_published": recent(1).isoformat(),
+            },
         ],
     }
     return json.dumps(document).encode()

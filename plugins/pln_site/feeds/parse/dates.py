@@ -23,6 +23,7 @@ import time
 import unicodedata
 
 EARLIEST_YEAR = 1990
+LATEST_YEAR = 9000  # past this, a year is a placeholder (9999) or garbage, whatever "now" is
 # A date this far past the parse is not believed (a day covers any time zone's error).
 FUTURE_SLACK = dt.timedelta(days=1)
 
@@ -104,7 +105,9 @@ def from_struct_time(
 ) -> dt.datetime | None:
     """feedparser's `*_parsed` (a UTC struct_time) as an aware UTC datetime, when it is sane
     and, given the `raw` string it came from, agrees with the numbers that string wrote."""
-    if value is None or (raw is not None and not trusted_struct_time(value, raw)):
+    if value is None or not EARLIEST_YEAR <= value.tm_year <= LATEST_YEAR:
+        return None
+    if raw is not None and not trusted_struct_time(value, raw):
         return None
     try:
         moment = dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
@@ -127,7 +130,10 @@ def trusted_struct_time(value: time.struct_time, raw: str) -> bool:
     the year) may move by one; anything further is a parse that invented digits.
     """
     numbers = {int(digits) for digits in _DIGITS.findall(raw)}
-    moment = dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    try:
+        moment = dt.date(value.tm_year, value.tm_mon, value.tm_mday)
+    except ValueError:
+        return False
     words = {word.lower().rstrip(".") for word in re.findall(r"[^\W\d_]+", raw)}
     named_months = {MONTHS[word] for word in words if word in MONTHS}
     for shift in (0, -1, 1):

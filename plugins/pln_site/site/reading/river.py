@@ -17,7 +17,7 @@ from markupsafe import Markup
 from pln_site.entries import StoredEntry
 from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
 from pln_site.store import Sites
-from pln_site.text import plain_text
+from pln_site.text import stand_in_text
 
 T = TypeVar("T")
 
@@ -153,7 +153,7 @@ def posts_by_member(
 def stand_in_title(entry: StoredEntry, max_chars: int = STAND_IN_MAX_CHARS) -> str:
     """A short plain-text name for a titleless entry (a micro post): the start of its text."""
     for html in (entry.content_html, entry.summary_html):
-        text = plain_text(html, max_chars)
+        text = stand_in_text(html, max_chars)
         if text:
             return text
     return UNTITLED
