@@ -4,6 +4,7 @@ it: in a copy of the project's site, then `invoke build`, and the pages read bac
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import socket
 import subprocess
@@ -192,3 +193,29 @@ def test_fetch_says_nothing_of_the_demo_when_a_real_members_feed_fails(clone):
     result = invoke(clone, "fetch", "-s", settings.name)
     assert result.returncode == 0, result.stderr
     assert "invoke demo" not in result.stderr
+
+
+def test_init_at_a_terminal_asks_for_what_the_options_left_out(clone):
+    terminal, keyboard = pty.openpty()  # stdin is a terminal: a person is there to answer
+    environment = {k: v for k, v in os.environ.items() if k != "SITEURL"}
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "init"],
+            cwd=clone,
+            env=environment,
+            stdin=keyboard,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        # name, title (Enter: the name), address, profiles (Enter: none)
+        os.write(terminal, "Zoë Adeyinka\n\nhttps://zoe.example.org\n\n".encode())
+        out, err = child.communicate(timeout=120)
+    finally:
+        os.close(terminal)
+        os.close(keyboard)
+    assert child.returncode == 0, err
+    assert "Your name" in out and "address" in out
+    settings = load_settings(clone / "pelicanconf.py")
+    assert (settings["AUTHOR"], settings["SITENAME"]) == ("Zoë Adeyinka", "Zoë Adeyinka")
+    assert list(settings["SOCIAL"]) == []
