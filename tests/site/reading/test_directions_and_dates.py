@@ -22,6 +22,7 @@ from pelican.settings import read_settings
 from pln_site.commands.share import share_entry
 from pln_site.entries import FeedSource, ParsedEntry
 from pln_site.store import FeedChanged, Retention, Store
+from tests.support.browser import chromium, serve_folder
 from tests.support.hostile_sites import member_file, write_site
 from tests.support.project import PROJECT, build_site
 
@@ -298,3 +299,38 @@ def test_the_reading_feed_gives_an_entry_its_language(site: Path) -> None:
     }
     assert languages[ARABIC_TITLE] == "ar"
     assert languages[HEBREW_TITLE] is None, "no language claimed where none is known"
+
+
+# What a reader sees: the browser lays the Arabic post out right to left, and the date that
+# follows a right-to-left title or name stays after it, on the line's right.
+LAYOUT = """(link) => {
+  const anchor = [...document.querySelectorAll("a")].find((a) => a.href === link);
+  const line = anchor.closest("article, li, p");
+  const time = line.querySelector("time");
+  const title = line.querySelector(".river-entry__title") || anchor;
+  const text = line.querySelector(".river-entry__excerpt");
+  const name = line.querySelector(".river-entry__meta bdi");
+  // The end of the title or name (its last line box) and the start of the date: the date is
+  // after it on the same line, or on a line below when the line wrapped.
+  const ends = [...(name || title.querySelector("bdi") || title).getClientRects()].pop();
+  const date = time.getClientRects()[0];
+  const sameLine = date.top < ends.bottom - 1;
+  return {
+    title: getComputedStyle(title.querySelector("bdi") || title).direction,
+    text: text && getComputedStyle(text).direction,
+    line: getComputedStyle(time.parentElement).direction,
+    before: sameLine ? ends.right <= date.left + 1 : date.top >= ends.bottom - 1,
+  };
+}"""
+
+
+def test_a_browser_lays_the_arabic_post_right_to_left_with_its_date_in_place(site: Path):
+    with serve_folder(site) as base, chromium() as browser:
+        tab = browser.new_page()
+        for url in ("reading/", "reading/topics/open-education/", "network/", "network/samira/"):
+            tab.goto(f"{base}{url}")
+            layout = tab.evaluate(LAYOUT, POSTS[0].link)
+            assert layout["title"] == "rtl", (url, layout)
+            if url.startswith("reading"):
+                assert layout["text"] == "rtl", (url, layout)
+            assert layout["line"] == "ltr" and layout["before"], (url, layout)
