@@ -135,8 +135,12 @@ def status(c, settings="pelicanconf.py", json=False):
     },
 )
 def init(c, name=None, title=None, url=None, profile=None, settings="pelicanconf.py"):
-    """Make this clone your own site: your details in the settings; the example members, posts,
-    demo feeds and fetched entries removed; one welcome post that says what to do next."""
+    """Make this clone your own site: your details in, the example content and entries out.
+
+    Writes AUTHOR, SITENAME and SOCIAL into the settings and SITEURL into publishconf.py;
+    removes the example members, their avatars, the demo feeds, the example posts and the
+    store; leaves one welcome post that says what to do next. Refuses once no example is left.
+    """
     from pln_site.commands.init import interactive_ask, owner_from, run_init
 
     def owner():
