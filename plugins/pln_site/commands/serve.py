@@ -93,13 +93,11 @@ def serve(settings: dict, port: int = 8000) -> None:
     except OSError as error:
         raise port_problem(port, error) from None
     server.daemon_threads = True
-    try:  # from here on, Ctrl-C is the way to stop, whenever it comes
+    try:  # until Ctrl-C, which ends it as it ends every command (commands/exits.py)
         print(
             f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)", flush=True
         )
         server.serve_forever()
-    except KeyboardInterrupt:  # the way to stop it: not an error
-        print("\nStopped serving.")
     finally:
         server.server_close()
 
