@@ -19,6 +19,9 @@ class FeedSource:
     url: str
     title: str | None = None
     html_url: str | None = None
+    # The languages the member writes in (their file): evidence for decoding a feed that
+    # declares no encoding.
+    languages: tuple[str, ...] = ()
 
 
 @dataclass

@@ -13,9 +13,9 @@ def parse_calls(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = pln_site.feeds.update.parse_feed
 
-    def counting(body: bytes, *, url: str, content_type: str | None = None):
+    def counting(body: bytes, *, url: str, content_type: str | None = None, languages=()):
         calls.append(url)
-        return real(body, url=url, content_type=content_type)
+        return real(body, url=url, content_type=content_type, languages=languages)
 
     monkeypatch.setattr(pln_site.feeds.update, "parse_feed", counting)
     return calls

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from pln_site.devserver import Route
+from pln_site.entries import FeedSource
 from pln_site.feeds.parse.feed import decode_document, parse_feed
+from pln_site.feeds.update import fetch_all
+from tests.support.fetching import BASE_SETTINGS
 from tests.support.parse_fixtures import FEED_URL
 
 PORTUGUESE = ["Simulações de física", "Líder do ano", "Educação pública", "Avaliação e exames"]
@@ -90,3 +94,31 @@ def test_decode_document_without_any_evidence_is_windows_1252():
     assert decode_document(b"<rss><title>\x93quoted\x94 \x80 5</title></rss>") == (
         "<rss><title>\u201cquoted\u201d \u20ac 5</title></rss>"
     )
+
+
+# Too short for a sniffer to tell: one title of a few words.
+FEW_WORDS = {"pt": "Ações e Lições", "ru": "Привет, мир"}
+
+
+@pytest.mark.parametrize(
+    ("languages", "encoding", "title"),
+    [(("pt-BR",), "latin-1", FEW_WORDS["pt"]), (("ru", "uk"), "cp1251", FEW_WORDS["ru"])],
+)
+def test_the_members_languages_choose_the_codepage_through_a_real_fetch(
+    server, store, languages, encoding, title
+):
+    body = (
+        f'<rss version="2.0"><channel><title>{title}</title><item><title>{title}</title>'
+        f"<link>https://m.example/1</link></item></channel></rss>"
+    ).encode(encoding)
+    server.route("/feed.xml", Route(body=body, content_type="application/rss+xml"))
+    source = FeedSource("ada", server.url("/feed.xml"), languages=languages)
+    fetch_all([source], store, BASE_SETTINGS)
+    assert [entry.title for entry in store.entries()] == [title]
+    assert [health.title for health in store.feed_health()] == [title]
+
+
+def test_members_languages_of_two_codepages_leave_it_to_the_bytes():
+    body = undeclared_rss(RUSSIAN).encode("cp1251")
+    feed = parse_feed(body, url=FEED_URL, languages=("en", "ru"))
+    assert [entry.title for entry in feed.entries] == RUSSIAN

@@ -146,10 +146,10 @@ def test_a_crash_while_parsing_one_feed_does_not_stop_the_others(server, fetch, 
 
     real = pln_site.feeds.update.parse_feed
 
-    def fragile(body, *, url, content_type=None):
+    def fragile(body, *, url, content_type=None, languages=()):
         if url.endswith("/bad.xml"):
             raise RuntimeError("boom")
-        return real(body, url=url, content_type=content_type)
+        return real(body, url=url, content_type=content_type, languages=languages)
 
     monkeypatch.setattr(pln_site.feeds.update, "parse_feed", fragile)
     server.route("/bad.xml", Route.feed(simple_feed(1, prefix="b")))

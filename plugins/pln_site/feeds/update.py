@@ -248,7 +248,7 @@ class _Updater:
         if isinstance(verdict, ParseBody):
             parsed = True
             try:
-                feed: ParsedFeed | FeedParseError = await self._parse(result)
+                feed: ParsedFeed | FeedParseError = await self._parse(result, source)
             except FeedParseError as error:
                 feed = error
             verdict = after_parse(source, result, verdict.body_hash, feed, dt.datetime.now(UTC))
@@ -263,9 +263,13 @@ class _Updater:
             parsed=parsed,
         )
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
+    async def _parse(self, result: FetchResult, source: FeedSource) -> ParsedFeed:
         assert result.body is not None and self.pools is not None
         job = partial(
-            parse_feed, result.body, url=result.final_url, content_type=result.content_type
+            parse_feed,
+            result.body,
+            url=result.final_url,
+            content_type=result.content_type,
+            languages=source.languages,
         )
         return await self.pools.parse(job, self.parse_budget, size=len(result.body))

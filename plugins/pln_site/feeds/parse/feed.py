@@ -14,7 +14,7 @@ import codecs
 import io
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -102,16 +102,19 @@ _XML_NOT_ELEMENTS_START = {"<![CDATA[": "]]>", "<!--": "-->"}  # -> how each one
 _XML_TAG = re.compile(r"<(/?)([A-Za-z_][^\s<>/]*)[^<>]*?(?:(/)>|>|(?=<)|\Z)")
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+def parse_feed(
+    body: bytes, *, url: str, content_type: str | None = None, languages: Sequence[str] = ()
+) -> ParsedFeed:
     """Parse and clean a feed; FeedParseError (with a reason in words) when it is not one.
 
     `url` is the feed's address (after redirects): relative links resolve against it.
+    `languages`, those its member writes in, help decode a feed that declares no encoding.
     """
     if not body or not body.strip():
         raise FeedParseError("the body is empty")
     if _looks_like_json(body, content_type):
         return parse_json_feed(body, url=url)
-    return _parse_xml_feed(body, url=url, content_type=content_type)
+    return _parse_xml_feed(body, url=url, content_type=content_type, languages=languages)
 
 
 def _looks_like_json(body: bytes, content_type: str | None) -> bool:
@@ -124,8 +127,10 @@ def _looks_like_json(body: bytes, content_type: str | None) -> bool:
 # --- XML ------------------------------------------------------------------------------------
 
 
-def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> ParsedFeed:
-    text = decode_document(body, content_type)
+def _parse_xml_feed(
+    body: bytes, *, url: str, content_type: str | None, languages: Sequence[str]
+) -> ParsedFeed:
+    text = decode_document(body, content_type, languages)
     if "\x00" in text:
         raise FeedParseError("binary data, not a feed")
     document = strip_prolog(_HUGE_CHARACTER_REFERENCE.sub("&amp;", _XML_ILLEGAL.sub("", text)))
@@ -312,7 +317,9 @@ def _categories(tags: list[dict[str, Any]] | None) -> list[str]:
 # --- decoding and the prolog ---------------------------------------------------------------
 
 
-def decode_document(body: bytes, content_type: str | None = None) -> str:
+def decode_document(
+    body: bytes, content_type: str | None = None, languages: Sequence[str] = ()
+) -> str:
     """The text of an XML document: by BOM, then declared charsets, then UTF-8, then a sniff.
 
     A declaration that does not fit the bytes (e.g. "utf-16" on 8-bit bytes) is passed over.
@@ -344,7 +351,7 @@ def decode_document(body: bytes, content_type: str | None = None) -> str:
         if text.lstrip()[:1] in ("<", ""):
             return text
 
-    return _undeclared_8bit(body)
+    return _undeclared_8bit(body, languages)
 
 
 # Where no declaration holds, the languages whose text is written in one single-byte codepage
@@ -367,19 +374,19 @@ _CYRILLIC_CODECS = frozenset({"cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5"
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _undeclared_8bit(body: bytes) -> str:
+def _undeclared_8bit(body: bytes, languages: Sequence[str] = ()) -> str:
     """Bytes that are not UTF-8 and declare nothing usable: windows-1252 for Western text
     (what browsers do), unless the feed's language or the bytes themselves say otherwise.
 
-    Evidence, in order: the language the feed declares (`<language>`, `xml:lang`) when it is
-    written in one codepage; a multi-byte CJK encoding the sniffer finds; text that reads as
-    Western in windows-1252 (charset-normalizer alone took Latin-1 Portuguese for Baltic); then
-    the sniffer's best single-byte guess.
+    Evidence, in order: the language the feed declares (`<language>`, `xml:lang`), else the
+    `languages` of the member (their file) when those all share one codepage; a multi-byte CJK
+    encoding the sniffer finds; text that reads as Western in windows-1252 (charset-normalizer
+    alone took Latin-1 Portuguese for Baltic); then the sniffer's best single-byte guess.
     """
-    language = _declared_language(body[:8192])
-    codepage = _CODEPAGE_FOR_LANGUAGE.get(language or "")
-    if language and codepage is None and language not in _CJK_LANGUAGES:
-        codepage = "cp1252"
+    declared = _declared_language(body[:8192])
+    codepages = {_codepage(language) for language in ([declared] if declared else languages)}
+    codepages.discard(None)
+    codepage = codepages.pop() if len(codepages) == 1 else None
     sniffed = _sniffed_encoding(body) if codepage in (None, "cp1251") else None
     if codepage == "cp1251" and sniffed in _CYRILLIC_CODECS:
         codepage = sniffed  # Russian is written in KOI8-R too; the sniffer tells them apart
@@ -394,6 +401,15 @@ def _undeclared_8bit(body: bytes) -> str:
     if sniffed and (text := _strict(body, sniffed)) is not None:
         return text
     return western
+
+
+def _codepage(language: str) -> str | None:
+    """The single-byte codepage text in `language` (a BCP 47 tag) is written in; None for the
+    CJK languages, whose multi-byte encodings the sniffer tells apart."""
+    primary = language.partition("-")[0].lower()
+    if primary in _CJK_LANGUAGES:
+        return None
+    return _CODEPAGE_FOR_LANGUAGE.get(primary, "cp1252")
 
 
 def _sniffed_encoding(body: bytes) -> str | None:
