@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 def feed_sources(members: Iterable[Member]) -> list[FeedSource]:
     """Every feed of every listed member; archived members are not fetched."""
     return [
-        FeedSource(member.id, feed.url, feed.title, feed.html_url)
+        FeedSource(member.id, feed.url, feed.title, feed.html_url, tuple(member.languages))
         for member in members
         if member.is_listed
         for feed in member.feeds
