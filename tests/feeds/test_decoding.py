@@ -122,3 +122,19 @@ def test_members_languages_of_two_codepages_leave_it_to_the_bytes():
     body = undeclared_rss(RUSSIAN).encode("cp1251")
     feed = parse_feed(body, url=FEED_URL, languages=("en", "ru"))
     assert [entry.title for entry in feed.entries] == RUSSIAN
+
+
+def test_invoke_fetch_gives_each_feed_its_members_languages(tmp_path):
+    from pln_site.commands.fetch import feed_sources
+    from pln_site.members.loader import load_members
+
+    network = tmp_path / "network"
+    network.mkdir()
+    (network / "ivan.yaml").write_text(
+        "name: Ivan Petrov\nurl: https://ivan.example/\nwhy: Writes well.\nsince: 2020\n"
+        "topics: [testing]\nlanguages: [ru, uk]\n"
+        "feeds:\n  - url: https://ivan.example/feed.xml\n",
+        encoding="utf-8",
+    )
+    [source] = feed_sources(load_members(network, tmp_path / "avatars"))
+    assert (source.url, source.languages) == ("https://ivan.example/feed.xml", ("ru", "uk"))
