@@ -126,8 +126,11 @@ def test_right_to_left_posts_from_real_feeds_read_right_to_left(corpus_dir: Path
     assert len(rtl_titles) >= 10, "the right-to-left feeds' posts are on the river"
     for title in rtl_titles:
         assert title["dir"] == "auto", title
-        excerpt = title.find_parent("article").find(class_="river-entry__excerpt")
-        assert excerpt["dir"] == "auto"
+        article = title.find_parent("article")
+        assert article.find(class_="river-entry__excerpt")["dir"] == "auto"
+        # The member's one language, even where the feed says "en" (the Persian one does).
+        member = article.select_one(".river-entry__meta bdi").get_text().removeprefix("Member ")
+        assert title.get("lang") == FEEDS[member][1], (member, title.get("lang"))
     with serve_folder(output) as base, chromium() as browser:
         tab = browser.new_page()
         for url in ("reading/", "reading/topics/right-to-left/"):

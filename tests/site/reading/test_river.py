@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from pln_site.entries import StoredEntry
 from pln_site.site.reading.river import (
     UNTITLED,
     day_label,
+    entry_language,
     entry_text,
     group_by_day,
     listed_entries,
@@ -154,3 +156,20 @@ def test_an_empty_river_is_one_empty_page() -> None:
         page_save_as="reading/page/{number}/index.html",
     )
     assert len(pages) == 1 and pages[0].items == [] and pages[0].next_url is None
+
+
+def test_an_entrys_language_is_its_members_one_else_the_feeds_else_unknown() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    labelled_en = dataclasses.replace(stored("a", when=when), language="en")
+    unlabelled = stored("b", when=when)
+
+    def member(*languages: str) -> SimpleNamespace:
+        return SimpleNamespace(languages=list(languages))
+
+    # One language in the member file: theirs, even where the feed says otherwise.
+    assert entry_language(labelled_en, member("fa")) == "fa"
+    # Several: the feed's, else the first the member file lists.
+    assert entry_language(labelled_en, member("de", "fr")) == "en"
+    assert entry_language(unlabelled, member("de", "fr")) == "de"
+    assert entry_language(labelled_en, member()) == "en"
+    assert entry_language(unlabelled, member()) is None

@@ -243,15 +243,17 @@ def river_items(
 
 
 def entry_language(entry: StoredEntry, member: Any) -> str | None:
-    """The language of an entry's title and text, for `lang`: what the feed says (a BCP 47
-    tag), else the member's one language, else the first the member file lists; None when
-    neither says (no `lang` then: a guess would make screen readers read it wrong)."""
-    # StoredEntry.language comes with the feeds' language; until then, None.
-    found = getattr(entry, "language", None)
-    if found:
-        return str(found)
-    languages = list(getattr(member, "languages", None) or ())
-    return str(languages[0]) if languages else None
+    """The language of an entry's title and text, for `lang`: the member's, when their file
+    lists exactly one (it knows better than a feed labelled "en" by its blog's theme, as many
+    Persian and Arabic feeds are), else what the feed says (a BCP 47 tag), else the first the
+    member file lists; None when neither says (no `lang` then: a guess would make screen
+    readers read it wrong)."""
+    languages = [str(code) for code in (getattr(member, "languages", None) or ())]
+    if len(languages) == 1:
+        return languages[0]
+    if entry.language:
+        return entry.language
+    return languages[0] if languages else None
 
 
 def group_by_day(items: Iterable[RiverItem]) -> list[RiverDay]:
