@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from pln_site.members.countries import country_code
 from pln_site.members.loader import load_members
 from pln_site.members.model import Status
 from tests.members.test_validation import VALID, only_problem, problems_of, site, write
@@ -112,3 +113,12 @@ def test_a_refused_tag_names_its_field(site):
     write(site, "ada.yaml", VALID + "org: !!python/name:os.system\n")
     problem = only_problem(site)
     assert (problem.line, problem.field) == (6, "org")
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("UK", "GB"), ("United Kingdom", "GB"), ("ke", "KE"), ("KEN", "KE"), ("XX", None)],
+)
+def test_what_an_h_card_says_for_a_country_becomes_its_code(written, code):
+    # add-member reads `country` from an h-card's country-name with this same rule.
+    assert country_code(written) == code

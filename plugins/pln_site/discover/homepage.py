@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 import mf2py
 import nh3
-import pycountry
 from bs4 import BeautifulSoup
 
 from pln_site.discover.microformats import Document, Item, Value
+from pln_site.members.countries import country_code
 from pln_site.text import costly_markup, plain_text, with_short_text_nodes
 from pln_site.urls import absolute_http_url, same_url_key
 
@@ -150,19 +150,6 @@ def _fill_from_card(page: HomePage, props: dict[str, list[Value]], base: str) ->
         page.country = country_code(country)
         if page.country is None:
             page.country_text = country
-
-
-def country_code(text: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code for a country's name or code ("Kenya", "KEN", "ke")."""
-    try:
-        return pycountry.countries.lookup(text.strip()).alpha_2
-    except LookupError:
-        pass
-    try:  # "Korea" and other short names that the lookup does not take exactly
-        matches = pycountry.countries.search_fuzzy(text.strip())
-    except LookupError:
-        return None
-    return matches[0].alpha_2 if len(matches) == 1 else None
 
 
 def declared_feeds(parsed: Document, base: str) -> list[DeclaredFeed]:

@@ -7,15 +7,14 @@ error, so a typo or a private detail (an e-mail, a phone number) never reaches a
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
-import pycountry
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from pln_site.members.countries import closest_country_code, is_country_code
 from pln_site.messages import suggestion
 from pln_site.text import BIDI_CONTROLS
 from pln_site.urls import forbidden_url_character, is_http_url
@@ -150,30 +149,13 @@ def _check_not_future(value: str) -> str:
 
 PastDate = Annotated[PartialDate, AfterValidator(_check_not_future)]
 
-# Codes ISO 3166 reserves for a country without making them its code; people write them.
-_RESERVED_COUNTRY_CODES = {"UK": "GB", "EL": "GR"}
-
 
 def _check_country(value: str) -> str:
-    if re.fullmatch(r"[A-Z]{2}", value) and pycountry.countries.get(alpha_2=value):
+    if is_country_code(value):
         return value
-    hint = _country_hint(value) or " (hint: ISO 3166-1 alpha-2 codes in capitals: DE, BR, KE)"
+    code = closest_country_code(value)
+    hint = suggestion(code) if code else " (hint: ISO 3166-1 alpha-2 codes in capitals: DE, BR, KE)"
     raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
-
-
-def _country_hint(value: str) -> str:
-    """A did-you-mean for a reserved code ("UK"), a code in lowercase, a name or alpha-3 code
-    ("Germany", "deu"), or a misspelled name ("Germny")."""
-    text = value.strip()
-    code = _RESERVED_COUNTRY_CODES.get(text.upper())
-    if code is None:
-        try:
-            code = pycountry.countries.lookup(text).alpha_2
-        except LookupError:
-            names = {country.name: country.alpha_2 for country in pycountry.countries}
-            close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.6)
-            return suggestion(names[close[0]]) if close else ""
-    return suggestion(code)
 
 
 def _check_language(value: str) -> str:
