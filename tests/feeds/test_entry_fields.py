@@ -36,6 +36,38 @@ def test_root_relative_urls_of_a_feed_on_another_host_resolve_on_the_posts_site(
     ]
 
 
+@pytest.mark.parametrize(
+    "feed_links",
+    [
+        '<link rel="self" href="https://ada.example/blog/atom.xml"/>'
+        '<link rel="alternate" href="https://elsewhere.example/"/>',
+        '<link rel="alternate" href="https://ada.example/blog/"/>',  # no self: the site
+    ],
+    ids=["self", "site"],
+)
+def test_a_proxied_feed_with_relative_entry_links_resolves_them_on_its_own_address(feed_links):
+    body = (
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>{feed_links}'
+        '<entry><id>1</id><title>t</title><link href="/blog/post-1"/>'
+        '<content type="html">&lt;img src="/blog/pic.png"&gt;</content></entry></feed>'
+    )
+    [entry] = parse_feed(body.encode(), url=PROXY).entries
+    assert entry.link == "https://ada.example/blog/post-1"
+    assert links_in(entry.content_html) == ["https://ada.example/blog/pic.png"]
+
+
+def test_rss_atom_self_link_is_the_base_of_a_proxied_feed():
+    body = rss(
+        "<item><title>t</title><link>/2024/post</link><description>"
+        '&lt;a href="/about/"&gt;me&lt;/a&gt;</description></item>',
+        channel_extra='<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self"'
+        ' href="https://bea.example/feed.xml"/>',
+    ).replace("<link>https://blog.example/</link>", "")
+    [entry] = parse_feed(body.encode(), url=PROXY).entries
+    assert entry.link == "https://bea.example/2024/post"
+    assert links_in(entry.content_html) == ["https://bea.example/about/"]
+
+
 def test_on_the_feeds_own_host_relative_urls_resolve_against_the_feed():
     body = rss(
         rss_item(

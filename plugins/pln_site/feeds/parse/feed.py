@@ -11,6 +11,7 @@ never as a string it could take for a path or a URL.
 from __future__ import annotations
 
 import codecs
+import html
 import io
 import logging
 import re
@@ -84,6 +85,9 @@ _BARE_EMAIL = re.compile(r"^\s*(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+\s*$")
 _FIRST_ENTRY = re.compile(r"<(?:\w+:)?(?:entry|item)[\s>/]")
 _FEED_TITLE = re.compile(r"<(?:\w+:)?title(?:\s[^<>]*)?>([^<]*)</(?:\w+:)?title>")
 _TITLE_SEARCH_CHARS = 20_000
+# A feed-level <link>: Atom's (attributes) or RSS's (text); atom:link in RSS too.
+_LINK_TAG = re.compile(r"<(?:\w+:)?link\b([^<>]*?)/?>(?:([^<]*)</(?:\w+:)?link>)?")
+_ATTRIBUTE = re.compile(r"""([A-Za-z_:][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _HTML_PAGE = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 # Characters XML 1.0 forbids; some feeds contain them (pasted backspaces...) and a strict parser
 # would give up on the whole document for one of them.
@@ -136,6 +140,7 @@ def _parse_xml_feed(
     document = strip_prolog(_HUGE_CHARACTER_REFERENCE.sub("&amp;", _XML_ILLEGAL.sub("", text)))
     if xml_depth_exceeds(document, MAX_XML_DEPTH):
         raise FeedParseError(f"elements nested more than {MAX_XML_DEPTH} deep, not a feed")
+    url = _document_base(document, url)
     result = feedparser.parse(
         io.BytesIO(document.encode("utf-8")),
         response_headers={
@@ -162,6 +167,7 @@ def _parse_xml_feed(
             raise FeedParseError("XML but not a feed (no RSS, Atom or RDF root element)")
 
     feed = result.feed
+    html_url = absolute_http_url(feed.get("link"), url)
     context = _FeedContext(
         url=url,
         author=_author_name(feed),
@@ -178,7 +184,7 @@ def _parse_xml_feed(
         title=_detail_text(feed.get("title_detail"), feed.get("title"))
         or _title_before_entries(document)
         or None,
-        html_url=absolute_http_url(feed.get("link"), url),
+        html_url=html_url,
         entries=unique_entries(entries),
         warning=warning,
     )
@@ -188,7 +194,7 @@ def _parse_xml_feed(
 class _FeedContext:
     """What a feed says once for all its entries."""
 
-    url: str  # where the feed was fetched from (after redirects)
+    url: str  # what relative URLs resolve against: the feed's own address (_document_base)
     author: str | None  # the feed's author (Atom feed-level <author>, RSS managingEditor...)
     language: str | None  # the feed's language (RSS <language>, xml:lang on the root)
 
@@ -268,6 +274,31 @@ def _detail_html(
     if detail.get("type") == "text/plain":
         return text_to_html(detail["value"])
     return clean_html(detail["value"], _base_url(detail, feed_url, page), link or page)
+
+
+def _document_base(document: str, fetched_from: str) -> str:
+    """What the feed's relative URLs resolve against: the address it gives itself (Atom
+    `<link rel="self">`, also in RSS), else the site it names, when either is on another host
+    than the one it was fetched from (a feed proxy, a CDN, a FeedBurner-style service); else
+    where it was fetched from. feedparser resolves entry links itself, so this is its base."""
+    head = _FIRST_ENTRY.split(document[:_TITLE_SEARCH_CHARS], maxsplit=1)[0]
+    named: dict[str, str] = {}
+    for tag in _LINK_TAG.finditer(head):
+        attributes = {
+            name.lower(): html.unescape(double or single)
+            for name, double, single in _ATTRIBUTE.findall(tag.group(1))
+        }
+        if "href" in attributes:
+            named.setdefault(attributes.get("rel", "alternate").lower(), attributes["href"])
+        elif tag.group(2) and tag.group(2).strip():
+            named.setdefault("alternate", html.unescape(tag.group(2).strip()))  # RSS <link>
+    # The address it gives itself settles it; the site only speaks for a feed that gives none.
+    candidate = absolute_http_url(named.get("self"), fetched_from) or absolute_http_url(
+        named.get("alternate"), fetched_from
+    )
+    if candidate and site_host(candidate) != site_host(fetched_from):
+        return candidate
+    return fetched_from
 
 
 def _title_before_entries(document: str) -> str:
