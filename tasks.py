@@ -216,7 +216,7 @@ def share(c, url, settings="pelicanconf.py"):
 
 @task(help={**SETTINGS_HELP, "widths": "comma-separated viewport widths (default 375,1280)"})
 def screenshots(c, settings="pelicanconf.py", widths="375,1280"):
-    """Save a PNG of each page type of the built site into OUTPUT_PATH/screenshots/."""
+    """Save a PNG of each page type of the built site into screenshots/ (beside output/)."""
     from pln_site.commands.screenshots import take_screenshots
 
     written = take_screenshots(load_settings(settings), [int(w) for w in widths.split(",")])

@@ -17,7 +17,8 @@ from pln_site.errors import SiteError
 log = logging.getLogger(__name__)
 
 DEFAULT_WIDTHS = (375, 1280)
-DEFAULT_FOLDER = "screenshots"  # under OUTPUT_PATH
+# Beside the output, not in it: what is in OUTPUT_PATH is what `invoke publish` uploads.
+DEFAULT_FOLDER = "screenshots"
 
 
 # A full-page picture shows images below the fold too: load the lazy ones before shooting.
@@ -91,7 +92,7 @@ def take_screenshots(
         raise ScreenshotError(
             "screenshots need playwright and Chromium; not installed: " + " and ".join(missing)
         )
-    folder = folder or output / settings.get("SCREENSHOTS_PATH", DEFAULT_FOLDER)
+    folder = folder or Path(settings.get("SCREENSHOTS_PATH") or DEFAULT_FOLDER)
     folder.mkdir(parents=True, exist_ok=True)
     pages = page_types(settings)
     written: list[Path] = []
@@ -113,7 +114,9 @@ def _shoot_width(
     try:
         page = context.new_page()
         for page_type in pages:
-            page.goto(base + page_type.path, wait_until="networkidle")
+            # "load", not "networkidle": the pages ask nothing after they load, and waiting
+            # for half a second of quiet cost that much per page.
+            page.goto(base + page_type.path, wait_until="load")
             page.evaluate(LOAD_LAZY_IMAGES)
             target = folder / f"{page_type.name}-{width}.png"
             page.screenshot(path=str(target), full_page=full_page)
