@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,6 +300,9 @@ def test_the_reading_feed_gives_an_entry_its_language(site: Path) -> None:
     }
     assert languages[ARABIC_TITLE] == "ar"
     assert languages[HEBREW_TITLE] is None, "no language claimed where none is known"
+    document = json.loads((site / "reading" / "feed.json").read_text(encoding="utf-8"))
+    by_title = {item["title"]: item.get("language") for item in document["items"]}
+    assert (by_title[ARABIC_TITLE], by_title[HEBREW_TITLE]) == ("ar", None)
 
 
 # What a reader sees: the browser lays the Arabic post out right to left, and the date that

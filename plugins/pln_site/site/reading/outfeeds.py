@@ -186,6 +186,8 @@ def _json_item(item: FeedItem) -> dict:
     else:  # JSON Feed asks for one of the two, with something in it
         data["content_text"] = item.title
     data["date_published"] = _rfc3339(item.published)
+    if item.language:  # JSON Feed 1.1's per-item language
+        data["language"] = item.language
     data["authors"] = [author]
     if item.categories:
         data["tags"] = list(item.categories)
