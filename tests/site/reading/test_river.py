@@ -173,3 +173,19 @@ def test_an_entrys_language_is_its_members_one_else_the_feeds_else_unknown() -> 
     assert entry_language(unlabelled, member("de", "fr")) == "de"
     assert entry_language(labelled_en, member()) == "en"
     assert entry_language(unlabelled, member()) is None
+
+
+def test_an_excerpt_leaves_text_out_when_cut_or_when_it_is_the_authors_summary() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    long = "<p>" + "many words " * 100 + "</p>"
+
+    def cut(entry: StoredEntry) -> bool:
+        return entry_text(entry, full=False, excerpt_chars=100).is_cut
+
+    assert cut(stored("a", when=when, content=long))
+    assert not cut(stored("b", when=when, content="<p>Short.</p>"))
+    # The author's short summary of a longer post: there is more to read.
+    assert cut(stored("c", when=when, content=long, summary="<p>In short.</p>"))
+    # A feed that gives only a summary: content_html is that summary, nothing more to read.
+    assert not cut(stored("d", when=when, content="<p>In short.</p>", summary="<p>In short.</p>"))
+    assert not entry_text(stored("e", when=when, content=long), full=True, excerpt_chars=100).is_cut

@@ -187,7 +187,13 @@ class EntryText:
     has_title: bool  # False: `title` is a stand-in, not the author's
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
-    is_cut: bool = False  # True: an excerpt that left text out
+    is_cut: bool = False  # True: an excerpt that left text out (cut, or the author's summary)
+
+
+def _summary_of_more(entry: StoredEntry) -> bool:
+    """Whether the excerpt is the author's summary of a post that has more to it (a feed with
+    both gives content_html and summary_html that differ)."""
+    return bool(entry.summary_html) and entry.content_html not in ("", entry.summary_html)
 
 
 def entry_text(
@@ -201,7 +207,7 @@ def entry_text(
         has_title=has_title,
         body_html=Markup(demote_headings(body, ENTRY_TITLE_LEVEL)),
         is_full=full,
-        is_cut=not full and is_cut(body),
+        is_cut=not full and (is_cut(body) or _summary_of_more(entry)),
     )
 
 
