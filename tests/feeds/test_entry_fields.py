@@ -112,6 +112,15 @@ def test_no_stored_link_points_at_the_feed_file():
     assert links_in(entry.content_html) == [None]  # the link's text stays, its target goes
 
 
+def test_a_guid_that_is_no_url_is_not_made_a_link_into_the_feeds_folder():
+    items = (
+        "<item><title>a</title><guid>post-17</guid></item>"
+        "<item><title>b</title><guid>https://old.example/2009/b</guid></item>"
+    )
+    feed = parse_feed(rss(items).encode(), url="https://old.example/feeds/rss")
+    assert [entry.link for entry in feed.entries] == [None, "https://old.example/2009/b"]
+
+
 def test_json_feed_fragments_point_into_the_item():
     body = json.dumps(
         {

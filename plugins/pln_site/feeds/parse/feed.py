@@ -205,6 +205,9 @@ def _entry(raw: dict[str, Any], feed: _FeedContext) -> ParsedEntry:
     title_detail = raw.get("title_detail")
     link_base = _xml_base(content_detail or summary_detail or title_detail or {}, feed.url)
     link = absolute_http_url(raw.get("link"), link_base or feed.url)
+    from_guid = dict.get(raw, "guidislink") and raw.get("link") == raw.get("id")
+    if link and from_guid and _bare_token_resolved(link, feed.url):
+        link = None  # a guid such as "post-17", made a link into the feed's folder
     page = _page_base(link, feed.url)
 
     content_html = _detail_html(content_detail, feed.url, page, link)
@@ -249,6 +252,16 @@ def _xml_base(detail: dict[str, Any], feed_url: str) -> str | None:
     each value, resolved against the feed URL, and the feed URL itself where none was set."""
     base = detail.get("base")
     return base if is_http_url(base) and base != feed_url else None
+
+
+def _bare_token_resolved(link: str, feed_url: str) -> bool:
+    """Whether `link` is a name without "/", "." or "?" (an RSS guid that is no URL) resolved
+    against the feed's folder: no page is there."""
+    folder = feed_url.split("?", 1)[0].rsplit("/", 1)[0] + "/"
+    if not link.startswith(folder):
+        return False
+    rest = link[len(folder) :]
+    return bool(rest) and not any(char in rest for char in "/.?#")
 
 
 def _page_base(link: str | None, feed_url: str) -> str | None:
