@@ -174,6 +174,17 @@ def test_atom_feed_level_author_is_each_entrys_author_unless_it_has_its_own():
     assert [entry.author for entry in feed.entries] == ["Ada Lovelace", "Guest Writer"]
 
 
+def test_an_atom_entry_copied_from_another_feed_keeps_its_sources_author():
+    body = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Planet</title>'
+        "<author><name>Planet Editor</name></author>"
+        "<entry><id>1</id><title>t</title><source><id>urn:orig</id><title>Orig</title>"
+        "<author><name>Original Author</name></author></source></entry></feed>"
+    )
+    [entry] = parse_feed(body.encode(), url="https://planet.example/atom.xml").entries
+    assert entry.author == "Original Author"
+
+
 @pytest.mark.parametrize(
     ("channel", "author"),
     [

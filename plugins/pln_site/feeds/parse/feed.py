@@ -224,7 +224,8 @@ def _entry(raw: dict[str, Any], feed: _FeedContext) -> ParsedEntry:
         key=entry_key(raw.get("id"), link, title, content_html or summary_html),
         link=link,
         title=title,
-        author=_author_name(raw) or feed.author,
+        # Atom 4.2.1: the entry's author, else its <source>'s, else the feed's.
+        author=_author_name(raw) or _author_name(raw.get("source") or {}) or feed.author,
         content_html=content_html or summary_html,
         summary_html=summary_html,
         # The raw strings, read by dates.feed_date; feedparser's reading only when trusted.
