@@ -31,6 +31,7 @@ from pln_site.site.reading.outfeeds import (
     json_feed,
     rss_feed,
 )
+from pln_site.site.reading.pictures import PictureShelf
 from pln_site.site.reading.river import (
     EntryText,
     RiverItem,
@@ -80,6 +81,8 @@ class ReadingGenerator(SiteGenerator):
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
+        # The entries' pictures that `invoke fetch` brought home; the pages show no others.
+        self.pictures = PictureShelf.from_settings(self.settings)
 
     # -- context ----------------------------------------------------------------------------
 
@@ -141,7 +144,12 @@ class ReadingGenerator(SiteGenerator):
         kept = []
         for entry in entries:
             self.texts[entry.feed_url, entry.key] = entry_text(
-                entry, full=full, excerpt_chars=excerpt_chars, excerpt=cache.excerpt
+                entry,
+                full=full,
+                excerpt_chars=excerpt_chars,
+                excerpt=cache.excerpt,
+                pictures=self.pictures,
+                site_url=str(self.settings.get("SITEURL") or ""),
             )
             kept.append(entry.without_html())
         cache.save()
@@ -179,6 +187,7 @@ class ReadingGenerator(SiteGenerator):
 
     def generate_output(self, writer: Any) -> None:
         self.roster.write_avatars()
+        self.pictures.publish(Path(self.output_path))
         items = self._items(self.entries)
         topic_rivers = [(topic, self._topic_items(topic, items)) for topic in self.topics]
         common = {

@@ -19,6 +19,7 @@ from pln_site.feeds.images import ImageFolder, KeptImage
 from pln_site.settings import images_path
 
 PICTURES_FOLDER = "reading/images"  # under OUTPUT_PATH
+TAG_WINDOW = 4096  # characters read for one <img> tag: sanitized tags hold a few attributes
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,19 @@ class PictureShelf:
         return "".join(parts)
 
     def lead_picture(self, html: str) -> Picture | None:
-        """The first kept picture of `html`, to show beside an excerpt."""
-        if "<img" not in html:
+        """The first kept picture of `html`, to show beside an excerpt. Only the tags that
+        start with "<img" are read, not the whole text: a build asks this of every entry."""
+        if self.folder is None or not self.folder.index:
             return None
-        for _start, _end, attrs in _Images(html).found:
-            shown = self.picture(attrs.get("src", ""), attrs.get("alt", ""))
-            if shown is not None:
-                return shown
+        position = html.find("<img")
+        while position != -1:
+            found = _Images(html[position : position + TAG_WINDOW]).found
+            if found:
+                attrs = found[0][2]
+                shown = self.picture(attrs.get("src", ""), attrs.get("alt", ""))
+                if shown is not None:
+                    return shown
+            position = html.find("<img", position + 4)
         return None
 
     def publish(self, output_path: Path) -> int:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from pln_site.entries import StoredEntry
 from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
+from pln_site.site.reading.pictures import Picture, PictureShelf
 from pln_site.store import Sites
 from pln_site.text import stand_in_text
 
@@ -48,6 +49,7 @@ class RiverItem:
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
     is_cut: bool  # True: body_html is an excerpt that left text out (a "continue" link follows)
+    picture: Picture | None  # beside an excerpt: the entry's first picture kept (local)
     local_date: dt.datetime  # the entry's date in the site's time zone
     member_page_url: str | None  # the member's page on this site (site-relative), if any
     avatar_url: str | None  # the member's avatar (site-relative), if any
@@ -188,6 +190,7 @@ class EntryText:
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
     is_cut: bool = False  # True: an excerpt that left text out (cut, or the author's summary)
+    picture: Picture | None = None  # beside an excerpt: the entry's first picture kept
 
 
 def _summary_of_more(entry: StoredEntry) -> bool:
@@ -197,17 +200,29 @@ def _summary_of_more(entry: StoredEntry) -> bool:
 
 
 def entry_text(
-    entry: StoredEntry, *, full: bool, excerpt_chars: int, excerpt: Excerpter = excerpt_html
+    entry: StoredEntry,
+    *,
+    full: bool,
+    excerpt_chars: int,
+    excerpt: Excerpter = excerpt_html,
+    pictures: PictureShelf | None = None,
+    site_url: str = "",
 ) -> EntryText:
+    """What the pages show of `entry`. Its pictures are the ones `pictures` holds (brought home
+    by the fetch), served from this site; without a shelf, a full text shows none."""
     title, has_title = entry_title(entry)
+    shelf = pictures or PictureShelf(None)
     # The store holds sanitizer output only; the excerpt is cut from it.
     body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
+    if full:
+        body = shelf.localized(body, site_url)
     return EntryText(
         title=title,
         has_title=has_title,
         body_html=Markup(demote_headings(body, ENTRY_TITLE_LEVEL)),
         is_full=full,
         is_cut=not full and (is_cut(body) or _summary_of_more(entry)),
+        picture=None if full else shelf.lead_picture(entry.content_html or entry.summary_html),
     )
 
 
@@ -238,6 +253,7 @@ def river_items(
                 body_html=text.body_html,
                 is_full=text.is_full,
                 is_cut=text.is_cut,
+                picture=text.picture,
                 local_date=entry.date.astimezone(tz),
                 member_page_url=member_page_url(member),
                 avatar_url=avatar_url(member),
