@@ -73,6 +73,17 @@ def test_a_wrong_http_charset_is_passed_over_for_valid_utf8():
     assert titles_of(body, "application/rss+xml; charset=iso-8859-1") == PORTUGUESE
 
 
+@pytest.mark.parametrize(
+    "label", ["iso-8859-1", "windows-1251", "koi8-r", "gb2312", "shift_jis", "euc-kr"]
+)
+def test_utf8_bytes_under_a_wrong_label_are_read_as_utf8(label):
+    body = undeclared_rss(RUSSIAN + PORTUGUESE + CHINESE).encode("utf-8")
+    document = decode_document(body, f"application/rss+xml; charset={label}")
+    assert all(title in document for title in RUSSIAN + PORTUGUESE + CHINESE)
+    declared = f'<?xml version="1.0" encoding="{label}"?>'.encode() + body
+    assert all(title in decode_document(declared) for title in RUSSIAN + CHINESE)
+
+
 def test_a_mislabelled_xml_declaration_that_does_not_fit_the_bytes_is_passed_over():
     # "utf-16" declared on 8-bit bytes: no BOM, no NUL bytes, so it cannot be true.
     body = ('<?xml version="1.0" encoding="utf-16"?>' + undeclared_rss(RUSSIAN)).encode("cp1251")

@@ -119,6 +119,14 @@ def test_a_guid_that_is_no_url_is_not_made_a_link_into_the_feeds_folder():
     )
     feed = parse_feed(rss(items).encode(), url="https://old.example/feeds/rss")
     assert [entry.link for entry in feed.entries] == [None, "https://old.example/2009/b"]
+    # A real <link> to a page beside the feed stays, whatever it looks like.
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><entry>'
+        '<id>https://old.example/post-1</id><link href="https://old.example/post-1"/>'
+        "<title>t</title></entry></feed>"
+    )
+    [entry] = parse_feed(atom.encode(), url="https://old.example/atom").entries
+    assert entry.link == "https://old.example/post-1"
 
 
 def test_json_feed_fragments_point_into_the_item():

@@ -205,7 +205,8 @@ def _entry(raw: dict[str, Any], feed: _FeedContext) -> ParsedEntry:
     title_detail = raw.get("title_detail")
     link_base = _xml_base(content_detail or summary_detail or title_detail or {}, feed.url)
     link = absolute_http_url(raw.get("link"), link_base or feed.url)
-    from_guid = dict.get(raw, "guidislink") and raw.get("link") == raw.get("id")
+    # feedparser's `links` holds the <link> elements; a link without one came from the guid.
+    from_guid = dict.get(raw, "guidislink") and not dict.get(raw, "links")
     if link and from_guid and _bare_token_resolved(link, feed.url):
         link = None  # a guid such as "post-17", made a link into the feed's folder
     page = _page_base(link, feed.url)
@@ -365,7 +366,8 @@ def _categories(tags: list[dict[str, Any]] | None) -> list[str]:
 def decode_document(
     body: bytes, content_type: str | None = None, languages: Sequence[str] = ()
 ) -> str:
-    """The text of an XML document: by BOM, then declared charsets, then UTF-8, then a sniff.
+    """The text of an XML document: by BOM, then valid UTF-8, then the declared charsets
+    (HTTP, then the XML declaration), then evidence (`_undeclared_8bit`).
 
     A declaration that does not fit the bytes (e.g. "utf-16" on 8-bit bytes) is passed over.
     """
@@ -382,12 +384,10 @@ def decode_document(
         declared.append(match.group(1))
     if in_prolog := _XML_ENCODING.match(body[:1024]):
         declared.append(in_prolog.group(1).decode("ascii"))
-    codecs_to_try = [known for label in declared if (known := _codec(label))]
-    if not codecs_to_try or "utf-8" in codecs_to_try:
-        # Valid UTF-8 with non-ASCII bytes is almost never an accident: believe it first.
-        codecs_to_try.insert(0, "utf-8")
-    else:
-        codecs_to_try.append("utf-8")
+    # Valid UTF-8 with non-ASCII bytes is almost never an accident: believe it before any
+    # label (servers send "charset=iso-8859-1" for UTF-8 files by default); ASCII reads the same
+    # in every label left.
+    codecs_to_try = ["utf-8", *(known for label in declared if (known := _codec(label)))]
     for codec in codecs_to_try:
         try:
             text = body.decode(codec)
