@@ -472,9 +472,9 @@ def _problem_from_pydantic(path: Path, err: ErrorDetails, lines: dict[Location, 
     line = _line_of(location, lines)
     field = _field_name(location)
     if kind == "extra_forbidden":
-        allowed = (
-            NESTED_KEYS.get(str(location[0]), MEMBER_KEYS) if len(location) > 1 else MEMBER_KEYS
-        )
+        # The keys of the mapping the unknown one is in: named by the nearest key above it.
+        parents = [str(part) for part in location[:-1] if not isinstance(part, int)]
+        allowed = NESTED_KEYS.get(parents[-1], MEMBER_KEYS) if parents else MEMBER_KEYS
         hint = did_you_mean(str(location[-1]), allowed) or (
             f" (hint: the fields are {', '.join(allowed)}; e-mail, phone and street address have "
             "no field on purpose: they are private)"

@@ -12,7 +12,14 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 from pln_site.members.countries import closest_country_code, is_country_code
 from pln_site.messages import suggestion
@@ -186,12 +193,62 @@ class Profile(_Strict):
     url: WebUrl
 
 
+class Show(StrEnum):
+    """How much of a member's writing the reading pages and output feeds republish."""
+
+    link = "link"  # the title and date, linking to the post: no text, no picture
+    summary = "summary"  # an excerpt (the author's summary, else the first words)
+    full = "full"  # the whole cleaned text
+
+
+def _check_path_prefix(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError(
+            f"{value!r} is not a URL path (hint: write the start of the posts' path, e.g. "
+            '"/recipes/")'
+        )
+    return value
+
+
+RuleWord = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class LensRule(_Strict):
+    """One `keep` or `skip` rule of a feed: it matches an entry when every key it gives
+    matches, and a key matches when any one of its values does."""
+
+    # A category or tag of the entry, compared without regard to case.
+    categories: Annotated[list[RuleWord], Field(min_length=1)] | None = None
+    # Words or phrases in the title: case-insensitive, whole words ("go" is not "good").
+    title: Annotated[list[RuleWord], Field(min_length=1)] | None = None
+    # The start of the path of the entry's link ("/recipes/").
+    path: (
+        Annotated[
+            list[Annotated[RuleWord, AfterValidator(_check_path_prefix)]], Field(min_length=1)
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> LensRule:
+        if self.categories is None and self.title is None and self.path is None:
+            raise ValueError(
+                "a rule must give categories, title or path (hint: e.g. `- categories: [python]`)"
+            )
+        return self
+
+
 class FeedRef(_Strict):
-    """A feed the reading feed fetches for this member."""
+    """A feed the reading feed fetches for this member, and its lens: which of its entries
+    the pages show (pln_site.members.lens)."""
 
     url: WebUrl
     title: PlainText | None = None
     html_url: WebUrl | None = None
+    keep: list[LensRule] = []  # given: an entry must match one of them
+    skip: list[LensRule] = []  # an entry that matches one is shown nowhere
+    # How much of its entries is republished; None: the site's PLANET_FULL_CONTENT decides.
+    show: Show | None = None
 
 
 class Member(_Strict):
@@ -245,4 +302,6 @@ NESTED_KEYS = {
     "met": list(Meeting.model_fields),
     "profiles": list(Profile.model_fields),
     "feeds": list(FeedRef.model_fields),
+    "keep": list(LensRule.model_fields),
+    "skip": list(LensRule.model_fields),
 }

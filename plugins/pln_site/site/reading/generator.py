@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
+from pln_site.members.lens import Lenses, judge
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.feedlinks import distinct_updates
@@ -75,6 +76,8 @@ class ReadingGenerator(SiteGenerator):
         self.topics: list[Topic] = self.roster.topics
         # Whose site is whose: which copy of a shared link or id is whose (see Sites).
         self.sites = member_sites(self.members.values())
+        # Each feed's keep/skip rules and what it consents to show (members/lens.py).
+        self.lenses = Lenses(list(self.members.values()))
         self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
@@ -143,6 +146,10 @@ class ReadingGenerator(SiteGenerator):
         excerpt_chars = int(self.settings["PLANET_EXCERPT_LENGTH"])
         kept = []
         for entry in entries:
+            # The one place the lens applies: what it skips is on no page, feed or index.
+            feed = self.lenses.feed(entry)
+            if not judge(entry, feed).kept:
+                continue
             self.texts[entry.feed_url, entry.key] = entry_text(
                 entry,
                 full=full,
@@ -150,6 +157,7 @@ class ReadingGenerator(SiteGenerator):
                 excerpt=cache.excerpt,
                 pictures=self.pictures,
                 site_url=str(self.settings.get("SITEURL") or ""),
+                show=feed.show if feed else None,
             )
             kept.append(entry.without_html())
         cache.save()

@@ -50,6 +50,7 @@ class RiverItem:
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
     is_cut: bool  # True: body_html is an excerpt that left text out (a "continue" link follows)
     picture: Picture | None  # beside an excerpt: the entry's first picture kept (local)
+    show: str  # "link" (title and date only), "summary" or "full": EntryText.show
     local_date: dt.datetime  # the entry's date in the site's time zone
     member_page_url: str | None  # the member's page on this site (site-relative), if any
     avatar_url: str | None  # the member's avatar (site-relative), if any
@@ -191,6 +192,7 @@ class EntryText:
     is_full: bool  # True: body_html is the full content (e-content), else an excerpt
     is_cut: bool = False  # True: an excerpt that left text out (cut, or the author's summary)
     picture: Picture | None = None  # beside an excerpt: the entry's first picture kept
+    show: str = "summary"  # what its feed's `show` allows: "link" (no text), "summary", "full"
 
 
 def _summary_of_more(entry: StoredEntry) -> bool:
@@ -207,10 +209,20 @@ def entry_text(
     excerpt: Excerpter = excerpt_html,
     pictures: PictureShelf | None = None,
     site_url: str = "",
+    show: str | None = None,
 ) -> EntryText:
     """What the pages show of `entry`. Its pictures are the ones `pictures` holds (brought home
-    by the fetch), served from this site; without a shelf, a full text shows none."""
+    by the fetch), served from this site; without a shelf, a full text shows none.
+
+    `show` is what the entry's feed consents to (FeedRef.show): "link" shows no text and no
+    picture, "summary" an excerpt, "full" the text; None: `full` decides."""
     title, has_title = entry_title(entry)
+    if show == "link":
+        return EntryText(
+            title=title, has_title=has_title, body_html=Markup(""), is_full=False, show="link"
+        )
+    if show is not None:
+        full = show == "full"
     shelf = pictures or PictureShelf(None)
     # The store holds sanitizer output only; the excerpt is cut from it.
     body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
@@ -223,6 +235,7 @@ def entry_text(
         is_full=full,
         is_cut=not full and (is_cut(body) or _summary_of_more(entry)),
         picture=None if full else shelf.lead_picture(entry.content_html or entry.summary_html),
+        show="full" if full else "summary",
     )
 
 
@@ -254,6 +267,7 @@ def river_items(
                 is_full=text.is_full,
                 is_cut=text.is_cut,
                 picture=text.picture,
+                show=text.show,
                 local_date=entry.date.astimezone(tz),
                 member_page_url=member_page_url(member),
                 avatar_url=avatar_url(member),
