@@ -214,6 +214,14 @@ def share(c, url, settings="pelicanconf.py"):
     _exit(share_entry(url, load_settings(settings)))
 
 
+@task(help={**SETTINGS_HELP, "id": "the member's id (their file name)", "json": "print JSON"})
+def lens(c, id, settings="pelicanconf.py", json=False):
+    """Show which stored entries of a member their feeds' keep/skip rules keep, and why."""
+    from pln_site.commands.lens import preview_lens
+
+    _exit(preview_lens(id, load_settings(settings), as_json=json))
+
+
 @task(help={**SETTINGS_HELP, "widths": "comma-separated viewport widths (default 375,1280)"})
 def screenshots(c, settings="pelicanconf.py", widths="375,1280"):
     """Save a PNG of each page type of the built site into screenshots/ (beside output/)."""
