@@ -185,3 +185,11 @@ def test_the_shown_date_is_published_else_updated_else_first_seen_never_the_futu
     assert display_date(future, later, seen, NOW) == seen  # a future date is not believed
     assert display_date(None, future, seen, NOW) == seen
     assert display_date(NOW, None, seen - dt.timedelta(days=9), NOW) == NOW  # now is not future
+
+
+def test_a_body_without_a_title_keeps_the_feeds_last_known_title(store):
+    store.save(changed(entry("one", NOW - dt.timedelta(days=1))), KEEP_ALL)
+    later = NOW + dt.timedelta(hours=1)
+    store.save(changed(at=later, body_hash="hash-2", title=None, html_url=None), KEEP_ALL)
+    (health,) = store.feed_health()
+    assert (health.title, health.html_url) == ("Ada's notes", "https://ada.example/")

@@ -144,7 +144,7 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
         """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, status = ?,
                last_attempt = ?, last_success = ?, consecutive_failures = 0,
                last_error = NULL, moved_to = ?, retry_after = NULL,
-               title = ?, html_url = ?
+               title = coalesce(?, title), html_url = coalesce(?, html_url)
            WHERE url = ?""",
         (
             update.etag,
