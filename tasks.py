@@ -90,6 +90,14 @@ def regenerate(c, settings="pelicanconf.py"):
     site.regenerate(settings)
 
 
+@task(help={**SETTINGS_HELP, "port": "the port on 127.0.0.1 (default 8000)"})
+def dev(c, settings="pelicanconf.py", port=8000):
+    """Build, serve on http://127.0.0.1:PORT/, rebuild on each change and reload the page."""
+    from pln_site.commands.dev import dev as develop
+
+    develop(settings, port=int(port))
+
+
 @task(help={**SETTINGS_HELP, "title": "the post's title"})
 def new_post(c, title, settings="pelicanconf.py"):
     """Start a draft post in content/posts/."""
