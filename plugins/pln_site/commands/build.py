@@ -27,15 +27,24 @@ def build(settings: dict) -> int:
     if check_members(settings, out=sys.stderr) != 0:
         print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
         return 1
-    searching = enabled(SEARCH, settings)
-    # The search plugin leaves the index to us (it makes it itself under plain `pelican`).
-    pelican_settings = {**settings, "SEARCH_INDEX_IN_PELICAN": not searching}
-    code = _run_apart(_run_pelican, pelican_settings)
-    if code == 0 and searching:
+    code = _run_apart(_run_pelican, pelican_settings(settings))
+    if code == 0:
+        index_for_search(settings)
+    return code
+
+
+def pelican_settings(settings: dict) -> dict:
+    """The settings Pelican builds with: the search plugin leaves the index to `index_for_search`
+    (it makes it itself under plain `pelican`)."""
+    return {**settings, "SEARCH_INDEX_IN_PELICAN": not enabled(SEARCH, settings)}
+
+
+def index_for_search(settings: dict) -> None:
+    """Index the built site for search, when the site has the search plugin."""
+    if enabled(SEARCH, settings):
         from pln_site.site.search.pagefind import index_site
 
         index_site(settings)
-    return code
 
 
 def _run_pelican(settings: dict) -> int:

@@ -102,12 +102,12 @@ def serve(settings: dict, port: int = 8000) -> None:
         server.server_close()
 
 
-def port_problem(port: int, error: OSError) -> PortUnavailable:
+def port_problem(port: int, error: OSError, task: str = "serve") -> PortUnavailable:
     other = port + 1 if port < 65535 else 8001
     if error.errno == errno.EADDRINUSE:
-        reason = f"port {port} is in use already (another `invoke serve`, or another program)"
+        reason = f"port {port} is in use already (another `invoke {task}`, or another program)"
     elif error.errno == errno.EACCES:
         reason = f"port {port} needs privileges this user does not have"
     else:
         reason = f"cannot listen on 127.0.0.1 port {port}: {error.strerror or error}"
-    return PortUnavailable(reason, hint=f"choose another port: invoke serve --port {other}")
+    return PortUnavailable(reason, hint=f"choose another port: invoke {task} --port {other}")

@@ -1,0 +1,133 @@
+"""`invoke dev`: the writer's loop in one command. Build, serve the output on 127.0.0.1, watch
+what a build reads, build again when it changes, and reload the open pages.
+
+Watched: the content, the theme, the settings file, the templates and static files of the
+pln_site plugins, and the feed store (its file and its write-ahead log), so that an `invoke
+fetch` in another terminal updates the open reading pages when it finishes. A failed build is
+printed and shown over the page (dev_server.py, static/dev-reload.js); the output keeps the last
+good build. Ctrl-C stops the watcher and the server; the task ends it as every command ends.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+from watchfiles import Change, DefaultFilter, watch
+
+import pln_site
+from pln_site.commands.dev_build import build_for_dev
+from pln_site.commands.dev_server import (
+    SCRIPT_URL,
+    BuildEvents,
+    BuildState,
+    DevRequestHandler,
+    new_build_id,
+)
+from pln_site.commands.serve import port_problem
+from pln_site.commands.settings import load_settings
+from pln_site.messages import display_path, terminal_text
+
+# Editors save in several steps (a temporary file, a rename): changes that come within this
+# many milliseconds of each other make one build.
+QUIET_MS = 50
+MOST_MS = 1600
+
+
+def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
+    """Build, serve on http://127.0.0.1:PORT/, rebuild on every change, until Ctrl-C."""
+    settings_path = Path(settings_file)
+    settings = load_settings(settings_path)  # a settings file that cannot be read stops here
+    output = Path(settings["OUTPUT_PATH"])
+    events = BuildEvents()
+    handler = functools.partial(DevRequestHandler, base_path=str(output), events=events)
+    try:  # the port first: a port in use is said before a build is waited for
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise port_problem(port, error, task="dev") from None
+    server.daemon_threads = True
+    _show_warnings()
+    serving = threading.Thread(target=server.serve_forever, name="dev-server", daemon=True)
+    try:
+        _build(settings_path, events)
+        serving.start()
+        print(f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
+        print("Watching for changes; the open pages reload after each build.", flush=True)
+        for changed in _changes(settings_path, settings):
+            print(f"Changed: {terminal_text(changed)}", flush=True)
+            _build(settings_path, events)
+    finally:
+        events.close()
+        if serving.is_alive():
+            server.shutdown()
+        server.server_close()
+
+
+def _build(settings_path: Path, events: BuildEvents) -> None:
+    problems = build_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL)
+    state = BuildState(new_build_id(), tuple(p.as_json() for p in problems))
+    events.publish(state)
+    if problems:
+        print("Build failed: the pages show the last good build. Fix and save.", flush=True)
+    else:
+        print("Built; the open pages reload.", flush=True)
+
+
+def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
+    """One line per batch of changes that a build reads (the first path of the batch)."""
+    store = Path(settings["PLANET_STORE_PATH"])
+    store.parent.mkdir(parents=True, exist_ok=True)  # a site not fetched yet has no cache/
+    roots = [settings["PATH"], settings["THEME"], settings_path, store.parent]
+    roots += _plugin_folders()
+    paths = sorted({Path(root).resolve() for root in roots if Path(root).exists()})
+    relevant = BuildInputs(store=store.resolve(), output=Path(settings["OUTPUT_PATH"]).resolve())
+    for batch in watch(*paths, watch_filter=relevant, debounce=MOST_MS, step=QUIET_MS):
+        yield display_path(sorted(path for _change, path in batch)[0])
+
+
+def _plugin_folders() -> list[Path]:
+    """The templates and static files of the pln_site plugins (a theme may override them)."""
+    package = Path(pln_site.__file__).parent / "site"
+    return sorted(
+        path
+        for path in package.glob("*/*")
+        if path.is_dir() and path.name in ("templates", "static")
+    )
+
+
+class BuildInputs(DefaultFilter):
+    """The editor's files (DefaultFilter leaves out swap files, backups, caches), and of the
+    store's folder the store alone: the rest of it (Pelican's cache, the excerpts, the build's
+    records) is what the build itself writes, and would start the next build."""
+
+    def __init__(self, store: Path, output: Path) -> None:
+        super().__init__()
+        self.store_files = {str(store), f"{store}-wal"}
+        self.written = (f"{store.parent}{os.sep}", f"{output}{os.sep}")
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if path in self.store_files:
+            return True
+        if path.startswith(self.written):
+            return False
+        return super().__call__(change, path)
+
+
+class _BelowErrors(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR  # errors are printed with the build's problems
+
+
+def _show_warnings() -> None:
+    """Pelican's warnings on the terminal, one line each, as `invoke build` shows them."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(_BelowErrors())
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logging.getLogger().addHandler(handler)

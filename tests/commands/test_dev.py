@@ -1,0 +1,138 @@
+"""`invoke dev`, run as the writer runs it: in a copy of the fixture site, on a free port, stopped
+by Ctrl-C. Pages are read over HTTP and parsed; the build's news is read from its event stream,
+as the page's script reads it. (tests/browser/test_dev_reload.py watches a real tab reload.)"""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.support.dev import (
+    DevProcess,
+    build_events,
+    dev_site,
+    edit,
+    free_port,
+    next_build,
+    running_dev,
+)
+from tests.support.project import run_invoke
+
+POST = "posts/hello-network.md"
+OLD_TEXT = "A first post of the fixture site."
+NEW_TEXT = "A first post, edited while invoke dev watched."
+
+
+def page(url: str) -> BeautifulSoup:
+    response = httpx.get(url, timeout=10)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def dev_scripts(soup: BeautifulSoup) -> list[str]:
+    return [
+        script["src"] for script in soup.find_all("script", src=True) if "__dev" in script["src"]
+    ]
+
+
+def test_a_saved_post_is_rebuilt_and_announced(tmp_path):
+    site = dev_site(tmp_path)
+    with running_dev(site) as dev:
+        post_url = f"{dev.url}posts/hello-network/"
+        before = page(post_url)
+        assert dev_scripts(before) == ["/__dev/reload.js"]
+        script = httpx.get(f"{dev.url}__dev/reload.js", timeout=10)
+        assert script.headers["content-type"].startswith("text/javascript")
+        assert "EventSource" in script.text
+        events = build_events(dev)
+        current = next(events)
+        assert current["problems"] == []
+        edit(site.content / POST, OLD_TEXT, NEW_TEXT)
+        built = next_build(events, after=current)
+        assert built["problems"] == []
+        text = page(post_url).get_text(" ", strip=True)
+        assert NEW_TEXT in text and OLD_TEXT not in text
+        assert "Changed:" in dev.stdout
+
+
+def test_a_broken_member_file_is_announced_with_its_file_and_line_and_its_fix_clears_it(
+    tmp_path,
+):
+    site = dev_site(tmp_path)
+    member = site.network / "amara-okafor.yaml"
+    with running_dev(site) as dev:
+        events = build_events(dev)
+        current = next(events)
+        edit(member, "since: 2019-04", "since: 2019-13")
+        broken = next_build(events, after=current)
+        [problem] = broken["problems"]
+        assert problem["file"].endswith("amara-okafor.yaml")
+        assert problem["line"] == 5  # the line of `since:` in the fixture's file
+        assert problem["field"] == "since"
+        assert "amara-okafor.yaml:5" in dev.stderr  # the terminal says it too
+        # The last good build is still served, and still reloads.
+        assert dev_scripts(page(f"{dev.url}network/amara-okafor/"))
+        edit(member, "since: 2019-13", "since: 2019-04")
+        fixed = next_build(events, after=broken)
+        assert fixed["problems"] == []
+
+
+def test_build_output_carries_no_dev_script(tmp_path):
+    site = dev_site(tmp_path)
+    with running_dev(site) as dev:
+        assert dev_scripts(page(dev.url))
+    result = run_invoke("build", "-s", str(site.settings_file), cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    for html in (site.root / "output").rglob("*.html"):
+        soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+        assert not dev_scripts(soup), html
+    assert not list((site.root / "output").rglob("dev-reload.js"))
+
+
+def test_ctrl_c_stops_it_with_130_and_no_traceback(tmp_path):
+    site = dev_site(tmp_path)
+    dev = DevProcess(site, free_port())
+    try:
+        dev.wait_until_serving()
+        events = build_events(dev)
+        next(events)  # a tab is open: its stream must not keep the server alive
+        assert dev.stop() == 130
+    finally:
+        dev.stop()
+    assert "Traceback" not in dev.stderr
+    assert "Stopped (Ctrl-C)." in dev.stderr
+    with pytest.raises(httpx.TransportError):
+        httpx.get(dev.url, timeout=2)
+
+
+def test_a_port_in_use_is_named_with_how_to_choose_another(tmp_path):
+    site = dev_site(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_invoke(
+            "dev", "-s", str(site.settings_file), "--port", str(port), cwd=site.root, timeout=60
+        )
+    assert result.returncode == 2
+    assert f"port {port} is in use" in result.stderr
+    assert f"invoke dev --port {port + 1}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site.root / "output").exists()  # said before any build
+
+
+def test_a_draft_is_previewed_marked_draft(tmp_path):
+    site = dev_site(tmp_path)
+    (site.posts / "half-baked.md").write_text(
+        "Title: Half-baked\nDate: 2024-04-01 10:00\nSlug: half-baked\nStatus: draft\n\nSoon.\n",
+        encoding="utf-8",
+    )
+    with running_dev(site) as dev:
+        [preview] = (site.root / "output" / "drafts").rglob("*.html")
+        draft = page(dev.url + preview.relative_to(site.root / "output").as_posix())
+        note = draft.find(role="note")
+        assert note is not None and note.strong.get_text(strip=True) == "Draft"
+        assert dev_scripts(draft)

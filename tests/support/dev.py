@@ -1,0 +1,122 @@
+"""`invoke dev` running in a child process on a copy of the fixture site, for the tests of the
+writer's loop: its address, its terminal output, its event stream, and a stop by Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.support.project import PROJECT
+from tests.support.workflows import Site
+
+START_SECONDS = 120  # the first build, on a machine that runs other builds meanwhile
+CHANGE_SECONDS = 60  # from a saved file to the page that shows it, on a busy machine
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class DevProcess:
+    """One `invoke dev`; `stop()` sends it SIGINT (Ctrl-C) and returns its exit code."""
+
+    def __init__(self, site: Site, port: int) -> None:
+        self.site = site
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}/"
+        self.stdout_path = site.root / "dev-stdout.txt"
+        self.stderr_path = site.root / "dev-stderr.txt"
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "dev",
+                 "-s", str(site.settings_file), "--port", str(port)],
+                cwd=site.root, stdout=out, stderr=err,
+            )  # fmt: skip
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_path.read_text(encoding="utf-8", errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_until_serving(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"invoke dev ended ({self.process.returncode}): {self.stderr}")
+            try:
+                if httpx.get(self.url, timeout=5).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"invoke dev did not serve {self.url}: {self.stderr}")
+
+    def stop(self) -> int:
+        """Ctrl-C, as the writer presses it; killed after a long wait if it does not end."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+@contextmanager
+def running_dev(site: Site) -> Iterator[DevProcess]:
+    """`invoke dev` on `site` (its settings written already), serving; stopped afterwards."""
+    dev = DevProcess(site, free_port())
+    try:
+        dev.wait_until_serving()
+        yield dev
+    finally:
+        dev.stop()
+
+
+def build_events(dev: DevProcess) -> Iterator[dict]:
+    """The states the event stream announces, one after another, the current one first."""
+    timeout = httpx.Timeout(5, read=CHANGE_SECONDS)
+    with httpx.stream("GET", f"{dev.url}__dev/events", timeout=timeout) as response:
+        assert response.headers["content-type"] == "text/event-stream"
+        event = ""
+        for line in response.iter_lines():
+            if line.startswith("event:"):
+                event = line.removeprefix("event:").strip()
+            elif line.startswith("data:") and event == "build":
+                yield json.loads(line.removeprefix("data:"))
+
+
+def next_build(events: Iterator[dict], after: dict) -> dict:
+    """The first state announced after `after`, i.e. the next build's."""
+    for state in events:
+        if state["build"] != after["build"]:
+            return state
+    raise AssertionError("the event stream ended")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} does not say {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def dev_site(root: Path) -> Site:
+    """The fixture site in `root`, with its settings written."""
+    site = Site(root)
+    site.write_settings()
+    return site
