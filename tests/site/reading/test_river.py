@@ -189,3 +189,27 @@ def test_an_excerpt_leaves_text_out_when_cut_or_when_it_is_the_authors_summary()
     # A feed that gives only a summary: content_html is that summary, nothing more to read.
     assert not cut(stored("d", when=when, content="<p>In short.</p>", summary="<p>In short.</p>"))
     assert not entry_text(stored("e", when=when, content=long), full=True, excerpt_chars=100).is_cut
+
+
+def test_what_each_show_choice_keeps_of_an_entry() -> None:
+    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
+    long = "<p>" + "many words " * 100 + "</p>"
+    entry = stored("a", when=when, content=long)
+
+    def shown(show: str | None, full: bool = False):
+        return entry_text(entry, full=full, excerpt_chars=100, show=show)
+
+    link = shown("link", full=True)
+    assert (link.title, str(link.body_html), link.is_full, link.is_cut, link.picture) == (
+        "T", "", False, False, None,
+    )  # fmt: skip
+    summary = shown("summary", full=True)  # the feed's choice wins over PLANET_FULL_CONTENT
+    assert not summary.is_full and summary.is_cut and len(summary.body_html) < len(long)
+    assert shown("full").is_full and shown("full").body_html.count("many words") == 100
+    assert shown(None, full=True).show == "full" and shown(None).show == "summary"
+    # A titleless note shown as a link gets no stand-in cut from its text.
+    note = entry_text(
+        stored("n", when=when, title="", content="<p>A private thought.</p>"),
+        full=False, excerpt_chars=100, show="link",
+    )  # fmt: skip
+    assert (note.title, note.has_title) == ("Untitled post", False)

@@ -216,11 +216,17 @@ def entry_text(
 
     `show` is what the entry's feed consents to (FeedRef.show): "link" shows no text and no
     picture, "summary" an excerpt, "full" the text; None: `full` decides."""
-    title, has_title = entry_title(entry)
     if show == "link":
+        # Not even a stand-in title: for a titleless note, that would be the start of its text.
+        own = entry.title.strip()
         return EntryText(
-            title=title, has_title=has_title, body_html=Markup(""), is_full=False, show="link"
+            title=own or UNTITLED,
+            has_title=bool(own),
+            body_html=Markup(""),
+            is_full=False,
+            show="link",
         )
+    title, has_title = entry_title(entry)
     if show is not None:
         full = show == "full"
     shelf = pictures or PictureShelf(None)
