@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from pln_site.devserver import Route
 from pln_site.store import Store
 from tests.support.fetching import atom_entry, atom_feed, days_ago
-from tests.support.workflows import Site, invoke
+from tests.support.workflows import Site, image_route, invoke, jpeg_with_metadata
 
 MEMBER = "amara-okafor"
 FEED = "http://amara.example/feed.xml"
@@ -221,3 +221,31 @@ def test_show_full_and_the_default_follow_planet_full_content(site, web):
     output = build(site, str(site.write_settings(web.resolve, PLANET_FULL_CONTENT=False)))
     article = river_article(output, LINK)
     assert article.find(class_="e-summary") is not None and article.find(class_="e-content") is None
+
+
+def serve_picture_post(web) -> str:
+    link = "http://amara.example/posts/wall"
+    entry = atom_entry(
+        "tag:amara.example,2024:wall", "A wall of notes", days_ago(1), link=link,
+        content='<p>The wall:</p><img src="/img/wall.jpg" alt="Sticky notes">' + f"<p>{WORDS}</p>",
+    )  # fmt: skip
+    web.site("amara.example", {
+        "/feed.xml": Route.feed(atom_feed(entry, site="http://amara.example/")),
+        "/img/wall.jpg": image_route(jpeg_with_metadata((1600, 1000))),
+    })  # fmt: skip
+    return link
+
+
+def test_show_link_shows_no_picture_where_summary_shows_one(site, web):
+    link = serve_picture_post(web)
+    set_feed(site, "    show: summary\n")
+    settings_file = fetch(site, web, PLANET_IMAGES=True)
+    output = build(site, settings_file)
+    assert river_article(output, link).find("img", class_="river-entry__picture") is not None
+
+    member = site.network / f"{MEMBER}.yaml"
+    member.write_text(member.read_text("utf-8").replace("show: summary", "show: link"), "utf-8")
+    output = build(site, settings_file)
+    article = river_article(output, link)
+    pictures = [img for img in article.find_all("img") if "avatar" not in img.get("class", [])]
+    assert pictures == [] and article.find(class_="e-summary") is None
