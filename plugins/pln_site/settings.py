@@ -113,8 +113,17 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         # page).
         "NETWORK_GRAPH_URL": "network/graph/",
         "NETWORK_GRAPH_SAVE_AS": "network/graph/index.html",
+        # The blogroll (OPML 2.0): every listed member's feeds, with `why` and `since`.
         "NETWORK_OPML_URL": "network/blogroll.opml",
         "NETWORK_OPML_SAVE_AS": "network/blogroll.opml",
+        # The blogroll of one topic's members, linked from the topic's page.
+        "NETWORK_TOPIC_OPML_URL": "network/topics/{slug}/blogroll.opml",
+        "NETWORK_TOPIC_OPML_SAVE_AS": "network/topics/{slug}/blogroll.opml",
+        # The well-known recommendations that Micro.blog (OPML) and Ghost (JSON) read.
+        "NETWORK_RECOMMENDATIONS_OPML_URL": ".well-known/recommendations.opml",
+        "NETWORK_RECOMMENDATIONS_OPML_SAVE_AS": ".well-known/recommendations.opml",
+        "NETWORK_RECOMMENDATIONS_JSON_URL": ".well-known/recommendations.json",
+        "NETWORK_RECOMMENDATIONS_JSON_SAVE_AS": ".well-known/recommendations.json",
         "NETWORK_JSON_URL": "network/members.json",
         "NETWORK_JSON_SAVE_AS": "network/members.json",
         # New in my network: the newest additions (by `since`) on the directory, and as Atom.
@@ -366,6 +375,8 @@ CHECKS: dict[str, Check] = {
     "NETWORK_MEMBER_SAVE_AS": _pattern("id"),
     "NETWORK_TOPIC_URL": _pattern("slug"),
     "NETWORK_TOPIC_SAVE_AS": _pattern("slug"),
+    "NETWORK_TOPIC_OPML_URL": _pattern("slug"),
+    "NETWORK_TOPIC_OPML_SAVE_AS": _pattern("slug"),
 }
 
 

@@ -53,6 +53,9 @@ def test_every_url_is_a_setting(tmp_path):
         NETWORK_TOPIC_SAVE_AS="people/about/{slug}.html",
         NETWORK_OPML_URL="",
         NETWORK_OPML_SAVE_AS="",
+        NETWORK_RECOMMENDATIONS_OPML_SAVE_AS="",
+        NETWORK_TOPIC_OPML_URL="people/about/{slug}.opml",
+        NETWORK_TOPIC_OPML_SAVE_AS="people/about/{slug}.opml",
     )
     soup = site.soup("people/")
     more = soup.find(id="member-amara-okafor").select_one(".card__title a")
@@ -63,6 +66,11 @@ def test_every_url_is_a_setting(tmp_path):
     assert not site.exists("network/")
     assert not (site.output / "network" / "blogroll.opml").exists()
     assert soup.head.find("link", rel="blogroll") is None
+    assert not (site.output / ".well-known" / "recommendations.opml").exists()
+    topic_url = site.resolve("people/", topic["href"])
+    topic_blogroll = site.soup(topic_url).head.find("link", rel="blogroll")
+    assert site.resolve(topic_url, topic_blogroll["href"]) == topic_url.replace(".html", ".opml")
+    assert site.exists(topic_url.replace(".html", ".opml"))
 
 
 def test_a_theme_template_of_the_same_name_overrides_the_plugins(tmp_path):

@@ -1,4 +1,5 @@
-"""`members.json`: the directory's public data for machines."""
+"""The directory's public data for machines: `members.json`, and the well-known
+`recommendations.json` in the shape Ghost publishes and reads (a list of sites)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pln_site.members.model import Member
+from pln_site.site.network.opml import since_as_datetime
 
 FORMAT_VERSION = 1
 
@@ -41,3 +43,23 @@ def members_json(
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def recommendations_json(members: Sequence[Member]) -> str:
+    """Ghost's `/.well-known/recommendations.json`: one object per listed member, `url` (their
+    site), `created_at` and `updated_at` (ISO 8601), with `title` and `reason` (the member's
+    name and `why`, under the names Ghost gives them). Both dates are `since`: a member file
+    records no later change, and the build time would make every build differ."""
+    records = []
+    for member in members:
+        since = since_as_datetime(member.since).isoformat().replace("+00:00", "Z")
+        records.append(
+            {
+                "url": member.url,
+                "title": member.name,
+                "reason": member.why,
+                "created_at": since,
+                "updated_at": since,
+            }
+        )
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pln_site.site.base import SiteGenerator
 from pln_site.site.network import present
 from pln_site.site.network.additions import additions_atom, newest_members
 from pln_site.site.network.charts import bar_chart, growth_chart
-from pln_site.site.network.export import members_json
+from pln_site.site.network.export import members_json, recommendations_json
 from pln_site.site.network.graph import network_graph
 from pln_site.site.network.jsonld import person_data, script_json
 from pln_site.site.network.opml import blogroll_opml
@@ -194,15 +195,40 @@ class NetworkGenerator(SiteGenerator):
         self._write_one(writer, "graph", graph=network_graph(self.members, self.topics))
 
     def _write_opml(self, writer: Any) -> None:
+        """The blogroll, the well-known recommendations (the same outlines: Micro.blog reads
+        them there) and one blogroll per topic; an empty *_SAVE_AS turns one off."""
         sitename = self.settings.get("SITENAME", "")
-        text = blogroll_opml(
-            self.members,
-            title=f"{sitename}: blogroll" if sitename else "Blogroll",
+        self.write_text(
+            writer,
+            self.settings["NETWORK_OPML_SAVE_AS"],
+            self._opml(self.members, f"{sitename}: blogroll" if sitename else "Blogroll"),
+        )
+        self.write_text(
+            writer,
+            self.settings["NETWORK_RECOMMENDATIONS_OPML_SAVE_AS"],
+            self._opml(
+                self.members, f"{sitename}: recommendations" if sitename else "Recommendations"
+            ),
+        )
+        topic_save_as = self.settings["NETWORK_TOPIC_OPML_SAVE_AS"]
+        if not topic_save_as:
+            return
+        for topic in self.topics:
+            title = f"blogroll on {topic.name}"
+            self.write_text(
+                writer,
+                topic_save_as.format(slug=topic.slug),
+                self._opml(topic.members, f"{sitename}: {title}" if sitename else title),
+            )
+
+    def _opml(self, members: Sequence[Member], title: str) -> str:
+        return blogroll_opml(
+            members,
+            title=title,
             owner_name=self.settings.get("AUTHOR"),
             generated=self.now,
             owner_id=self.absolute(""),
         )
-        self.write_text(writer, self.settings["NETWORK_OPML_SAVE_AS"], text)
 
     def _write_additions(self, writer: Any) -> None:
         save_as = self.settings["NETWORK_NEW_ATOM_SAVE_AS"]
@@ -243,6 +269,11 @@ class NetworkGenerator(SiteGenerator):
             },
         )
         self.write_text(writer, save_as, text)
+        self.write_text(
+            writer,
+            self.settings["NETWORK_RECOMMENDATIONS_JSON_SAVE_AS"],
+            recommendations_json(self.members),
+        )
 
     def _write_script(self, writer: Any) -> None:
         self.write_text(

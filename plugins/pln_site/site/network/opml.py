@@ -1,5 +1,14 @@
 """The blogroll: every listed member's feeds as OPML 2.0, for feed readers to import. Written by
-pln_site.xmltext.xml_document, like every XML file of the site."""
+pln_site.xmltext.xml_document, like every XML file of the site.
+
+Each feed is one `type="rss"` outline with the attributes OPML 2.0 names for it (text, title,
+xmlUrl, htmlUrl, description, created, category), where `description` is the member's `why`
+and `created` their `since` as RFC 822. The member's own words are kept too, as two plain
+attributes, `why` and `since` ("2019-04" as written, which `created` cannot say): OPML 2.0
+lets an outline carry any attribute, and plain ones reach every reader, where a namespace
+would need one to be declared and known. The same document, titled as a list of
+recommendations, is the well-known `recommendations.opml` that Micro.blog reads.
+"""
 
 from __future__ import annotations
 
@@ -57,7 +66,10 @@ def blogroll_opml(
                 "title": name,
                 "xmlUrl": feed.url,
                 "htmlUrl": feed.html_url or member.url,
+                "description": member.why,
                 "created": rfc822(since_as_datetime(member.since)),
+                "why": member.why,
+                "since": member.since,
             }
             category = opml_category(member.topics)
             if category:
