@@ -31,6 +31,8 @@ class SiteRequestHandler(ComplexHTTPRequestHandler):
     """Pelican's handler (clean URLs, content types), with a real 404 for a missing page."""
 
     not_found_page = "404.html"  # Pelican's 404 direct template, at the top of the output
+    # The blogrolls (.opml) are a type Python's mimetypes does not know.
+    extensions_map = {**ComplexHTTPRequestHandler.extensions_map, ".opml": "text/x-opml"}
     path: str  # the request's path, as http.server has it (Pelican's class leaves it untyped)
 
     def __init__(self, *args: Any, base_path: str, **kwargs: Any) -> None:
