@@ -50,6 +50,9 @@ status: draft                            # draft (not published yet), active, do
 #   - url: https://{id}.example/feed.xml
 #     title: Their blog
 #     html_url: https://{id}.example/
+#     show: summary                      # link, summary or full: how much is republished
+#     skip:                              # entries never shown (see docs/lenses.md)
+#       - path: ["/recipes/"]
 # avatar: {id}.png                       # a file in content/images/avatars/
 """
 
