@@ -131,6 +131,12 @@ def test_rules_added_after_the_fetch_are_previewed_and_followed_by_every_page_an
     feeds = links_in_feeds(output)
     assert kept_links <= feeds and not skipped_links & feeds
 
+    # The rules are how this site reads her, not part of her public record.
+    document = json.loads((output / "network" / "members.json").read_text("utf-8"))
+    (record,) = [one for one in document["members"] if one["id"] == MEMBER]
+    assert [feed["url"] for feed in record["feeds"]] == [FEED]
+    assert not {"keep", "skip", "show"} & set(record["feeds"][0])
+
     with Store(site.store, read_only=True) as store:  # skipped is not deleted
         stored = {entry.title for entry in store.iter_entries(member_ids=[MEMBER])}
     assert set(POSTS) <= stored

@@ -245,10 +245,12 @@ class FeedRef(_Strict):
     url: WebUrl
     title: PlainText | None = None
     html_url: WebUrl | None = None
-    keep: list[LensRule] = []  # given: an entry must match one of them
-    skip: list[LensRule] = []  # an entry that matches one is shown nowhere
+    # The lens is how this site reads them, not who they are: left out of the public exports
+    # (members.json), where a skip rule could say more about them than they published.
+    keep: list[LensRule] = Field(default=[], exclude=True)  # given: an entry must match one
+    skip: list[LensRule] = Field(default=[], exclude=True)  # what matches one is shown nowhere
     # How much of its entries is republished; None: the site's PLANET_FULL_CONTENT decides.
-    show: Show | None = None
+    show: Show | None = Field(default=None, exclude=True)
 
 
 class Member(_Strict):
