@@ -150,6 +150,12 @@ def test_a_lens_preview_of_an_unknown_member_says_how_to_name_one(site, web):
     assert done.returncode == 1
     assert "nobody-here" in done.stderr and "content/network/" in done.stderr
 
+    set_feed(site, "    keep:\n      - titel: [release]\n")
+    refused = invoke("lens", MEMBER, "-s", settings_file)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"{MEMBER}.yaml:" in refused.stderr and "feeds[0].keep[0].titel" in refused.stderr
+    assert "did you mean 'title'" in refused.stderr
+
 
 def river_article(output: Path, link: str):
     anchor = soup(output / "reading" / "index.html").find("a", href=link)

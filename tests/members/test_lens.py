@@ -98,6 +98,15 @@ def test_skip_wins_over_keep_and_paths_are_prefixes_of_the_link(tmp_path):
     ]
 
 
+def test_title_words_are_text_not_patterns(tmp_path):
+    members = member_with(tmp_path, """\
+        keep:
+          - title: ["C++", "(.*"]
+        """)  # fmt: skip
+    found = verdicts(members, entry("Notes on C++ today"), entry("Anything at all"))
+    assert [kept for kept, _rule in found] == [True, False]
+
+
 def test_the_show_choice_is_read_per_feed(tmp_path):
     (member,) = member_with(tmp_path, "show: link\n")
     assert member.feeds[0].show == "link"
