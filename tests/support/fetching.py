@@ -15,8 +15,10 @@ def atom_entry(
     *,
     link: str | None = None,
     updated: dt.datetime | None = None,
-    content: str = "<p>Some words.</p>",
+    content: str | None = "<p>Some words.</p>",
+    summary: str | None = None,
 ) -> str:
+    """An Atom entry; `content=None` leaves its content out (a feed of summaries only)."""
     parts = [f"<id>{escape(entry_id)}</id>", f"<title>{escape(title)}</title>"]
     if link:
         parts.append(f'<link rel="alternate" href="{escape(link)}"/>')
@@ -24,7 +26,10 @@ def atom_entry(
         parts.append(f"<published>{published.isoformat()}</published>")
     if updated:
         parts.append(f"<updated>{updated.isoformat()}</updated>")
-    parts.append(f'<content type="html">{escape(content)}</content>')
+    if summary is not None:
+        parts.append(f'<summary type="html">{escape(summary)}</summary>')
+    if content is not None:
+        parts.append(f'<content type="html">{escape(content)}</content>')
     return "<entry>" + "".join(parts) + "</entry>"
 
 

@@ -110,11 +110,18 @@ def _fetch_with_progress(sources: list[FeedSource], store: Store, settings: dict
         return fetch_all(sources, store, settings, progress=advance, parse_processes=True)
 
 
-def run_status(settings: dict, *, as_json: bool = False) -> int:
-    """Print each feed's health from the store; touches no network and changes nothing.
+def run_status(settings: dict, *, as_json: bool = False, html: str | None = None) -> int:
+    """Print each feed's health from the store; touches no network and changes nothing. With
+    `html`, write the owner's health page to that file instead (commands/health.py).
 
-    Exit codes: 0, or 3 when the store cannot be read (the message says why).
+    Exit codes: 0, 2 for bad member files or an `html` file where the site would publish it,
+    or 3 when the store cannot be read (the message says why).
     """
+    if html is not None:
+        # Only this page needs jinja2 and the reading plugin's rule of whose site is whose.
+        from pln_site.commands.health import run_health_page
+
+        return run_health_page(settings, Path(html))
     out = Console()
     path = store_path(with_defaults(settings))
     if not Path(path).exists():

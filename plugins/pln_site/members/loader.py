@@ -314,6 +314,24 @@ def _strings(value: Any, location: Location = ()) -> Iterator[tuple[Location, st
             yield from _strings(item, (*location, index))
 
 
+def member_file_of(network_dir: Path, member_id: str) -> Path:
+    """The file a member was loaded from (`<id>.yaml`, else `<id>.yml`)."""
+    for suffix in MEMBER_FILE_SUFFIXES:
+        path = network_dir / f"{member_id}{suffix}"
+        if path.is_file():
+            return path
+    return network_dir / f"{member_id}{MEMBER_FILE_SUFFIXES[0]}"
+
+
+def key_lines(path: Path) -> dict[Location, int]:
+    """The line of every key and list item of a member file, by its location (`("feeds", 0,
+    "url")`), as the check reports them; empty for a file that does not parse."""
+    try:
+        return _read_yaml(path)[1]
+    except (_YamlProblem, OSError):
+        return {}
+
+
 def _raw_feed_urls(
     path: Path, data: dict[str, Any], lines: dict[Location, int]
 ) -> Iterator[FeedAt]:

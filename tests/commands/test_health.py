@@ -1,0 +1,178 @@
+"""`invoke status --html FILE`: the owner's private health page, from a store filled by real
+fetches from 127.0.0.1, read as the owner reads it (each section's rows and what to do)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from pln_site.devserver import LocalFeedServer, Route
+from pln_site.entries import FeedSource
+from pln_site.feeds.update import fetch_all
+from pln_site.settings import with_defaults
+from pln_site.store import Store
+from tests.support.fetching import atom_entry, atom_feed, days_ago
+from tests.support.processes import invoke, write_fetch_site
+
+HOSTILE = "<script>alert(1)</script>"
+LONG_TEXT = " ".join(f"word{n}" for n in range(200))
+FAILED_FETCHES = 3
+
+
+def feed_of(name: str, days: list[float], *, summaries: bool = False, title: str = "Notes"):
+    site = f"http://{name}.example/"
+    entries = [
+        atom_entry(
+            f"{site}post-{n}",
+            f"{HOSTILE} post {n}",
+            days_ago(age),
+            link=f"{site}post-{n}",
+            content=None if summaries else f"<p>{LONG_TEXT}</p>",
+            summary="<p>The start of a post…</p>" if summaries else None,
+        )
+        for n, age in enumerate(days)
+    ]
+    return atom_feed(*entries, title=title, site=site)
+
+
+@pytest.fixture(scope="module")
+def health_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A site of seven members, each feed in one state, fetched FAILED_FETCHES times."""
+    root = tmp_path_factory.mktemp("health")
+    with LocalFeedServer(root / "files") as server:
+        server.route("/failing.xml", Route(status=500))
+        server.route("/old.xml", Route.redirect(server.url("/new.xml")))
+        server.route("/new.xml", Route.feed(feed_of("mo", [1, 2])))
+        server.route("/gone.xml", Route(status=410))
+        server.route("/quiet.xml", Route.feed(feed_of("quinn", [200, 220])))
+        server.route("/silent.xml", Route.feed(feed_of("olga", [400, 420], title=HOSTILE)))
+        server.route("/brief.xml", Route.feed(feed_of("bree", [1, 2, 3], summaries=True)))
+        server.route("/fine.xml", Route.feed(feed_of("finn", [1, 2])))
+        feeds = {
+            member_id: server.url(f"/{name}.xml")
+            for member_id, name in (
+                ("fay", "failing"),
+                ("mo", "old"),
+                ("gil", "gone"),
+                ("quinn", "quiet"),
+                ("olga", "silent"),
+                ("bree", "brief"),
+                ("finn", "fine"),
+            )
+        }
+        write_fetch_site(root / "site", feeds, {})
+        settings = with_defaults(json.loads((root / "site" / "settings.json").read_text()))
+        sources = [FeedSource(member_id, url) for member_id, url in feeds.items()]
+        with Store(Path(settings["PLANET_STORE_PATH"])) as store:
+            for _ in range(FAILED_FETCHES):
+                fetch_all(sources, store, settings)
+    (root / "site" / "feeds.json").write_text(json.dumps(feeds), encoding="utf-8")
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def page(health_site: Path) -> BeautifulSoup:
+    target = health_site / "private" / "health.html"
+    run = invoke(health_site, "status", "--html", str(target))
+    assert run.returncode == 0, run.stderr
+    assert "health.html" in run.stdout, run.stdout
+    return BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+
+
+def rows(page: BeautifulSoup, section: str) -> dict[str, dict[str, str]]:
+    """member id -> that row's cells (place, feed, problem, action) in one section."""
+    found = page.find("section", id=section)
+    assert found is not None, f"no section {section}"
+    return {
+        row["data-member"]: {
+            cell["class"][0]: cell.get_text(" ", strip=True) for cell in row.find_all("td")
+        }
+        for row in found.select("tbody tr")
+    }
+
+
+def feeds_of(site: Path) -> dict[str, str]:
+    return json.loads((site / "feeds.json").read_text(encoding="utf-8"))
+
+
+def place_of_feed(site: Path, member_id: str) -> str:
+    """Where the member file names its feed, as the owner finds it in an editor."""
+    url = feeds_of(site)[member_id]
+    lines = (site / "content" / "network" / f"{member_id}.yaml").read_text().splitlines()
+    number = next(n for n, line in enumerate(lines, start=1) if url in line)
+    return f"content/network/{member_id}.yaml line {number}"
+
+
+def test_failing_feed_says_how_many_fetches_and_what_to_do(page, health_site):
+    failing = rows(page, "failing")
+    assert set(failing) == {"fay"}
+    row = failing["fay"]
+    assert row["feed"] == feeds_of(health_site)["fay"]
+    assert f"{FAILED_FETCHES} failed fetches in a row" in row["problem"]
+    assert "it never worked" in row["problem"] and "HTTP 500" in row["problem"]
+    assert row["place"] == place_of_feed(health_site, "fay"), row["place"]
+    assert "wait" in row["action"] and "remove the feed" in row["action"]
+
+
+def test_moved_and_gone_feeds_name_the_edit_in_the_member_file(page, health_site):
+    feeds = feeds_of(health_site)
+    new_url = feeds["mo"].replace("/old.xml", "/new.xml")
+    moved, gone, fixes = rows(page, "moved"), rows(page, "gone"), rows(page, "fix-feeds")
+    assert set(moved) == {"mo"} and set(gone) == {"gil"} and set(fixes) == {"mo", "gil"}
+    assert moved["mo"]["action"] == (
+        f"update the feed URL in {place_of_feed(health_site, 'mo')} to {new_url}"
+    )
+    assert f"remove this feed from {place_of_feed(health_site, 'gil')}" in gone["gil"]["action"]
+    assert "status: archived" in gone["gil"]["action"]
+    assert "HTTP 410 Gone" in fixes["gil"]["problem"]
+
+
+def test_quiet_members_and_feeds_silent_for_a_year(page):
+    quiet, silent = rows(page, "quiet"), rows(page, "silent")
+    assert set(quiet) == {"quinn", "olga"}
+    assert "quiet for 200 days" in quiet["quinn"]["problem"], quiet["quinn"]
+    # Posts older than PLANET_MAX_AGE_DAYS (365 here) are not kept: how long is not known.
+    assert "quiet for more than 365 days" in quiet["olga"]["problem"], quiet["olga"]
+    assert all("status: dormant" in row["action"] for row in quiet.values())
+    assert set(silent) == {"olga"}
+    assert "no posts stored" in silent["olga"]["problem"]
+
+
+def test_a_feed_of_summaries_only_is_named(page):
+    summaries = rows(page, "summaries")
+    assert set(summaries) == {"bree"}
+    assert "full-content feed" in summaries["bree"]["action"]
+
+
+def test_a_healthy_feed_is_in_no_section_and_slow_feeds_are_said_to_be_unknown(page):
+    for section in page.find_all("section"):
+        assert "finn" not in {row.get("data-member") for row in section.select("tbody tr")}
+    notes = page.find("section", id="notes").get_text(" ", strip=True)
+    assert "Slow feeds are not listed" in notes
+
+
+def test_hostile_titles_are_text_and_the_page_loads_nothing(page):
+    assert page.find("script") is None
+    assert HOSTILE in rows(page, "quiet")["quinn"]["problem"]
+    assert not page.select("[src], link[href], [style*=url]")
+
+
+@pytest.mark.parametrize("inside", ["OUTPUT_PATH", "PATH"])
+def test_a_file_where_the_site_would_publish_or_read_it_is_refused(health_site, inside):
+    folder = health_site / ("output" if inside == "OUTPUT_PATH" else "content")
+    target = folder / "health.html"
+    run = invoke(health_site, "status", "--html", str(target))
+    assert run.returncode == 2, run.stdout
+    assert f"inside {inside}" in run.stderr and "Not writing the health page" in run.stderr
+    assert not target.exists()
+
+
+def test_json_status_still_reports_every_feed(health_site):
+    run = invoke(health_site, "status", "--json")
+    assert run.returncode == 0, run.stderr
+    states = {feed["member_id"]: feed["state"] for feed in json.loads(run.stdout)}
+    assert states["fay"] == "failing" and states["gil"] == "gone" and states["finn"] == "ok"
