@@ -124,12 +124,18 @@ def fetch(c, settings="pelicanconf.py", json=False):
     _exit(run_fetch(load_settings(settings), as_json=json))
 
 
-@task(help={**SETTINGS_HELP, "json": "print the report as JSON"})
-def status(c, settings="pelicanconf.py", json=False):
-    """Show each feed's health from the store, without fetching."""
+@task(
+    help={
+        **SETTINGS_HELP,
+        "json": "print the report as JSON",
+        "html": "write your private health page to FILE (never inside OUTPUT_PATH)",
+    }
+)
+def status(c, settings="pelicanconf.py", json=False, html=None):
+    """Show each feed's health from the store, without fetching; --html FILE writes a page."""
     from pln_site.commands.fetch import run_status
 
-    _exit(run_status(load_settings(settings), as_json=json))
+    _exit(run_status(load_settings(settings), as_json=json, html=html))
 
 
 @task(
