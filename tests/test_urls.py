@@ -6,10 +6,12 @@ import pytest
 
 from pln_site.urls import (
     absolute_http_url,
+    cited_page_key,
     forbidden_url_character,
     is_http_url,
     same_url_key,
     site_absolute,
+    without_tracking,
 )
 
 FEED = "https://ada.example/blog/feed.xml"
@@ -125,3 +127,28 @@ def test_site_paths_are_absolute_only_on_an_absolute_siteurl():
     assert site_absolute("https://robin.example/", "reading/") == "https://robin.example/reading/"
     assert site_absolute("", "reading/") is None
     assert site_absolute("/blog", "reading/") is None
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "https://news.example/story?id=7&utm_source=rss&utm_medium=feed",
+        "http://NEWS.example/story/?id=7&fbclid=abc",
+        "https://www.news.example/story?gclid=x&id=7&ref=hn",
+        "https://news.example/story?mc_cid=1&id=7&mc_eid=2#top",
+    ],
+)
+def test_links_that_differ_by_tracking_parameters_cite_one_page(cited: str) -> None:
+    assert cited_page_key(cited) == cited_page_key("https://news.example/story?id=7")
+
+
+def test_a_query_that_names_the_page_still_matters() -> None:
+    assert cited_page_key("https://x.example/?id=7") != cited_page_key("https://x.example/?id=8")
+    assert cited_page_key("https://x.example/?preference=1") != cited_page_key("https://x.example/")
+
+
+def test_without_tracking_keeps_the_rest_of_the_query_as_written() -> None:
+    assert without_tracking("https://x.example/a?q=a%20b&UTM_Source=z&p=2") == (
+        "https://x.example/a?q=a%20b&p=2"
+    )
+    assert without_tracking("https://x.example/a?utm_source=z") == "https://x.example/a"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import string
 from typing import TypeGuard
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit
 
 from pln_site.xmltext import NONCHARACTER_SUSPECTS, is_noncharacter
 
@@ -84,6 +84,69 @@ def same_url_key(url: str) -> str:
     path = _without_dot_segments(_SLASHES.sub("/", _percent_key(parts.path)))
     query = f"?{_percent_key(parts.query)}" if parts.query else ""
     return f"{host}{shown_port}{path.rstrip('/')}{query}"
+
+
+# Query parameters that say who sent a reader, never which page: a link shared from a
+# newsletter, a social site or an ad is the same page as the bare one.
+_TRACKING_PREFIXES = ("utm_", "mtm_", "hsa_")
+_TRACKING_NAMES = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "twclid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "source",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "_ga",
+        "_gl",
+        "si",
+        "s_cid",
+        "cmpid",
+        "spm",
+    }
+)
+
+
+def cited_page_key(url: str) -> str:
+    """The key under which two links cite the same page: same_url_key, once the tracking
+    parameters are out of the query (without_tracking)."""
+    return same_url_key(without_tracking(url))
+
+
+def without_tracking(url: str) -> str:
+    """`url` without the query parameters that say who sent a reader (utm_*, fbclid, gclid,
+    mc_cid, ref...): the page a link cites, as a reader would share it."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    if not parts.query:
+        return url
+    # Each parameter kept as it was written, so that the rest of the query keeps its spelling.
+    kept = [
+        part
+        for part in parts.query.split("&")
+        if part and not _is_tracking(unquote_plus(part.partition("=")[0]))
+    ]
+    return parts._replace(query="&".join(kept)).geturl()
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
 def _host_key(hostname: str) -> str:

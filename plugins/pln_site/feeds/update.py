@@ -26,10 +26,11 @@ from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client
 from pln_site.feeds.images import ImageFolder, ImageReport, bring_home, wanted_images
+from pln_site.feeds.links import with_links
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.parse.pools import ParsePools
 from pln_site.settings import images_path, user_agent, with_defaults
-from pln_site.store import Retention, Store, StoreUnavailable
+from pln_site.store import FeedChanged, Retention, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +253,10 @@ class _Updater:
             except FeedParseError as error:
                 feed = error
             verdict = after_parse(source, result, verdict.body_hash, feed, dt.datetime.now(UTC))
-        new = self.store.save(verdict.update, self.retention)
+        update = verdict.update
+        if isinstance(update, FeedChanged):  # what its entries cite, stored with them
+            update = await asyncio.to_thread(with_links, update)
+        new = self.store.save(update, self.retention)
         return FeedOutcome(
             source.member_id,
             source.url,

@@ -9,6 +9,7 @@ whose site is whose, for which copy of a shared link the entries show. Its troub
 from pln_site.store.database import Store
 from pln_site.store.errors import FetchLocked, StoreUnavailable
 from pln_site.store.records import (
+    EntryLink,
     EntryUpdate,
     FeedChanged,
     FeedFailed,
@@ -18,9 +19,11 @@ from pln_site.store.records import (
     FeedUpdate,
     Retention,
     Sites,
+    StoredLink,
 )
 
 __all__ = [
+    "EntryLink",
     "EntryUpdate",
     "FeedChanged",
     "FeedFailed",
@@ -33,4 +36,5 @@ __all__ = [
     "Sites",
     "Store",
     "StoreUnavailable",
+    "StoredLink",
 ]

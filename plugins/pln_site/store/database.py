@@ -20,7 +20,14 @@ from pln_site.store import reads, writes
 from pln_site.store.connection import connect, reading, transaction
 from pln_site.store.errors import StoreUnavailable, is_storage_trouble
 from pln_site.store.lock import fetch_lock
-from pln_site.store.records import FeedHealth, FeedState, FeedUpdate, Retention, Sites
+from pln_site.store.records import (
+    FeedHealth,
+    FeedState,
+    FeedUpdate,
+    Retention,
+    Sites,
+    StoredLink,
+)
 from pln_site.store.schema import migrate, schema_version
 
 P = ParamSpec("P")
@@ -127,6 +134,11 @@ class Store:
             yield from reads.iter_entries(db, member_ids, limit, sites)
 
     entries = _as_list(iter_entries)
+
+    def links_since(self, since: dt.datetime) -> list[StoredLink]:
+        """The links that entries shown since `since` cite (the reading's hot links)."""
+        with reading(self._open_db, self.path) as db:
+            return reads.links_since(db, since)
 
     def feed_health(self) -> list[FeedHealth]:
         with reading(self._open_db, self.path) as db:

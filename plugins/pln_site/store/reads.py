@@ -4,14 +4,21 @@ the entries, newest first, each post once and under the name of the member who w
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar, cast
 
 from pln_site.entries import StoredEntry
-from pln_site.store.records import FeedHealth, FeedState, Sites, bounded_categories
-from pln_site.store.timestamps import from_column
+from pln_site.store.records import (
+    FeedHealth,
+    FeedState,
+    Sites,
+    StoredLink,
+    bounded_categories,
+)
+from pln_site.store.timestamps import from_column, to_column
 from pln_site.urls import same_url_key
 
 
@@ -28,6 +35,21 @@ def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
            FROM feeds ORDER BY member_id, url"""
     ).fetchall()
     return [_record(FeedHealth, row) for row in rows]
+
+
+def links_since(db: sqlite3.Connection, since: dt.datetime) -> list[StoredLink]:
+    """The links cited by entries shown on or after `since`, newest entry first, each entry's
+    in the order it cites them."""
+    rows = db.execute(
+        """SELECT entry_links.feed_url, entry_links.key, entries.member_id, entries.date,
+               entry_links.url, entry_links.text, entry_links.quote
+           FROM entry_links JOIN entries USING (feed_url, key)
+           WHERE entries.date >= ?
+           ORDER BY entries.date DESC, entry_links.feed_url, entry_links.key,
+               entry_links.position""",
+        (to_column(since),),
+    ).fetchall()
+    return [_record(StoredLink, row) for row in rows]
 
 
 def iter_entries(

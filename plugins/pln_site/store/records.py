@@ -85,6 +85,9 @@ class FeedChanged(FeedUpdate):
     title: str | None  # plain text
     html_url: str | None
     entries: tuple[ParsedEntry, ...]
+    # entry key -> the links it cites (feeds/links.py), stored with the entry and dropped
+    # with it; an entry not named here cites nothing.
+    links: Mapping[str, tuple[EntryLink, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +119,30 @@ class EntryUpdate:
     first_seen: dt.datetime
     date: dt.datetime
     undated: bool = False
+
+
+@dataclass(frozen=True)
+class EntryLink:
+    """One link an entry cites: its absolute URL, its anchor text and a short quote of the
+    text around it (both plain text, from the entry's sanitized HTML)."""
+
+    url: str
+    text: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    """A link as the build reads it: what the entry (feed_url, key) of a member, shown on
+    `date`, cites."""
+
+    feed_url: str
+    key: str
+    member_id: str
+    date: dt.datetime
+    url: str
+    text: str
+    quote: str
 
 
 @dataclass(frozen=True)

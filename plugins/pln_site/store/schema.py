@@ -61,6 +61,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entries ADD COLUMN undated INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX entries_by_listing ON entries (undated, date DESC, first_seen DESC);
     """,
+    # 3: the links each entry cites (the reading's hot links), gone with their entry.
+    """
+    CREATE TABLE entry_links (
+        feed_url TEXT NOT NULL,
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        text TEXT NOT NULL,
+        quote TEXT NOT NULL,
+        PRIMARY KEY (feed_url, key, position),
+        FOREIGN KEY (feed_url, key) REFERENCES entries (feed_url, key) ON DELETE CASCADE
+    );
+    """,
 ]
 
 

@@ -136,6 +136,7 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
             for row in rows
         ],
     )
+    _save_links(db, source.url, [row.entry.key for row in rows], update)
     _apply_retention(db, source.url, retention, now)
     kept = {
         key for (key,) in db.execute("SELECT key FROM entries WHERE feed_url = ?", (source.url,))
@@ -160,6 +161,24 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
         ),
     )
     return len(kept - set(known))
+
+
+def _save_links(
+    db: sqlite3.Connection, feed_url: str, keys: Sequence[str], update: FeedChanged
+) -> None:
+    """Each written entry's links, as this fetch found them (an edit may drop some)."""
+    db.executemany(
+        "DELETE FROM entry_links WHERE feed_url = ? AND key = ?", [(feed_url, key) for key in keys]
+    )
+    db.executemany(
+        "INSERT INTO entry_links (feed_url, key, position, url, text, quote) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (feed_url, key, position, link.url, link.text, link.quote)
+            for key in keys
+            for position, link in enumerate(update.links.get(key, ()))
+        ],
+    )
 
 
 def _save_unchanged(db: sqlite3.Connection, update: FeedUnchanged) -> None:
