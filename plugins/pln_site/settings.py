@@ -89,6 +89,16 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         # each output feed (0: no cap), so that one member's burst cannot fill them. Page 1's
         # leftovers lead page 2.
         "PLANET_MAX_PER_MEMBER": 5,
+        # Hot links: pages that at least PLANET_HOT_MIN_MEMBERS members' shown posts of the
+        # last PLANET_HOT_DAYS days cite (site/reading/hotlinks.py); the river's first page
+        # shows the first PLANET_HOT_ON_RIVER of them (0: none).
+        "PLANET_HOT_DAYS": 7,
+        "PLANET_HOT_MIN_MEMBERS": 2,
+        "PLANET_HOT_ON_RIVER": 5,
+        "PLANET_LINKS_URL": "reading/links/",
+        "PLANET_LINKS_SAVE_AS": "reading/links/index.html",
+        "PLANET_LINKS_ATOM_URL": "reading/links/atom.xml",
+        "PLANET_LINKS_ATOM_SAVE_AS": "reading/links/atom.xml",
     },
     NETWORK: {
         # Where the member files and their avatars live, under PATH.
@@ -361,6 +371,9 @@ CHECKS: dict[str, Check] = {
     "PLANET_FEED_MAX_ITEMS": _whole_number,
     "PLANET_MAX_PER_MEMBER": _whole_number,
     "PLANET_SEARCH_TEXT_PAGES": _whole_number_or_none,
+    "PLANET_HOT_DAYS": _positive_whole_number,
+    "PLANET_HOT_MIN_MEMBERS": _positive_whole_number,
+    "PLANET_HOT_ON_RIVER": _whole_number,
     "PLANET_PAGE_URL": _pattern("number"),
     "PLANET_PAGE_SAVE_AS": _pattern("number"),
     "PLANET_TOPIC_URL": _pattern("slug"),

@@ -24,6 +24,7 @@ from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.reading.excerptcache import ExcerptCache
+from pln_site.site.reading.hotlinks import HotLink, HotLinks, hot_link_html, hot_links
 from pln_site.site.reading.outfeeds import (
     FeedInfo,
     FeedItem,
@@ -49,7 +50,7 @@ from pln_site.site.reading.river import (
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import READING_KEY, ReadingData
 from pln_site.site.topics import Topic
-from pln_site.store import FeedHealth, Sites, Store
+from pln_site.store import FeedHealth, Sites, Store, StoredLink
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,9 @@ class ReadingGenerator(SiteGenerator):
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
+        # What the shown entries of the last PLANET_HOT_DAYS cite (hotlinks.py).
+        self.links: list[StoredLink] = []
+        self.hot = HotLinks(hot=[], between_members=[])
         # The entries' pictures that `invoke fetch` brought home; the pages show no others.
         self.pictures = PictureShelf.from_settings(self.settings)
 
@@ -95,6 +99,15 @@ class ReadingGenerator(SiteGenerator):
         self.ids = output_ids(self.entries, self.sites)
         self.origins = self._origins(health)
         by_member = posts_by_member(self.entries)
+        self.hot = hot_links(
+            self.links,
+            {(entry.feed_url, entry.key): entry for entry in self.entries},
+            self.members,
+            self.sites,
+            min_members=int(self.settings["PLANET_HOT_MIN_MEMBERS"]),
+            title_of=self.title_of,
+            member_page_url=self.roster.member_page_url,
+        )
         # What other plugins' pages show of the feed (the directory's "latest posts").
         self.context[READING_KEY] = ReadingData(
             posts_by_member=by_member,
@@ -130,6 +143,8 @@ class ReadingGenerator(SiteGenerator):
                     store.iter_entries(member_ids=list(self.members), sites=self.sites)
                 )
                 health = store.feed_health()
+                hot_days = dt.timedelta(days=int(self.settings["PLANET_HOT_DAYS"]))
+                self.links = store.links_since(self.now - hot_days)
         except sqlite3.DatabaseError as error:
             log.error("reading: the store %s cannot be read (%s); the river is empty", path, error)
             return [], []
@@ -203,11 +218,74 @@ class ReadingGenerator(SiteGenerator):
             "reading_topic_url": self.topic_url,
             "reading_topic_atom_url": self.topic_atom_url,
             "reading_store_found": self.store_found,
+            "reading_hot_links": self.hot.hot[: int(self.settings["PLANET_HOT_ON_RIVER"])],
+            "reading_links_url": self.links_page_url(),
         }
         self._write_river(writer, items, common)
         for topic, found in topic_rivers:
             self._write_topic(writer, topic, found, common)
         self._write_feeds(writer, items, common)
+        self._write_links(writer, common)
+
+    def links_page_url(self) -> str | None:
+        """The hot links page, None when it is off."""
+        if not (self.settings["PLANET_LINKS_URL"] and self.settings["PLANET_LINKS_SAVE_AS"]):
+            return None
+        return str(self.settings["PLANET_LINKS_URL"])
+
+    def _write_links(self, writer: Any, common: dict) -> None:
+        url = self.links_page_url()
+        if url:
+            self.write_page(
+                writer,
+                self.settings["PLANET_LINKS_SAVE_AS"],
+                "reading_links",
+                url,
+                hot_links=self.hot,
+                reading_hot_days=int(self.settings["PLANET_HOT_DAYS"]),
+                reading_links_atom_url=self.settings["PLANET_LINKS_ATOM_SAVE_AS"]
+                and self.settings["PLANET_LINKS_ATOM_URL"],
+                **common,
+            )
+        save_as = self.settings["PLANET_LINKS_ATOM_SAVE_AS"]
+        if not save_as:
+            return
+        # Newest first, as readers list a feed; the page ranks by how many cite each link.
+        chosen = sorted(self.hot.hot, key=lambda hot: hot.newest, reverse=True)
+        chosen = chosen[: int(self.settings["PLANET_FEED_MAX_ITEMS"]) or None]
+        updates = distinct_updates([hot.newest for hot in chosen])
+        items = [
+            self._hot_link_item(hot, updated, save_as)
+            for hot, updated in zip(chosen, updates, strict=True)
+        ]
+        sitename = str(self.settings.get("SITENAME", "")).strip()
+        info = self._feed_info(
+            f"{sitename}: hot links" if sitename else "Hot links",
+            "Pages that several people in my network linked to lately.",
+            url or self.settings["PLANET_INDEX_URL"],
+            self.settings["PLANET_LINKS_ATOM_URL"],
+            save_as,
+            items,
+        )
+        self.write_text(writer, save_as, atom_feed(info, items))
+
+    def _hot_link_item(self, hot: HotLink, updated: dt.datetime, save_as: str) -> FeedItem:
+        def member_link(citation: Any) -> str | None:
+            page = citation.member_page_url
+            return self.feed_link_from(save_as, page) if page else citation.member.url
+
+        return FeedItem(
+            id=_uuid_urn(f"hot link\n{hot.anchor}"),
+            url=hot.url,
+            title=hot.title,
+            has_title=True,
+            html=hot_link_html(hot, member_link),
+            is_full=True,
+            published=min(citation.date for citation in hot.citations),
+            updated=updated,
+            author_name=", ".join(member.name for member in hot.members),
+            author_url=None,
+        )
 
     def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
         return river_items(
