@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from pln_site.feeds.update import FeedOutcome, FetchReport, fetch_all
 from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
-from pln_site.messages import terminal_text
+from pln_site.messages import display_path, terminal_text
 from pln_site.settings import store_path, validate, with_defaults
 from pln_site.store import FetchLocked, Store, StoreUnavailable
 
@@ -118,9 +119,6 @@ def run_status(settings: dict, *, as_json: bool = False, html: str | None = None
     or 3 when the store cannot be read (the message says why).
     """
     if html is not None:
-        # Only this page needs jinja2 and the reading plugin's rule of whose site is whose.
-        from pln_site.commands.health import run_health_page
-
         return run_health_page(settings, Path(html))
     out = Console()
     path = store_path(with_defaults(settings))
@@ -138,6 +136,55 @@ def run_status(settings: dict, *, as_json: bool = False, html: str | None = None
         say(Console(stderr=True), f"No status: {trouble}")
         return trouble.exit_code
     print_status(health, out, as_json=as_json)
+    return 0
+
+
+def run_health_page(settings: dict, target: Path) -> int:
+    """`invoke status --html FILE`: write the health page to `target` and say where.
+
+    Exit codes: 0; 2 for a `target` inside OUTPUT_PATH or PATH, or bad member files; 3 when
+    the store cannot be read or `target` cannot be written (the message says why).
+    """
+    # Imported here: only this page needs jinja2 and the reading plugin's rule of whose site is
+    # whose (which imports Pelican); `invoke fetch` starts without them.
+    from pln_site.commands.health import (
+        HealthPageRefused,
+        health_page,
+        refuse_public_place,
+        render,
+        write_page,
+    )
+    from pln_site.site.reading.river import member_sites
+
+    err = Console(stderr=True)
+    settings = with_defaults(settings)
+    try:
+        refuse_public_place(target, settings)
+        members = members_from_settings(settings)
+    except (HealthPageRefused, MemberFilesInvalid) as refused:
+        say(err, str(refused))
+        return 2
+    path = store_path(settings)
+    now = dt.datetime.now(dt.UTC)
+    page = health_page(settings, members, [], [], now)
+    if Path(path).exists():
+        try:
+            with Store(path, read_only=True) as store:
+                # Entries one at a time: the page keeps a few of each feed, not every body.
+                entries = store.iter_entries(sites=member_sites(members))
+                page = health_page(settings, members, store.feed_health(), entries, now)
+        except StoreUnavailable as trouble:
+            say(err, f"No health page: {trouble}")
+            return trouble.exit_code
+    try:
+        write_page(target, render(page))
+    except OSError as error:
+        say(err, f"Could not write the health page to {display_path(target)}: {error.strerror}")
+        return 3
+    rows = sum(len(category.rows) for category in page.categories)
+    say(Console(), f"Wrote the health page ({rows} rows to look at) to {display_path(target)}.")
+    if not Path(path).exists():
+        say(err, f"No store at {path} yet: run `invoke fetch` first.")
     return 0
 
 

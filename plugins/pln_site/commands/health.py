@@ -27,18 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from rich.console import Console
 
-from pln_site.commands.fetch import say
 from pln_site.datetext import moment_text, site_timezone
 from pln_site.entries import StoredEntry
-from pln_site.members.loader import Location, key_lines, member_file_of, members_from_settings
+from pln_site.members.loader import Location, key_lines, member_file_of
 from pln_site.members.model import Member, Status
-from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path
-from pln_site.settings import store_path, with_defaults
-from pln_site.site.reading.river import member_sites
-from pln_site.store import FeedHealth, Store, StoreUnavailable
+from pln_site.store import FeedHealth
 from pln_site.text import text_without_tags
 
 SUMMARY_SAMPLE = 10
@@ -329,44 +324,6 @@ def _quiet_row(
         f"`status: dormant` in {status_place}"
     )
     return Row(member.id, places.of(member.id), "", problem, action)
-
-
-def run_health_page(settings: dict, target: Path) -> int:
-    """`invoke status --html FILE`: write the health page to `target` and say where.
-
-    Exit codes: 0; 2 for a `target` inside OUTPUT_PATH or PATH, or bad member files; 3 when
-    the store cannot be read or `target` cannot be written (the message says why).
-    """
-    err = Console(stderr=True)
-    settings = with_defaults(settings)
-    try:
-        refuse_public_place(target, settings)
-        members = members_from_settings(settings)
-    except (HealthPageRefused, MemberFilesInvalid) as refused:
-        say(err, str(refused))
-        return 2
-    path = store_path(settings)
-    now = dt.datetime.now(dt.UTC)
-    page = health_page(settings, members, [], [], now)
-    if Path(path).exists():
-        try:
-            with Store(path, read_only=True) as store:
-                # Entries one at a time: the page keeps a few of each feed, not every body.
-                entries = store.iter_entries(sites=member_sites(members))
-                page = health_page(settings, members, store.feed_health(), entries, now)
-        except StoreUnavailable as trouble:
-            say(err, f"No health page: {trouble}")
-            return trouble.exit_code
-    try:
-        write_page(target, render(page))
-    except OSError as error:
-        say(err, f"Could not write the health page to {display_path(target)}: {error.strerror}")
-        return 3
-    rows = sum(len(category.rows) for category in page.categories)
-    say(Console(), f"Wrote the health page ({rows} rows to look at) to {display_path(target)}.")
-    if not Path(path).exists():
-        say(err, f"No store at {path} yet: run `invoke fetch` first.")
-    return 0
 
 
 def render(page: HealthPage) -> str:
