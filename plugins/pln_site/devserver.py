@@ -59,6 +59,7 @@ class Route:
     gzip: bool = False  # compress the body and say so (Content-Encoding: gzip)
     conditional: bool = False  # ETag + Last-Modified, and 304 for a matching request
     last_modified: float = 1_700_000_000.0  # for `conditional`, seconds since the epoch
+    reason: str | None = None  # the status line's reason phrase; None: the standard one
 
     @classmethod
     def redirect(cls, location: str, status: int = 301) -> Route:
@@ -82,6 +83,7 @@ class FeedRouteOptions(TypedDict, total=False):
     close_after: int | None
     gzip: bool
     last_modified: float
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,8 @@ class _Handler(BaseHTTPRequestHandler):
             headers["Content-Encoding"] = "gzip"
         if route.content_type and status != 304:
             headers.setdefault("Content-Type", route.content_type)
-        self.send_response(status, _reason(status))
+        reason = route.reason if route.reason is not None and status == route.status else None
+        self.send_response(status, reason or _reason(status))
         for name, value in headers.items():
             self.send_header(name, value)
         if status != 304:
