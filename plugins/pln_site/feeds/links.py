@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pln_site.entries import ParsedEntry
 from pln_site.store.records import EntryLink, FeedChanged
 from pln_site.text import plain_text
-from pln_site.urls import absolute_http_url, cited_page_key
+from pln_site.urls import absolute_http_url, cited_page_key, is_http_url
 
 # Of what one entry cites, the first links kept: a feed of link dumps (or an attack) could
 # otherwise write thousands of rows per entry.
@@ -93,7 +93,9 @@ class _LinkReader(HTMLParser):
             self._add(" ")
         elif tag == "a":
             self._close_anchor()
-            url = absolute_http_url(dict(attrs).get("href"), self.base)
+            href = (dict(attrs).get("href") or "").strip()
+            # The sanitizer made links whole: most need no resolving, only the check.
+            url = href if is_http_url(href) else absolute_http_url(href, self.base)
             if url:
                 self._open = (url, self.length)
 

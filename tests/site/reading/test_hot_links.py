@@ -29,7 +29,10 @@ MEMBERS = {
     "bo": "Bo Lind",
     "cy": "Cy Okafor",
     "dee": "Dee Ruiz",
+    "eve": "Eve Marsh",
 }
+# Eve's lens skips her posts titled "Ignore": what the pages do not show cites nothing.
+LENS = {"eve": "    skip:\n      - title: [Ignore]\n"}
 
 
 def post(member: str, slug: str, title: str, html: str, age_days: float = 1) -> str:
@@ -94,6 +97,9 @@ FEEDS = {
             age_days=30,
         ),
     ],
+    "eve": [
+        post("eve", "skipped", "Ignore this", f'<p>Skipped: <a href="{STORY}">the story</a>.</p>'),
+    ],
 }
 
 
@@ -105,7 +111,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for member, name in MEMBERS.items():
         (network / f"{member}.yaml").write_text(
             f"name: {name}\nurl: https://{member}.example/\nwhy: Writes well.\nsince: 2020\ntopics: [news]\n"
-            f"feeds:\n  - url: http://{member}.example/feed.xml\n",
+            f"feeds:\n  - url: http://{member}.example/feed.xml\n{LENS.get(member, '')}",
             encoding="utf-8",
         )
     feeds = root / "feeds"
@@ -168,6 +174,7 @@ def test_a_page_three_members_cite_is_hot_once_whatever_its_spelling(output: Pat
     assert posts["Ada reads the news"] == "https://ada.example/one"
     assert posts["Ada again"] == "https://ada.example/two"
     assert "Dee, long ago" not in posts, "a post older than PLANET_HOT_DAYS"
+    assert "Ignore this" not in posts, "a post the lens skips"
     quotes = [quote.get_text() for quote in story.select(".hot-link__quote")]
     assert "Before the link. Read the story today. About me." in quotes
 
