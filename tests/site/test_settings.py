@@ -112,6 +112,7 @@ def test_search_off_empties_the_search_urls_either_way(tmp_path) -> None:
             "(hint: 'reading/topics/{slug}/index.html')",
         ),
         ("PLANET_PER_PAGE", 0, "PLANET_PER_PAGE must be a whole number, 1 or more, not 0"),
+        ("PLANET_HOT_DAYS", 0, "PLANET_HOT_DAYS must be a whole number, 1 or more, not 0"),
         (
             "NETWORK_QUIET_DAYS",
             "180",
