@@ -179,14 +179,23 @@ def health_page(
             if feed is None:
                 continue  # not fetched yet: nothing is known of it
             if feed.gone:
+                worked = (
+                    f"it last worked {when(feed.last_success)}"
+                    if feed.last_success
+                    else "it never worked"
+                )
+                action = (
+                    f"remove this feed from {place}: their other feeds stay"
+                    if len(member.feeds) > 1
+                    else f"remove this feed from {place}, or, as it is their only one, set "
+                    f"`status: archived` in {places.of(member.id, ('status',))}"
+                )
                 row = Row(
                     member.id,
                     place,
                     url,
-                    f"HTTP 410 Gone since {when(feed.last_attempt)}; "
-                    f"last worked {when(feed.last_success)}",
-                    f"remove this feed from {place}, or set `status: archived` in "
-                    f"{places.of(member.id, ('status',))} if it was their only one",
+                    f"HTTP 410 Gone (asked {when(feed.last_attempt)}); {worked}",
+                    action,
                 )
                 gone.rows.append(row)
                 fix_feeds.append(row)
@@ -306,7 +315,7 @@ def _quiet_row(
         if days <= int(settings["NETWORK_QUIET_DAYS"]):
             return None
         title = newest.title or "(untitled)"
-        problem = f"quiet for {days} days; last post {title!r} on {when(newest.date)}"
+        problem = f"quiet for {days} days; last post “{title}” on {when(newest.date)}"
     elif worked and kept_days:
         # The store keeps no entry older than PLANET_MAX_AGE_DAYS: older posts are not known.
         problem = (
