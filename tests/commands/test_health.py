@@ -16,6 +16,7 @@ from pln_site.feeds.update import fetch_all
 from pln_site.settings import with_defaults
 from pln_site.store import Store
 from tests.support.fetching import atom_entry, atom_feed, days_ago
+from tests.support.hostile_sites import member_file
 from tests.support.processes import invoke, write_fetch_site
 
 HOSTILE = "<script>alert(1)</script>"
@@ -23,7 +24,16 @@ LONG_TEXT = " ".join(f"word{n}" for n in range(200))
 FAILED_FETCHES = 3
 
 
-def feed_of(name: str, days: list[float], *, summaries: bool = False, title: str = "Notes"):
+def feed_of(
+    name: str,
+    days: list[float],
+    *,
+    summaries: bool = False,
+    summary: str = "<p>The start of a post…</p>",
+    title: str = "Notes",
+):
+    """A feed of `name`'s, one entry per age in `days`: full posts, or (`summaries`) entries
+    that carry only `summary`."""
     site = f"http://{name}.example/"
     entries = [
         atom_entry(
@@ -32,7 +42,7 @@ def feed_of(name: str, days: list[float], *, summaries: bool = False, title: str
             days_ago(age),
             link=f"{site}post-{n}",
             content=None if summaries else f"<p>{LONG_TEXT}</p>",
-            summary="<p>The start of a post…</p>" if summaries else None,
+            summary=summary if summaries else None,
         )
         for n, age in enumerate(days)
     ]
@@ -41,17 +51,24 @@ def feed_of(name: str, days: list[float], *, summaries: bool = False, title: str
 
 @pytest.fixture(scope="module")
 def health_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A site of seven members, each feed in one state, fetched FAILED_FETCHES times."""
+    """A site of ten members, each feed in one state (Gil has a second, working one), fetched FAILED_FETCHES times."""
     root = tmp_path_factory.mktemp("health")
     with LocalFeedServer(root / "files") as server:
         server.route("/failing.xml", Route(status=500, reason=f"Broken {HOSTILE}"))
         server.route("/old.xml", Route.redirect(server.url("/new.xml")))
         server.route("/new.xml", Route.feed(feed_of("mo", [1, 2])))
         server.route("/gone.xml", Route(status=410))
+        server.route("/also.xml", Route.feed(feed_of("gil", [1, 2])))
         server.route("/quiet.xml", Route.feed(feed_of("quinn", [200, 220])))
         server.route("/silent.xml", Route.feed(feed_of("olga", [400, 420], title=HOSTILE)))
         server.route("/brief.xml", Route.feed(feed_of("bree", [1, 2, 3], summaries=True)))
         server.route("/fine.xml", Route.feed(feed_of("finn", [1, 2])))
+        # Whole posts in the summary (an RSS feed's description): not a summary-only feed.
+        whole = f"<p>{LONG_TEXT}</p>"
+        server.route(
+            "/whole.xml", Route.feed(feed_of("lena", [1, 2], summaries=True, summary=whole))
+        )
+        server.route("/dormant.xml", Route.feed(feed_of("dora", [250])))
         feeds = {
             member_id: server.url(f"/{name}.xml")
             for member_id, name in (
@@ -62,11 +79,21 @@ def health_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 ("olga", "silent"),
                 ("bree", "brief"),
                 ("finn", "fine"),
+                ("lena", "whole"),
+                ("nico", "missing"),  # no such route: 404
+                ("dora", "dormant"),
             )
         }
         write_fetch_site(root / "site", feeds, {})
+        network = root / "site" / "content" / "network"
+        also = server.url("/also.xml")
+        (network / "gil.yaml").write_text(member_file("gil", [(feeds["gil"], None), (also, None)]))
+        (network / "dora.yaml").write_text(
+            member_file("dora", [(feeds["dora"], None)], status="dormant")
+        )
         settings = with_defaults(json.loads((root / "site" / "settings.json").read_text()))
         sources = [FeedSource(member_id, url) for member_id, url in feeds.items()]
+        sources.append(FeedSource("gil", also))
         with Store(Path(settings["PLANET_STORE_PATH"])) as store:
             for _ in range(FAILED_FETCHES):
                 fetch_all(sources, store, settings)
@@ -109,7 +136,9 @@ def place_of_feed(site: Path, member_id: str) -> str:
 
 def test_failing_feed_says_how_many_fetches_and_what_to_do(page, health_site):
     failing = rows(page, "failing")
-    assert set(failing) == {"fay"}
+    assert set(failing) == {"fay", "nico"}
+    assert "HTTP 404" in failing["nico"]["problem"]
+    assert "not at this address any more" in failing["nico"]["action"]
     row = failing["fay"]
     assert row["feed"] == feeds_of(health_site)["fay"]
     assert f"{FAILED_FETCHES} failed fetches in a row" in row["problem"]
@@ -128,13 +157,14 @@ def test_moved_and_gone_feeds_name_the_edit_in_the_member_file(page, health_site
         f"update the feed URL in {place_of_feed(health_site, 'mo')} to {new_url}"
     )
     assert f"remove this feed from {place_of_feed(health_site, 'gil')}" in gone["gil"]["action"]
-    assert "status: archived" in gone["gil"]["action"]
+    assert "their other feeds stay" in gone["gil"]["action"]
     assert "HTTP 410 Gone" in fixes["gil"]["problem"]
 
 
 def test_quiet_members_and_feeds_silent_for_a_year(page):
     quiet, silent = rows(page, "quiet"), rows(page, "silent")
-    assert set(quiet) == {"quinn", "olga"}
+    assert set(quiet) == {"quinn", "olga", "dora"}
+    assert "already `status: dormant`" in quiet.pop("dora")["action"]
     assert "quiet for 200 days" in quiet["quinn"]["problem"], quiet["quinn"]
     # Posts older than PLANET_MAX_AGE_DAYS (365 here) are not kept: how long is not known.
     assert "quiet for more than 365 days" in quiet["olga"]["problem"], quiet["olga"]
@@ -149,9 +179,10 @@ def test_a_feed_of_summaries_only_is_named(page):
     assert "full-content feed" in summaries["bree"]["action"]
 
 
-def test_a_healthy_feed_is_in_no_section_and_slow_feeds_are_said_to_be_unknown(page):
+def test_healthy_feeds_are_in_no_section_and_slow_feeds_are_said_to_be_unknown(page):
     for section in page.find_all("section"):
-        assert "finn" not in {row.get("data-member") for row in section.select("tbody tr")}
+        named = {row.get("data-member") for row in section.select("tbody tr")}
+        assert not named & {"finn", "lena"}, section["id"]
     notes = page.find("section", id="notes").get_text(" ", strip=True)
     assert "Slow feeds are not listed" in notes
 

@@ -179,7 +179,7 @@ def health_page(
             if feed is None:
                 continue  # not fetched yet: nothing is known of it
             if feed.gone:
-                worked = (
+                history = (
                     f"it last worked {when(feed.last_success)}"
                     if feed.last_success
                     else "it never worked"
@@ -194,7 +194,7 @@ def health_page(
                     member.id,
                     place,
                     url,
-                    f"HTTP 410 Gone (asked {when(feed.last_attempt)}); {worked}",
+                    f"HTTP 410 Gone (asked {when(feed.last_attempt)}); {history}",
                     action,
                 )
                 gone.rows.append(row)
