@@ -6,6 +6,7 @@ quotes carry script text and right-to-left writing."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import feedparser
@@ -19,6 +20,7 @@ from pln_site.store import Store
 from tests.support.feed_rules import feed_problems
 from tests.support.fetching import BASE_SETTINGS, atom_entry, atom_feed, days_ago
 from tests.support.project import build_site
+from tests.support.xss_vectors import VECTORS
 
 SITEURL = "https://robin.example"
 STORY = "https://news.example/story?id=7"
@@ -103,32 +105,35 @@ FEEDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hot-links")
+def fetch_and_build(
+    root: Path, members: dict[str, str], feeds: dict[str, list[str]], lens: dict[str, str]
+) -> Path:
+    """Members' files, their feeds served on 127.0.0.1, a real fetch into a real store, then a
+    Pelican build as publishing does it; returns the output folder."""
     network = root / "content" / "network"
     network.mkdir(parents=True)
-    for member, name in MEMBERS.items():
+    for member, name in members.items():
         (network / f"{member}.yaml").write_text(
-            f"name: {name}\nurl: https://{member}.example/\nwhy: Writes well.\nsince: 2020\ntopics: [news]\n"
-            f"feeds:\n  - url: http://{member}.example/feed.xml\n{LENS.get(member, '')}",
+            f"name: {name}\nurl: https://{member}.example/\nwhy: Writes well.\nsince: 2020\n"
+            f"topics: [news]\nfeeds:\n  - url: http://{member}.example/feed.xml\n"
+            f"{lens.get(member, '')}",
             encoding="utf-8",
         )
-    feeds = root / "feeds"
-    for member, entries in FEEDS.items():
-        (feeds / f"{member}.example").mkdir(parents=True)
+    served = root / "feeds"
+    for member, entries in feeds.items():
+        (served / f"{member}.example").mkdir(parents=True)
         body = atom_feed(*entries, site=f"https://{member}.example/")
-        (feeds / f"{member}.example" / "feed.xml").write_bytes(body)
+        (served / f"{member}.example" / "feed.xml").write_bytes(body)
     store_file = root / "cache" / "planet.sqlite3"
-    sources = [FeedSource(member, f"http://{member}.example/feed.xml") for member in MEMBERS]
-    with LocalFeedServer(feeds, by_host=True) as server:
+    sources = [FeedSource(member, f"http://{member}.example/feed.xml") for member in members]
+    with LocalFeedServer(served, by_host=True) as server:
         settings = {
             **BASE_SETTINGS,
-            "PLANET_RESOLVE": {f"{member}.example": server.address for member in MEMBERS},
+            "PLANET_RESOLVE": {f"{member}.example": server.address for member in members},
         }
         with Store(store_file) as store:
             report = fetch_all(sources, store, settings)
-    assert [feed.outcome for feed in report.feeds] == ["ok"] * len(MEMBERS), report.to_dict()
+    assert [feed.outcome for feed in report.feeds] == ["ok"] * len(members), report.to_dict()
     build_site(
         root / "content",
         root / "output",
@@ -138,6 +143,11 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
         RELATIVE_URLS=False,
     )
     return root / "output"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fetch_and_build(tmp_path_factory.mktemp("hot-links"), MEMBERS, FEEDS, LENS)
 
 
 def page(output: Path, path: str) -> BeautifulSoup:
@@ -225,3 +235,56 @@ def test_the_hot_links_feed_is_valid_and_carries_the_page(output: Path) -> None:
     assert f"{HOSTILE} says" in content.get_text()
     members = {a.get_text(): a["href"] for a in content.find_all("a") if "network" in a["href"]}
     assert members["Cy Okafor"] == f"{SITEURL}/network/cy/"
+
+
+HOSTILE_PAGE = "https://hostile.example/page"
+
+
+@pytest.fixture(scope="module")
+def hostile_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two members cite one page with every script vector around and inside the link, as text
+    (escaped in the feed's HTML), and after it as markup (the sanitizer's to clean; before
+    the link, an unclosed vector would swallow it)."""
+    markup = " ".join(vector for _, vector in VECTORS)
+    as_text = " ".join(html.escape(vector) for _, vector in VECTORS)
+    feeds = {
+        member: [
+            post(
+                member,
+                "attack",
+                f"Attack {HOSTILE}",
+                f'<p>{as_text} <a href="{HOSTILE_PAGE}">{as_text}</a> {markup}</p>',
+            )
+        ]
+        for member in ("ada", "bo")
+    }
+    members = {member: f"{MEMBERS[member]} {HOSTILE}" for member in feeds}
+    return fetch_and_build(tmp_path_factory.mktemp("hot-links-hostile"), members, feeds, {})
+
+
+def scripts_in(soup: BeautifulSoup) -> list[str]:
+    """What could run: script elements, event handler attributes, script URLs."""
+    found = [str(tag)[:80] for tag in soup.find_all(["script", "iframe", "object", "embed"])]
+    for tag in soup.find_all(True):
+        for name, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if name.lower().startswith("on") or "javascript:" in text.lower().replace(" ", ""):
+                found.append(f"{tag.name} {name}={text[:60]}")
+    return found
+
+
+def test_hostile_link_text_reaches_the_links_page_and_its_feed_as_text(
+    hostile_output: Path,
+) -> None:
+    soup = page(hostile_output, "reading/links/index.html")
+    main = soup.find("main")
+    assert isinstance(main, Tag)
+    assert scripts_in(main) == []
+    [item] = listed_links(section(soup, "hot-links-title")).values()
+    assert HOSTILE in item.h3.get_text(), "the escaped payload shows as the text it is"
+    parsed = feedparser.parse((hostile_output / "reading" / "links" / "atom.xml").read_bytes())
+    assert parsed.bozo == 0
+    [entry] = parsed.entries
+    assert scripts_in(BeautifulSoup(entry.content[0].value, "html.parser")) == []
+    block = page(hostile_output, "reading/index.html").find("nav", class_="reading-hot")
+    assert isinstance(block, Tag) and scripts_in(block) == []
