@@ -208,3 +208,23 @@ def test_json_status_still_reports_every_feed(health_site):
     assert run.returncode == 0, run.stderr
     states = {feed["member_id"]: feed["state"] for feed in json.loads(run.stdout)}
     assert states["fay"] == "failing" and states["gil"] == "gone" and states["finn"] == "ok"
+
+
+def test_before_any_fetch_the_page_is_written_and_says_to_fetch(tmp_path):
+    site = write_fetch_site(tmp_path / "site", {"ada": "http://ada.example/feed.xml"}, {})
+    target = tmp_path / "health.html"
+    run = invoke(site, "status", "--html", str(target))
+    assert run.returncode == 0, run.stderr
+    assert "run `invoke fetch` first" in run.stderr
+    written = BeautifulSoup(target.read_text(encoding="utf-8"), "html.parser")
+    assert all(not rows(written, section) for section in ("failing", "quiet", "fix-feeds"))
+
+
+def test_a_broken_member_file_stops_the_page_with_its_file_and_line(tmp_path):
+    site = write_fetch_site(tmp_path / "site", {"ada": "http://ada.example/feed.xml"}, {})
+    (site / "content" / "network" / "bob.yaml").write_text("name: Bob\nurl: [\n")
+    target = tmp_path / "health.html"
+    run = invoke(site, "status", "--html", str(target))
+    assert run.returncode == 2, run.stdout
+    assert "bob.yaml:" in run.stderr
+    assert not target.exists()
