@@ -1,7 +1,8 @@
 """`invoke status --html FILE`: the owner's private health page, one self-contained HTML file.
 
-It reads the member files (for the file and line of every feed) and the store (each feed's HTTP
-state and its entries), touches no network and changes nothing but FILE. It is never part of
+The page is made from the member files (for the file and line of every feed) and the store
+(each feed's HTTP state and its entries); `run_health_page` in commands/fetch.py reads them,
+touches no network and changes nothing but FILE, written whole or not at all. It is never part of
 the site: FILE may not be inside OUTPUT_PATH, where it would be published, nor inside PATH,
 whose files a build reads. The page carries its CSS inline, no script and no address it loads.
 
