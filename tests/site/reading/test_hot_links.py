@@ -218,9 +218,11 @@ def test_the_rivers_first_page_shows_the_hot_links(output: Path) -> None:
     assert block.h2.a["href"] == f"{SITEURL}/reading/links/"
     [item] = block.select("ol > li")
     links_page = listed_links(section(page(output, "reading/links/index.html"), "hot-links-title"))
-    anchor = item.a["href"]
-    assert anchor == f"{SITEURL}/reading/links/#{links_page[STORY]['id']}"
-    assert item.find("span", class_="muted").get_text() == "(3 members)"
+    title, count = item.find_all("a")
+    assert (title["href"], title.get_text()) == (STORY, "the story")
+    assert title.bdi["dir"] == "auto"
+    assert count["href"] == f"{SITEURL}/reading/links/#{links_page[STORY]['id']}"
+    assert count.get_text() == "(3 members)"
 
 
 def test_the_hot_links_feed_is_valid_and_carries_the_page(output: Path) -> None:
