@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -105,11 +106,20 @@ FEEDS = {
 }
 
 
+PUBLISHING = {"SITEURL": SITEURL, "FEED_DOMAIN": SITEURL, "RELATIVE_URLS": False}
+DEVELOPMENT_AT = "http://127.0.0.1:8000"  # pelicanconf.py's FEED_DOMAIN, for `invoke serve`
+
+
 def fetch_and_build(
-    root: Path, members: dict[str, str], feeds: dict[str, list[str]], lens: dict[str, str]
+    root: Path,
+    members: dict[str, str],
+    feeds: dict[str, list[str]],
+    lens: dict[str, str],
+    build: dict | None = None,
 ) -> Path:
     """Members' files, their feeds served on 127.0.0.1, a real fetch into a real store, then a
-    Pelican build as publishing does it; returns the output folder."""
+    Pelican build (as publishing does it, unless `build` says otherwise); returns the output
+    folder."""
     network = root / "content" / "network"
     network.mkdir(parents=True)
     for member, name in members.items():
@@ -138,9 +148,7 @@ def fetch_and_build(
         root / "content",
         root / "output",
         PLANET_STORE_PATH=str(store_file),
-        SITEURL=SITEURL,
-        FEED_DOMAIN=SITEURL,
-        RELATIVE_URLS=False,
+        **(PUBLISHING if build is None else build),
     )
     return root / "output"
 
@@ -290,3 +298,19 @@ def test_hostile_link_text_reaches_the_links_page_and_its_feed_as_text(
     assert scripts_in(BeautifulSoup(entry.content[0].value, "html.parser")) == []
     block = page(hostile_output, "reading/index.html").find("nav", class_="reading-hot")
     assert isinstance(block, Tag) and scripts_in(block) == []
+
+
+def test_a_development_build_writes_a_valid_feed_with_whole_links(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    output = fetch_and_build(tmp_path_factory.mktemp("hot-links-dev"), MEMBERS, FEEDS, LENS, {})
+    path = output / "reading" / "links" / "atom.xml"
+    assert feed_problems(path, f"{DEVELOPMENT_AT}/reading/links/atom.xml") == []
+    [entry] = feedparser.parse(path.read_bytes()).entries
+    members = BeautifulSoup(entry.content[0].value, "html.parser").select("li > a")
+    assert f"{DEVELOPMENT_AT}/network/ada/" in {anchor["href"] for anchor in members}
+    block = page(output, "reading/index.html").find("nav", class_="reading-hot")
+    assert isinstance(block, Tag)
+    # Wherever the site is served from, the link leads from the river to the links page.
+    served = "http://127.0.0.1:8000/reading/index.html"
+    assert urljoin(served, block.h2.a["href"]) == "http://127.0.0.1:8000/reading/links/"
