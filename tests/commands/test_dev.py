@@ -5,12 +5,15 @@ as the page's script reads it. (tests/browser/test_dev_reload.py watches a real 
 from __future__ import annotations
 
 import socket
+import time
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from pln_site.devserver import Route
 from tests.support.dev import (
+    CHANGE_SECONDS,
     DevProcess,
     build_events,
     dev_site,
@@ -19,7 +22,9 @@ from tests.support.dev import (
     next_build,
     running_dev,
 )
+from tests.support.fetching import atom_entry, atom_feed, days_ago
 from tests.support.project import run_invoke
+from tests.support.workflows import Site
 
 POST = "posts/hello-network.md"
 OLD_TEXT = "A first post of the fixture site."
@@ -136,3 +141,40 @@ def test_a_draft_is_previewed_marked_draft(tmp_path):
         note = draft.find(role="note")
         assert note is not None and note.strong.get_text(strip=True) == "Draft"
         assert dev_scripts(draft)
+
+
+def test_a_finished_fetch_in_another_terminal_updates_the_reading_pages(tmp_path, web):
+    site = Site(tmp_path)
+    # The served feed is plain http (the fixture's is https).
+    edit(
+        site.network / "amara-okafor.yaml",
+        "https://amara.example/feed.xml",
+        "http://amara.example/feed.xml",
+    )
+    title = "Fresh from Amara's feed"
+    feed = atom_feed(
+        atom_entry(
+            "https://amara.example/fresh", title, days_ago(1), link="https://amara.example/fresh"
+        ),
+        site="https://amara.example/",
+    )
+    web.site("amara.example", {"/feed.xml": Route(body=feed, content_type="application/atom+xml")})
+    site.write_settings(resolve=web.resolve)
+    with running_dev(site) as dev:
+        reading = f"{dev.url}reading/"
+        events = build_events(dev)
+        state = next(events)
+        assert title not in page(reading).get_text(" ")
+        fetched = run_invoke("fetch", "-s", str(site.settings_file), cwd=site.root)
+        assert fetched.returncode == 0, fetched.stderr
+        # A build may start while the fetch still writes; one after it ends shows the entry.
+        deadline = time.monotonic() + CHANGE_SECONDS
+        while title not in page(reading).get_text(" "):
+            assert time.monotonic() < deadline, dev.stdout
+            state = next_build(events, after=state)
+            assert state["problems"] == []
+        # Then the loop goes quiet: a build's own reading of the store starts no other build.
+        builds = -1
+        while builds != (builds := dev.stdout.count("Built;")):
+            assert time.monotonic() < deadline, f"it keeps building: {dev.stdout}"
+            time.sleep(3)

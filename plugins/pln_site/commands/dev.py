@@ -87,8 +87,27 @@ def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
     roots += _plugin_folders()
     paths = sorted({Path(root).resolve() for root in roots if Path(root).exists()})
     relevant = BuildInputs(store=store.resolve(), output=Path(settings["OUTPUT_PATH"]).resolve())
+    built_on = _store_state(store)
     for batch in watch(*paths, watch_filter=relevant, debounce=MOST_MS, step=QUIET_MS):
-        yield display_path(sorted(path for _change, path in batch)[0])
+        changed = sorted(path for _change, path in batch)
+        if set(changed) <= relevant.store_files and _store_state(store) == built_on:
+            # The build's own reading: SQLite makes a log file for a reader and removes it.
+            continue
+        built_on = _store_state(store)  # before the build: a fetch's later writes build again
+        yield display_path(changed[0])
+
+
+def _store_state(store: Path) -> tuple[tuple[int, int] | None, ...]:
+    """Size and time of change of the store and its write-ahead log (None: no such file)."""
+    return tuple(_file_state(Path(f"{store}{suffix}")) for suffix in ("", "-wal"))
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return (found.st_size, found.st_mtime_ns)
 
 
 def _plugin_folders() -> list[Path]:
