@@ -87,6 +87,8 @@ def test_a_broken_member_file_is_announced_with_its_file_and_line_and_its_fix_cl
 
 def test_build_output_carries_no_dev_script(tmp_path):
     site = dev_site(tmp_path)
+    # With the build cache, which takes a page from the last build when nothing changed.
+    site.write_settings(PLUGINS=[*site.settings()["PLUGINS"], "pln_site.site.buildcache"])
     with running_dev(site) as dev:
         assert dev_scripts(page(dev.url))
     result = run_invoke("build", "-s", str(site.settings_file), cwd=site.root)
@@ -178,3 +180,17 @@ def test_a_finished_fetch_in_another_terminal_updates_the_reading_pages(tmp_path
         while builds != (builds := dev.stdout.count("Built;")):
             assert time.monotonic() < deadline, f"it keeps building: {dev.stdout}"
             time.sleep(3)
+
+
+def test_a_post_pelican_cannot_read_is_announced_with_its_file(tmp_path):
+    site = dev_site(tmp_path)
+    with running_dev(site) as dev:
+        events = build_events(dev)
+        current = next(events)
+        (site.posts / "broken.md").write_text(
+            "Title: Broken\nDate: the day after tomorrow\n\nText.\n", encoding="utf-8"
+        )
+        broken = next_build(events, after=current)
+        assert any("broken.md" in problem["message"] for problem in broken["problems"]), broken
+        (site.posts / "broken.md").unlink()
+        assert next_build(events, after=broken)["problems"] == []
