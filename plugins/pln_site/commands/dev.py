@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, watch
@@ -27,6 +26,7 @@ from pln_site.commands.dev_server import (
     SCRIPT_URL,
     BuildEvents,
     BuildState,
+    DevHTTPServer,
     DevRequestHandler,
     new_build_id,
 )
@@ -48,10 +48,9 @@ def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
     events = BuildEvents()
     handler = functools.partial(DevRequestHandler, base_path=str(output), events=events)
     try:  # the port first: a port in use is said before a build is waited for
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = DevHTTPServer(("127.0.0.1", port), handler)
     except OSError as error:
         raise port_problem(port, error, task="dev") from None
-    server.daemon_threads = True
     _show_warnings()
     serving = threading.Thread(target=server.serve_forever, name="dev-server", daemon=True)
     try:

@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +145,15 @@ class DevRequestHandler(SiteRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         pass  # the writer watches the build's lines, not one line per file the browser asks
+
+
+class DevHTTPServer(ThreadingHTTPServer):
+    """One thread per request (each open tab holds one for its event stream), none of which
+    keeps the command from ending."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # a tab reloaded while its page was on its way: nothing went wrong
+        super().handle_error(request, client_address)
