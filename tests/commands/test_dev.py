@@ -194,3 +194,15 @@ def test_a_post_pelican_cannot_read_is_announced_with_its_file(tmp_path):
         assert any("broken.md" in problem["message"] for problem in broken["problems"]), broken
         (site.posts / "broken.md").unlink()
         assert next_build(events, after=broken)["problems"] == []
+
+
+def test_a_saved_settings_file_is_read_again(tmp_path):
+    site = dev_site(tmp_path)
+    with running_dev(site) as dev:
+        events = build_events(dev)
+        current = next(events)
+        with site.settings_file.open("a", encoding="utf-8") as settings:
+            settings.write('SITENAME = "Renamed while watched"\n')
+        assert next_build(events, after=current)["problems"] == []
+        title = page(dev.url).find(class_="site-title")
+        assert title is not None and title.get_text(strip=True) == "Renamed while watched"
