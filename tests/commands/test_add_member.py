@@ -44,6 +44,10 @@ def ada_site(web, **extra_routes):
         "/images/me.jpg": image_route(jpeg_with_metadata()),
         **extra_routes,
     }
+    # Her profiles' hosts answer from 127.0.0.1 too (no feed there): the search for their
+    # feeds never leaves the machine.
+    web.site("social.example", {})
+    web.site("github.com", {})
     return web.site("ada.example", routes)
 
 

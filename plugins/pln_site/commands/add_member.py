@@ -11,6 +11,7 @@ from pln_site.discover.avatar import AVATAR_SIZE, AvatarProblem, save_avatar
 from pln_site.discover.feeds import FeedSearch, find_feeds
 from pln_site.discover.homepage import HomePage, read_homepage
 from pln_site.discover.pages import HTML_ACCEPT, IMAGE_ACCEPT, PageFetcher
+from pln_site.discover.platform_feeds import ProfileRef, find_platform_feeds
 from pln_site.feeds.parse.feed import decode_document
 from pln_site.members import memberfile
 from pln_site.members.model import ID_PATTERN
@@ -107,6 +108,7 @@ def add_member(
 
     report = AddReport()
     data = _member_data(page, home, search, report)
+    _platform_feeds(data, page, search, fetcher, report)
     avatar = _save_photo(page, member_id, settings, fetcher, report)
     if avatar is not None:
         data["avatar"] = avatar.name
@@ -190,6 +192,31 @@ def _feeds(data: dict, search: FeedSearch, report: AddReport) -> None:
             f"feed{title}: {feed.url} ({how}; {feed.kind}, {feed.entry_count} entries)"
         )
     data["feeds"] = refs
+
+
+def _platform_feeds(
+    data: dict, page: HomePage, search: FeedSearch, fetcher: PageFetcher, report: AddReport
+) -> None:
+    """The feeds of their profiles (rel=me), verified, after their site's own."""
+    if not page.profiles:
+        return
+    profiles = [ProfileRef(platform, url) for platform, url in page.profiles]
+    found = find_platform_feeds(profiles, fetcher, known_feeds=[f.url for f in search.feeds])
+    for line in found.failures:
+        report.missing.append(f"profile feed does not work: {line}")
+    for platform_feed in found.found:
+        feed = platform_feed.feed
+        ref: dict[str, str] = {"url": feed.url}
+        if feed.title:
+            ref["title"] = feed.title
+        if feed.html_url:
+            ref["html_url"] = feed.html_url
+        ref["platform"] = platform_feed.platform
+        data.setdefault("feeds", []).append(ref)
+        report.found.append(
+            f"{platform_feed.platform} feed: {feed.url} (from {platform_feed.profile_url}; "
+            f"{feed.kind}, {feed.entry_count} entries)"
+        )
 
 
 def _save_photo(page: HomePage, member_id: str, settings: dict, fetcher: PageFetcher, report):

@@ -61,6 +61,13 @@ def find_feeds(home_url: str, declared: list[DeclaredFeed], fetcher: PageFetcher
     return search
 
 
+def verify_feeds(urls: list[str], fetcher: PageFetcher) -> FeedSearch:
+    """Each of `urls` fetched and parsed: the ones that are feeds, and why the others are not."""
+    search = FeedSearch(declared=len(urls))
+    _verify(search, urls, fetcher, report_failures=True)
+    return search
+
+
 def common_feed_urls(home_url: str) -> list[str]:
     """The usual feed paths under the homepage's folder, then under the site's root."""
     parts = urlsplit(home_url)

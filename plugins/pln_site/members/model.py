@@ -18,6 +18,8 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -184,12 +186,15 @@ class Meeting(_Strict):
     date: PartialDate | None = None
 
 
+PlatformName = Annotated[
+    str, Field(min_length=1, max_length=40), AfterValidator(_check_no_bidi_controls)
+]
+
+
 class Profile(_Strict):
     """A presence on a platform (Mastodon, GitHub, a podcast...)."""
 
-    platform: Annotated[
-        str, Field(min_length=1, max_length=40), AfterValidator(_check_no_bidi_controls)
-    ]
+    platform: PlatformName
     url: WebUrl
 
 
@@ -251,6 +256,9 @@ class FeedRef(_Strict):
     skip: list[LensRule] = Field(default=[], exclude=True)  # what matches one is shown nowhere
     # How much of its entries is republished; None: the site's PLANET_FULL_CONTENT decides.
     show: Show | None = Field(default=None, exclude=True)
+    # The platform this feed belongs to (one of the member's `profiles`), shown beside their
+    # entries on the river; `invoke feeds ID` fills it in.
+    platform: PlatformName | None = None
 
 
 class Member(_Strict):
@@ -282,6 +290,21 @@ class Member(_Strict):
     feeds: list[FeedRef] = []
     avatar: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     status: Status = Status.active
+
+    @field_validator("feeds")
+    @classmethod
+    def _platforms_are_profiles(cls, feeds: list[FeedRef], info: ValidationInfo) -> list[FeedRef]:
+        """A feed's platform names one of the member's profiles: a typo would label their
+        entries with a platform they are not on."""
+        names = [profile.platform for profile in info.data.get("profiles", [])]
+        for number, feed in enumerate(feeds):
+            if feed.platform is not None and feed.platform not in names:
+                known = ", ".join(dict.fromkeys(names)) or "none"
+                raise ValueError(
+                    f"feed {number + 1} ({feed.url}): platform {feed.platform!r} is not the "
+                    f"platform of one of their profiles (hint: their profiles' platforms: {known})"
+                )
+        return feeds
 
     @property
     def since_year(self) -> int:
