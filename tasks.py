@@ -212,6 +212,21 @@ def add_member(c, url, id=None, settings="pelicanconf.py", allow_private=False):
     _exit(run_add_member(url, config, member_id=id, allow_private=allow_private))
 
 
+@task(
+    help={
+        **SETTINGS_HELP,
+        "id": "the member's id (their file name)",
+        "write": "add the verified feeds under `feeds:` in their file",
+        "allow-private": "for local testing: let it fetch from 127.0.0.1 and private addresses",
+    }
+)
+def feeds(c, id, settings="pelicanconf.py", write=False, allow_private=False):  # noqa: A002
+    """Find and verify the public feeds of a member's profiles (Mastodon, Bluesky, YouTube...)."""
+    from pln_site.commands.platform_feeds import platform_feeds
+
+    _exit(platform_feeds(id, load_settings(settings), write=write, allow_private=allow_private))
+
+
 @task(help={**SETTINGS_HELP, "file": "a feed reader's OPML export"})
 def import_opml(c, file, settings="pelicanconf.py"):
     """Create a member file for each site in an OPML export that is not in the network yet."""
