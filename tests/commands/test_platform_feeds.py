@@ -7,6 +7,7 @@ the feed on the profile's own host, so a host like mastodon.example stands for t
 from __future__ import annotations
 
 import yaml
+from bs4 import BeautifulSoup
 
 from pln_site.devserver import Route
 from tests.support.fetching import simple_feed
@@ -162,3 +163,26 @@ def test_add_member_offers_the_feed_of_a_linked_mastodon_profile(site, web):
         "http://mastodon.example/@bo.rss": "Mastodon",
     }
     assert data["profiles"] == [{"platform": "Mastodon", "url": "http://mastodon.example/@bo"}]
+
+
+def test_the_river_labels_each_entry_with_its_feeds_platform(site, web):
+    path, settings = ready(site, web)
+    assert invoke("feeds", "ana", "--write", "-s", settings).returncode == 0
+    fetched = invoke("fetch", "-s", settings)
+    assert fetched.returncode == 0, fetched.stdout + fetched.stderr
+    built = invoke("build", "-s", settings)
+    assert built.returncode == 0, built.stderr
+    page = BeautifulSoup(
+        (site.root / "output" / "reading" / "index.html").read_text("utf-8"), "html.parser"
+    )
+    labels = {}
+    for entry in page.select("article.river-entry"):
+        link = entry.select_one(".river-entry__title a")["href"]
+        host = link.split("/")[2]
+        label = entry.select_one(".river-entry__platform")
+        labels.setdefault(host, set()).add(label.get_text() if label else None)
+    # Each entry carries the platform of the feed it came from, and only that one.
+    expected = {url.split("/")[2]: platform for url, platform in EXPECTED.items()}
+    assert "mastodon.example" in labels
+    for host, found in labels.items():
+        assert found == {expected.get(host)}, host
