@@ -252,6 +252,9 @@ def _drop_invalid(member_id: str, data: dict, report: AddReport) -> dict | None:
             return None
         report.missing.append(f"left out {field_name}: {problems[0]}")
         del data[field_name]
+        if field_name == "profiles":  # a feed's platform names a profile: gone with them
+            for ref in data.get("feeds", []):
+                ref.pop("platform", None)
     return None
 
 

@@ -70,6 +70,8 @@ def platform_feeds(
         else:
             offered.append(found)
     _print_report(out, offered, search.known, taken, search.failures + search.no_feed)
+    if any("PLANET_ALLOW_PRIVATE_ADDRESSES" in line for line in search.failures):
+        print("  (hint: for test pages on this machine, add --allow-private)", file=out)
     if not offered:
         return 1
     if not write:

@@ -47,6 +47,7 @@ def find_platform_feeds(
     answers = dict(zip(pages, fetcher.get_all(pages, HTML_ACCEPT), strict=True))
     for profile, plan in plans:
         urls = list(plan.urls)
+        page_problem = ""
         if plan.read_page:
             answer = answers[profile.url]
             if answer.body is not None and not answer.error:
@@ -54,9 +55,12 @@ def find_platform_feeds(
                     decode_document(answer.body, answer.content_type), answer.final_url
                 )
                 urls += [feed.url for feed in page.feeds]
+            else:
+                page_problem = f": {answer.error or f'HTTP {answer.status}'}"
         urls = list(dict.fromkeys(urls))
         if not urls:
-            search.no_feed.append(f"{profile.platform} {profile.url}")
+            why = page_problem or ": no feed rule for it, and its page declares no feed"
+            search.no_feed.append(f"{profile.platform} {profile.url}{why}")
             continue
         verified = verify_feeds(urls, fetcher)
         search.failures += [f"{profile.platform} {profile.url}: {why}" for why in verified.failures]
