@@ -175,7 +175,7 @@ def _publish(settings: str, command_for) -> None:
     """Build with `settings`, then run the upload `command_for(settings)` names, if configured."""
     config = load_settings(settings)
     command = command_for(config)
-    _exit(site.build(config) or publishing.run(command))
+    _exit(publishing.publish_site(config, command, site.build))
 
 
 @task(help={"settings": "the settings file (default: publishconf.py)"})
@@ -188,6 +188,20 @@ def publish(c, settings="publishconf.py"):
 def gh_pages(c, settings="publishconf.py"):
     """Build with publishconf and push the output to the GitHub Pages branch (ghp-import)."""
     _publish(settings, publishing.ghp_import_command)
+
+
+@task(
+    help={
+        "settings": "the settings file (default: publishconf.py)",
+        "dry-run": "list what would be sent, contacting nobody",
+        "resend": "send again what was sent before (after editing a post)",
+    }
+)
+def webmentions(c, settings="publishconf.py", dry_run=False, resend=False):
+    """Send Webmentions to the members' pages the built posts link to (if WEBMENTION_SEND)."""
+    from pln_site.commands.webmentions import run_webmentions
+
+    _exit(run_webmentions(load_settings(settings), dry_run=dry_run, resend=resend))
 
 
 @task(help={"args": "extra arguments for pytest"})

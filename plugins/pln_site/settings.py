@@ -61,6 +61,11 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         "PLANET_IMAGE_MAX_BYTES": 5 * 1024 * 1024,
         "PLANET_IMAGE_MAX_PIXELS": 40_000_000,
         "PLANET_IMAGE_WIDTH": 800,
+        # -- Webmentions from the owner's posts to the members' pages (`invoke webmentions`,
+        # and `invoke publish` after an upload); through the same fetcher and its limits --
+        # Off unless chosen: sending tells other sites about the owner's posts.
+        "WEBMENTION_SEND": False,
+        "WEBMENTION_MAX_PER_RUN": 20,  # sent (or tried) at most per run; the rest wait
         # -- the reading pages and their feeds --
         "PLANET_INDEX_URL": "reading/",
         "PLANET_INDEX_SAVE_AS": "reading/index.html",
@@ -179,7 +184,8 @@ DEFAULTS: dict[str, Any] = {
     name: value for defaults in DEFAULTS_BY_PLUGIN.values() for name, value in defaults.items()
 }
 
-# The settings only `invoke fetch` reads: a build, which never fetches, does not check them.
+# The settings only the commands that go on the web read (`invoke fetch`, `invoke webmentions`):
+# a build, which never does, does not check them.
 FETCH_SETTINGS = frozenset(
     {
         "PLANET_ALLOW_PRIVATE_ADDRESSES",
@@ -198,6 +204,8 @@ FETCH_SETTINGS = frozenset(
         "PLANET_IMAGE_MAX_BYTES",
         "PLANET_IMAGE_MAX_PIXELS",
         "PLANET_IMAGE_WIDTH",
+        "WEBMENTION_SEND",
+        "WEBMENTION_MAX_PER_RUN",
     }
 )
 
@@ -317,6 +325,10 @@ def _whole_number_or_none(name: str, value: Any) -> list[str]:
     return [f"{name} must be a whole number, 0 or more, or None, not {value!r}"]
 
 
+def _boolean(name: str, value: Any) -> list[str]:
+    return [] if isinstance(value, bool) else [f"{name} must be True or False, not {value!r}"]
+
+
 def _resolve_map(name: str, value: Any) -> list[str]:
     if not isinstance(value, dict):
         return [f"{name} must be a dict of host -> 'ip:port', not {value!r}"]
@@ -366,6 +378,8 @@ CHECKS: dict[str, Check] = {
     "PLANET_MAX_REDIRECTS": _whole_number,
     "PLANET_MAX_AGE_DAYS": _whole_number,
     "PLANET_RESOLVE": _resolve_map,
+    "WEBMENTION_SEND": _boolean,
+    "WEBMENTION_MAX_PER_RUN": _positive_whole_number,
     "PLANET_PER_PAGE": _positive_whole_number,
     "PLANET_EXCERPT_LENGTH": _whole_number,
     "PLANET_FEED_MAX_ITEMS": _whole_number,

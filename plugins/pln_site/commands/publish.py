@@ -1,12 +1,15 @@
-"""`invoke publish` (rsync over ssh) and `invoke gh-pages` (ghp-import), configured in settings."""
+"""`invoke publish` (rsync over ssh) and `invoke gh-pages` (ghp-import), configured in settings;
+after a good upload, the posts' Webmentions when WEBMENTION_SEND is on."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pln_site.errors import SiteError
 
@@ -73,3 +76,26 @@ def ghp_import_command(settings: dict) -> list[str]:
 def run(command: list[str]) -> int:
     print("$", " ".join(command), file=sys.stderr)
     return subprocess.call(command)
+
+
+def publish_site(
+    settings: dict[str, Any], command: list[str], build: Callable[[dict[str, Any]], int]
+) -> int:
+    """Build, upload with `command`, then send the Webmentions when WEBMENTION_SEND is on.
+
+    The exit code is the build's or the upload's: the site is published once uploaded, so a
+    Webmention that cannot be sent is reported, and tried again by the next run, but never
+    fails the publish. They wait for the upload, since receivers fetch the post to check it.
+    """
+    code = build(settings) or run(command)
+    if code or not settings.get("WEBMENTION_SEND"):
+        return code
+    from pln_site.commands.webmentions import run_webmentions  # only when sending
+
+    try:
+        run_webmentions(settings)
+    except SiteError as error:
+        print(f"Webmentions not sent: {error}", file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - the site is published already: say, never fail
+        print(f"Webmentions not sent: {type(error).__name__}: {error}", file=sys.stderr)
+    return 0

@@ -20,6 +20,7 @@ from pln_site.store.records import (
     Retention,
     Sites,
     StoredLink,
+    WebmentionTry,
 )
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "FeedUpdate",
     "FetchLocked",
     "Retention",
+    "WebmentionTry",
     "Sites",
     "Store",
     "StoreUnavailable",

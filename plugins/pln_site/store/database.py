@@ -27,6 +27,7 @@ from pln_site.store.records import (
     Retention,
     Sites,
     StoredLink,
+    WebmentionTry,
 )
 from pln_site.store.schema import migrate, schema_version
 
@@ -143,3 +144,13 @@ class Store:
     def feed_health(self) -> list[FeedHealth]:
         with reading(self._open_db, self.path) as db:
             return reads.feed_health(db)
+
+    # -- what `invoke webmentions` reads and writes ---------------------------------------------
+    def webmention_tries(self) -> dict[tuple[str, str], WebmentionTry]:
+        """The last try of every Webmention so far, by (source, target)."""
+        with reading(self._open_db, self.path) as db:
+            return reads.webmention_tries(db)
+
+    def record_webmention(self, tried: WebmentionTry) -> None:
+        with transaction(self._open_db, self.path) as db:
+            writes.record_webmention(db, tried)

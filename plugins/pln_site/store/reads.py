@@ -16,6 +16,7 @@ from pln_site.store.records import (
     FeedState,
     Sites,
     StoredLink,
+    WebmentionTry,
     bounded_categories,
 )
 from pln_site.store.timestamps import from_column, to_column
@@ -50,6 +51,25 @@ def links_since(db: sqlite3.Connection, since: dt.datetime) -> list[StoredLink]:
         (to_column(since),),
     ).fetchall()
     return [_record(StoredLink, row) for row in rows]
+
+
+def webmention_tries(db: sqlite3.Connection) -> dict[tuple[str, str], WebmentionTry]:
+    """The last try of every Webmention, by (source, target)."""
+    rows = db.execute(
+        "SELECT source, target, tried_at, endpoint, status, sent_at, error FROM webmentions"
+    )
+    return {
+        (row["source"], row["target"]): WebmentionTry(
+            row["source"],
+            row["target"],
+            cast(dt.datetime, from_column(row["tried_at"])),
+            row["endpoint"],
+            row["status"],
+            from_column(row["sent_at"]),
+            row["error"],
+        )
+        for row in rows
+    }
 
 
 def iter_entries(

@@ -193,3 +193,24 @@ class Sites:
         """The members on whose own site `url` is; empty when it is on nobody's."""
         host = site_host(url)
         return self.members_by_host.get(host, frozenset()) if host else frozenset()
+
+
+@dataclass(frozen=True)
+class WebmentionTry:
+    """The last try of a Webmention from the owner's post `source` to the page `target`.
+
+    `sent_at` is set once an endpoint accepted it (a 2xx `status` from `endpoint`); it is then
+    not sent again unless asked. Else `error` says why not (no endpoint is an error too), and
+    the next run tries again, after the pairs never tried."""
+
+    source: str
+    target: str
+    tried_at: dt.datetime
+    endpoint: str | None = None
+    status: int | None = None
+    sent_at: dt.datetime | None = None
+    error: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.sent_at is not None

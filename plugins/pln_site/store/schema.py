@@ -74,6 +74,20 @@ MIGRATIONS: list[str] = [
         FOREIGN KEY (feed_url, key) REFERENCES entries (feed_url, key) ON DELETE CASCADE
     );
     """,
+    # 4: the Webmentions from the owner's posts (`invoke webmentions`), one row per (source,
+    # target): the last try, and once an endpoint accepted one, when, where to and its answer.
+    """
+    CREATE TABLE webmentions (
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        tried_at TEXT NOT NULL,
+        endpoint TEXT,
+        status INTEGER,
+        sent_at TEXT,
+        error TEXT,
+        PRIMARY KEY (source, target)
+    );
+    """,
 ]
 
 

@@ -17,6 +17,7 @@ from pln_site.store.records import (
     FeedUpdate,
     KnownEntry,
     Retention,
+    WebmentionTry,
     bounded_categories,
 )
 from pln_site.store.timestamps import to_column
@@ -43,6 +44,30 @@ def prune(db: sqlite3.Connection, max_age_days: int, now: dt.datetime) -> int:
         return 0
     cutoff = to_column(now - dt.timedelta(days=max_age_days))
     return db.execute("DELETE FROM entries WHERE date < ?", (cutoff,)).rowcount
+
+
+def record_webmention(db: sqlite3.Connection, tried: WebmentionTry) -> None:
+    """Remember a Webmention's last try. A failed try never forgets an earlier success (a
+    `--resend` that fails leaves it sent)."""
+    db.execute(
+        "INSERT INTO webmentions (source, target, tried_at, endpoint, status, sent_at, error) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, target) DO UPDATE SET "
+        "tried_at = excluded.tried_at, error = excluded.error, "
+        "endpoint = CASE WHEN excluded.sent_at IS NULL AND sent_at IS NOT NULL "
+        "THEN endpoint ELSE excluded.endpoint END, "
+        "status = CASE WHEN excluded.sent_at IS NULL AND sent_at IS NOT NULL "
+        "THEN status ELSE excluded.status END, "
+        "sent_at = coalesce(excluded.sent_at, sent_at)",
+        (
+            tried.source,
+            tried.target,
+            to_column(tried.tried_at),
+            tried.endpoint,
+            tried.status,
+            to_column(tried.sent_at),
+            tried.error,
+        ),
+    )
 
 
 def entry_updates(
