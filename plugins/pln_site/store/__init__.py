@@ -1,4 +1,5 @@
-"""The SQLite store of fetched entries and of each feed's HTTP state. No Pelican here.
+"""The SQLite store of fetched entries, of each feed's HTTP state, and of the Webmentions
+sent from the owner's posts (`WebmentionTry`). No Pelican here.
 
 `Store` opens the file; it takes typed records in (`FeedUpdate` and its kinds, `Retention`) and
 gives typed records out (`FeedState`, `FeedHealth`, pln_site.entries.StoredEntry); `Sites` says
