@@ -161,8 +161,10 @@ def test_each_target_gets_one_webmention_and_the_report_says_what_happened(
     assert POST in first.stdout.splitlines()
     assert "3 sent, 1 skipped, 1 failed (from 1 posts)" in first.stdout
 
-    # Remembered: nothing accepted is sent again, even after the post is rebuilt.
+    # Remembered: nothing accepted is sent again, even after the post is edited and rebuilt.
     hub.received.clear()
+    post = site.posts / "thinking-with-ada.md"
+    post.write_text(POST_TEXT + "\nAn afterthought, added later.\n", encoding="utf-8")
     assert invoke("build", "-s", str(site.settings_file)).returncode == 0
     second = webmentions(site)
     assert [pair[2] for pair in hub.pairs()] == [REJECTED_PAGE], "only the failed one again"
