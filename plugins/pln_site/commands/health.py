@@ -20,8 +20,6 @@ A microblog's short posts look the same: the page says to check before asking fo
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ import jinja2
 
 from pln_site.datetext import moment_text, site_timezone
 from pln_site.entries import StoredEntry
+from pln_site.files import write_atomically
 from pln_site.members.loader import Location, key_lines, member_file_of
 from pln_site.members.model import Member, Status
 from pln_site.messages import display_path
@@ -360,12 +359,4 @@ def refuse_public_place(target: Path, settings: dict[str, Any]) -> None:
 
 def write_page(target: Path, html: str) -> None:
     """Write `html` to `target` whole or not at all: a failed write leaves the old file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(html)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, html)

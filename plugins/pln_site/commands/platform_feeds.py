@@ -4,10 +4,8 @@ so that the owner's comments and layout stay as they wrote them."""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,6 +13,7 @@ import yaml
 
 from pln_site.discover.pages import PageFetcher
 from pln_site.discover.platform_feeds import PlatformFeed, ProfileRef, find_platform_feeds
+from pln_site.files import write_atomically
 from pln_site.members import memberfile
 from pln_site.members.loader import member_file_of
 from pln_site.members.model import ID_PATTERN
@@ -86,7 +85,7 @@ def platform_feeds(
     if problem_text := _changed_only_feeds(member_id, data, new_text, refs):
         print(f"{display_path(path)} not changed: {problem_text}", file=err)
         return 1
-    _replace(path, new_text)
+    write_atomically(path, new_text)
     print(f"Added {len(refs)} feed(s) to {display_path(path)}", file=out)
     return 0
 
@@ -206,16 +205,3 @@ def _changed_only_feeds(
     if problems := memberfile.validate(member_id, new):
         return "the new feeds do not pass the check: " + "; ".join(problems)
     return None
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `text` over `path` at once: a reader sees the old file or the new, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

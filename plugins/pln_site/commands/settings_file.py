@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import pprint
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pln_site.errors import Location, SiteError
+from pln_site.files import write_atomically
 
 
 class SettingsFileError(SiteError):
@@ -31,7 +30,7 @@ def set_settings(path: Path, values: dict[str, Any]) -> None:
     source = path.read_text(encoding="utf-8")
     for name, value in values.items():
         source = with_setting(source, name, value, path)
-    _replace(path, source)
+    write_atomically(path, source)
 
 
 def with_setting(source: str, name: str, value: Any, path: Path) -> str:
@@ -107,16 +106,3 @@ def _check(edited: str, name: str, value: Any, path: Path) -> None:
             location=Location(path),
             hint=f"set {name} by hand",
         )
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write the whole new text next to the file, then put it in place in one step."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

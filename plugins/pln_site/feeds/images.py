@@ -19,8 +19,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -31,6 +29,7 @@ from PIL import Image
 
 from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import Conditions, Limits, fetch_feed
+from pln_site.files import write_atomically
 from pln_site.imaging import ImageLimits, ImageRefused, reencoded
 from pln_site.urls import is_http_url
 
@@ -126,7 +125,7 @@ class ImageFolder:
         key = image_key(url)
         name = key + suffix
         self.path.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.path / name, body)
+        write_atomically(self.path / name, body)
         self.index[key] = {"url": url, "file": name, "width": size[0], "height": size[1]}
 
     def refuse(self, url: str, reason: str) -> None:
@@ -135,19 +134,7 @@ class ImageFolder:
     def save(self) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self.index, ensure_ascii=False, indent=0, sort_keys=True)
-        _write_atomically(self.path / INDEX_FILE, text.encode("utf-8"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `path` so that a reader (or a kill) never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        write_atomically(self.path / INDEX_FILE, text.encode("utf-8"))
 
 
 def image_limits(settings: dict[str, Any]) -> ImageLimits:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from pln_site.files import write_atomically
 from pln_site.site.svgclean import SvgRefused, clean_svg
 
 log = logging.getLogger(__name__)
@@ -117,13 +117,4 @@ def write_replacing(target: Path, data: bytes) -> None:
             return  # unchanged since the last build: keep its time, as Pelican's copy does
     except OSError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    write_atomically(target, data, mode=0o644)

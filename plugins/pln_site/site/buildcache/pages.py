@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import platform
-import tempfile
 import time
 from collections.abc import Iterator
 from importlib import metadata
@@ -26,6 +25,7 @@ from typing import Any
 
 from pelican.writers import Writer
 
+from pln_site.files import write_atomically
 from pln_site.site.base import build_time, pinned_build_time
 
 log = logging.getLogger(__name__)
@@ -227,12 +227,6 @@ def _load(record_file: Path) -> dict | None:
 def _save(record_file: Path, record: dict) -> None:
     """Write the record whole (a temporary file, then a rename); a failure only costs speed."""
     try:
-        record_file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=record_file.name, suffix=".tmp", dir=record_file.parent
-        )
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(record, file)
-        os.replace(temporary, record_file)
+        write_atomically(record_file, json.dumps(record))
     except OSError as error:
         log.warning("buildcache: could not record the build in %s (%s)", record_file, error)

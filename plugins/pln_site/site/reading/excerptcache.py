@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
+from pln_site.files import write_atomically
 from pln_site.site.reading.excerpt import excerpt_html
 
 log = logging.getLogger(__name__)
@@ -63,12 +62,6 @@ class ExcerptCache:
             return
         document = json.dumps({"version": EXCERPT_VERSION, "excerpts": self.used})
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                prefix=self.path.name, suffix=".tmp", dir=self.path.parent
-            )
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(document)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, document)
         except OSError as error:
             log.warning("reading: could not write the excerpt cache %s (%s)", self.path, error)
