@@ -35,7 +35,8 @@ def serve_amara(web) -> None:
     })  # fmt: skip
 
 
-def fetch_and_build(site, web, **settings) -> Path:
+def fetch_and_build(site, web, **settings) -> tuple[Path, str]:
+    """`invoke fetch` then `invoke build`; the output folder and what the fetch printed."""
     member = site.network / "amara-okafor.yaml"
     member.write_text(
         member.read_text(encoding="utf-8").replace("https://amara.example/feed.xml", FEED),
@@ -46,7 +47,7 @@ def fetch_and_build(site, web, **settings) -> Path:
     assert fetch.returncode == 0, fetch.stdout + fetch.stderr
     build = invoke("build", "-s", settings_file)
     assert build.returncode == 0, build.stderr
-    return site.root / "output"
+    return site.root / "output", fetch.stdout
 
 
 def article_for(output: Path, link: str):
@@ -75,8 +76,9 @@ def foreign_pictures(output: Path) -> list[tuple[str, str]]:
 
 def test_the_river_shows_the_picture_the_fetch_kept_from_this_site(site, web):
     serve_amara(web)
-    output = fetch_and_build(site, web)
+    output, printed = fetch_and_build(site, web)
 
+    assert "pictures: 1 brought home, 2 refused" in printed.splitlines()[-1]
     picture = article_for(output, WITH_PICTURE).find("img", class_="river-entry__picture")
     assert picture is not None
     assert picture["alt"] == "Sticky notes on a wall" and picture["loading"] == "lazy"
@@ -91,7 +93,7 @@ def test_the_river_shows_the_picture_the_fetch_kept_from_this_site(site, web):
 
 def test_in_full_text_kept_pictures_are_local_and_the_others_are_left_out(site, web):
     serve_amara(web)
-    output = fetch_and_build(site, web, PLANET_FULL_CONTENT=True)
+    output, _ = fetch_and_build(site, web, PLANET_FULL_CONTENT=True)
 
     body = article_for(output, WITH_PICTURE).find(class_="e-content")
     pictures = body.find_all("img")
@@ -105,8 +107,9 @@ def test_in_full_text_kept_pictures_are_local_and_the_others_are_left_out(site, 
 
 def test_with_pictures_off_the_river_shows_none(site, web):
     serve_amara(web)
-    output = fetch_and_build(site, web, PLANET_IMAGES=False, PLANET_FULL_CONTENT=True)
+    output, printed = fetch_and_build(site, web, PLANET_IMAGES=False, PLANET_FULL_CONTENT=True)
 
     assert web.hits("amara.example", "/img/wall.jpg") == 0
+    assert "pictures" not in printed.splitlines()[-1]
     assert article_for(output, WITH_PICTURE).find(class_="e-content").find("img") is None
     assert foreign_pictures(output) == []

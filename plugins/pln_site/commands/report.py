@@ -126,10 +126,13 @@ def fetch_table(report: FetchReport) -> Table:
 def fetch_summary(report: FetchReport) -> str:
     counts = ", ".join(f"{count} {name}" for name, count in report.counts.items() if count)
     feeds = len(report.feeds)
+    pictures = ""
+    if report.images and (report.images.kept or report.images.refused):
+        pictures = f"; pictures: {report.images.kept} brought home, {report.images.refused} refused"
     return (
         f"{feeds} feed{'s' if feeds != 1 else ''}: {counts or 'none'}; "
-        f"{report.new_entries} new entr{'ies' if report.new_entries != 1 else 'y'} "
-        f"in {report.seconds:.1f} s"
+        f"{report.new_entries} new entr{'ies' if report.new_entries != 1 else 'y'}"
+        f"{pictures} in {report.seconds:.1f} s"
     )
 
 
