@@ -261,3 +261,19 @@ def test_show_link_shows_no_picture_where_summary_shows_one(site, web):
     article = river_article(output, link)
     pictures = [img for img in article.find_all("img") if "avatar" not in img.get("class", [])]
     assert pictures == [] and article.find(class_="e-summary") is None
+
+
+def test_a_members_show_is_the_default_of_their_feeds_and_a_feeds_own_wins(site, web):
+    serve_amara(web)
+    set_feed(site, "")
+    member = site.network / f"{MEMBER}.yaml"
+    member.write_text(member.read_text("utf-8") + "show: link\n", "utf-8")
+    settings = fetch(site, web, PLANET_FULL_CONTENT=True)
+
+    article = river_article(build(site, settings), LINK)
+    assert article.find(class_="e-content") is None and article.find(class_="e-summary") is None
+    assert "content" not in atom_entry_of(site.root / "output", LINK)
+
+    set_feed(site, "    show: summary\n")  # the feed says more than the member's default
+    article = river_article(build(site, settings), LINK)
+    assert article.find(class_="e-summary") is not None and article.find(class_="e-content") is None

@@ -290,6 +290,9 @@ class Member(_Strict):
     feeds: list[FeedRef] = []
     avatar: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     status: Status = Status.active
+    # How much of their writing the site republishes, for every feed of theirs that does not
+    # say (FeedRef.show); None: PLANET_FULL_CONTENT decides. Not in the exports, as the feed's.
+    show: Show | None = Field(default=None, exclude=True)
 
     @field_validator("feeds")
     @classmethod

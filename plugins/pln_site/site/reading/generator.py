@@ -172,11 +172,19 @@ class ReadingGenerator(SiteGenerator):
                 excerpt=cache.excerpt,
                 pictures=self.pictures,
                 site_url=str(self.settings.get("SITEURL") or ""),
-                show=feed.show if feed else None,
+                show=self._consent(entry, feed),
             )
             kept.append(entry.without_html())
         cache.save()
         return kept
+
+    def _consent(self, entry: StoredEntry, feed: Any) -> str | None:
+        """How much of `entry` may be republished: its feed's `show`, else its member's, else
+        None (PLANET_FULL_CONTENT decides)."""
+        if feed is not None and feed.show:
+            return str(feed.show)
+        member = self.members.get(entry.member_id)
+        return str(member.show) if member is not None and member.show else None
 
     def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
         """feed URL -> what the feed is called, for <source> in the output feeds."""
