@@ -18,6 +18,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
+from pln_site.devserver import LocalFeedServer
+from pln_site.entries import FeedSource
+from pln_site.feeds.update import fetch_all
+from pln_site.store import Store
 from tests.support.theme_html import VOID
 
 UTC = dt.UTC
@@ -200,6 +204,25 @@ def write_feeds(root: Path) -> None:
         target = root / host_and_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(writers[member_id](person, posts_of(member_id)), encoding="utf-8")
+
+
+def fetched_site(root: Path) -> Path:
+    """`root/feeds` and `root/content` written, every member's feed (dov's too: he was fetched
+    while he was still listed) served from 127.0.0.1 and fetched through the real fetcher into
+    `root/cache/planet.sqlite3`; returns the store's path."""
+    write_feeds(root / "feeds")
+    write_content(root / "content")
+    sources = [FeedSource(p.id, p.feed_url, p.feed_title) for p in PEOPLE.values()]
+    store_file = root / "cache" / "planet.sqlite3"
+    with LocalFeedServer(root / "feeds", by_host=True) as server:
+        settings = {
+            "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
+            "PLANET_RESOLVE": {f"{member_id}.example": server.address for member_id in PEOPLE},
+        }
+        with Store(store_file) as store:
+            report = fetch_all(sources, store, settings)
+    assert [feed.outcome for feed in report.feeds] == ["ok"] * len(PEOPLE), report.to_dict()
+    return store_file
 
 
 def write_content(content: Path) -> None:

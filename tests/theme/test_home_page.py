@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from pln_site.devserver import LocalFeedServer
-from pln_site.entries import FeedSource
-from pln_site.feeds.update import fetch_all
-from pln_site.store import Store
 from tests.support.project import build_site
-from tests.support.river_fixtures import LISTED, PEOPLE, posts_of, write_content, write_feeds
+from tests.support.river_fixtures import (
+    LISTED,
+    PEOPLE,
+    fetched_site,
+    posts_of,
+    write_content,
+)
 
 READING_SHOWN = 5  # how many entries the home page lists
 
@@ -53,19 +55,8 @@ def more_posts(content: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def home_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Built, list[str]]:
     root = tmp_path_factory.mktemp("home")
-    write_feeds(root / "feeds")
-    write_content(root / "content")
+    store_file = fetched_site(root)
     titles = more_posts(root / "content")
-    sources = [FeedSource(p.id, p.feed_url, p.feed_title) for p in PEOPLE.values()]
-    store_file = root / "cache" / "planet.sqlite3"
-    with LocalFeedServer(root / "feeds", by_host=True) as server:
-        fetch_settings = {
-            "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
-            "PLANET_RESOLVE": {f"{member_id}.example": server.address for member_id in PEOPLE},
-        }
-        with Store(store_file) as store:
-            report = fetch_all(sources, store, fetch_settings)
-    assert [feed.outcome for feed in report.feeds] == ["ok"] * len(PEOPLE), report.to_dict()
     build_site(root / "content", root / "output", PLANET_STORE_PATH=str(store_file))
     return Built(root / "output"), titles
 

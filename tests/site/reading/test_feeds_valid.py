@@ -19,13 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from pln_site.devserver import LocalFeedServer
 from pln_site.entries import FeedSource, ParsedEntry
-from pln_site.feeds.update import fetch_all
 from pln_site.store import FeedChanged, Retention, Store
 from tests.support.feed_rules import ATOM, feed_problems, kind_of
 from tests.support.project import build_site
-from tests.support.river_fixtures import PEOPLE, write_content, write_feeds
+from tests.support.river_fixtures import fetched_site
 
 PUBLISHED_AT = "https://robin.example"
 DEVELOPMENT_AT = "http://127.0.0.1:8000"  # pelicanconf.py's FEED_DOMAIN
@@ -77,23 +75,12 @@ def same_day_notes(fetched_at: dt.datetime) -> FeedChanged:
 
 @pytest.fixture(scope="module")
 def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("feeds-valid")
-    write_feeds(root / "feeds")
-    write_content(root / "content")
-    sources = [FeedSource(p.id, p.feed_url, p.feed_title) for p in PEOPLE.values()]
-    path = root / "cache" / "planet.sqlite3"
-    with LocalFeedServer(root / "feeds", by_host=True) as server:
-        settings = {
-            "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
-            "PLANET_RESOLVE": {f"{member_id}.example": server.address for member_id in PEOPLE},
-        }
-        with Store(path) as store:
-            report = fetch_all(sources, store, settings)
-            store.save(
-                same_day_notes(dt.datetime.now(dt.UTC).replace(microsecond=0)),
-                Retention(max_entries=50, max_age_days=0),
-            )
-    assert all(feed.outcome == "ok" for feed in report.feeds), report.to_dict()
+    path = fetched_site(tmp_path_factory.mktemp("feeds-valid"))
+    with Store(path) as store:
+        store.save(
+            same_day_notes(dt.datetime.now(dt.UTC).replace(microsecond=0)),
+            Retention(max_entries=50, max_age_days=0),
+        )
     return path
 
 

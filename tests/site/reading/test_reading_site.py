@@ -19,23 +19,19 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from pln_site.devserver import LocalFeedServer
-from pln_site.entries import FeedSource
-from pln_site.feeds.update import fetch_all
 from pln_site.settings import with_defaults
 from pln_site.site.reading.generator import ReadingGenerator
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import ReadingData, reading_data
-from pln_site.store import Store
 from tests.support.project import PROJECT, build_site
 from tests.support.river_fixtures import (
     LISTED,
     PEOPLE,
+    fetched_site,
     nesting_problems,
     posts_of,
     resolve,
     write_content,
-    write_feeds,
 )
 from tests.support.search_index import indexed_words, words
 
@@ -80,19 +76,7 @@ def h_entries(page: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("reading")
-    write_feeds(root / "feeds")
-    write_content(root / "content")
-    # Every member's feed, dov's too: he was fetched while he was still listed.
-    sources = [FeedSource(p.id, p.feed_url, p.feed_title) for p in PEOPLE.values()]
-    store_file = root / "cache" / "planet.sqlite3"
-    with LocalFeedServer(root / "feeds", by_host=True) as server:
-        fetch_settings = {
-            "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
-            "PLANET_RESOLVE": {f"{member_id}.example": server.address for member_id in PEOPLE},
-        }
-        with Store(store_file) as store:
-            report = fetch_all(sources, store, fetch_settings)
-    assert [feed.outcome for feed in report.feeds] == ["ok"] * len(PEOPLE), report.to_dict()
+    store_file = fetched_site(root)
     settings = build_site(
         root / "content",
         root / "output",
