@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pln_site.devserver import LocalFeedServer, Route
-from tests.support.processes import write_fetch_site
+from tests.support.processes import free_port, write_fetch_site
 from tests.support.project import FIXTURE_SITE, PROJECT, run_invoke, site_paths, write_site_settings
 
 INVOKE = [sys.executable, "-m", "invoke", "--search-root", str(PROJECT)]
@@ -50,12 +49,6 @@ def built(tmp_path_factory) -> Path:
 def own_paths(root: Path) -> dict:
     """The site's folders, Pelican's cache too: builds running side by side share nothing."""
     return {**site_paths(root), "CACHE_PATH": str(root / "cache" / "pelican")}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import pty
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pln_site.commands.settings import load_settings
+from tests.support.processes import free_port
 from tests.support.project import PROJECT
 
 OWNER = [
@@ -156,9 +156,7 @@ def test_a_profile_that_is_not_a_web_address_changes_nothing(clone):
 
 def closed_port() -> str:
     """An address on 127.0.0.1 where nothing listens: a fetch from it fails at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return f"127.0.0.1:{probe.getsockname()[1]}"
+    return f"127.0.0.1:{free_port()}"
 
 
 def write_fetch_settings(clone: Path, resolve: dict[str, str]) -> Path:

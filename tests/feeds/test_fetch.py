@@ -18,6 +18,7 @@ from pln_site.feeds.http.guard import AddressRefused, GuardedBackend, refusal_ki
 from pln_site.feeds.update import Outcome
 from pln_site.store import FeedUnchanged, Retention
 from tests.support.fetching import simple_feed
+from tests.support.processes import free_port
 
 
 def only(report):
@@ -72,10 +73,7 @@ def test_http_errors_are_reported_and_the_last_good_entries_stay(
 
 
 def test_connection_refused(fetch):
-    with socket.socket() as probe:  # a port that was free a moment ago and has no listener
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    feed = only(fetch(f"http://127.0.0.1:{port}/feed.xml"))
+    feed = only(fetch(f"http://127.0.0.1:{free_port()}/feed.xml"))
     assert (feed.outcome, feed.reason) == (Outcome.failed, "connection refused")
 
 

@@ -32,6 +32,7 @@ from tests.support.hostile_sites import (
     rss_item,
     write_site,
 )
+from tests.support.processes import free_port
 
 GOOD = rss([rss_item(f"g{n}", f"Good post {n}", date=rfc822(recent(n + 1))) for n in range(3)])
 
@@ -63,10 +64,7 @@ HTTP_FAILURES = {
 
 
 def refused_url(_server) -> str:
-    with socket.socket() as probe:  # a port that was free a moment ago and has no listener
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/feed.xml"
+    return f"http://127.0.0.1:{free_port()}/feed.xml"
 
 
 @pytest.mark.parametrize("case", HTTP_FAILURES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.processes import free_port
 from tests.support.project import PROJECT
 from tests.support.workflows import Site
 
 START_SECONDS = 120  # the first build, on a machine that runs other builds meanwhile
 CHANGE_SECONDS = 60  # from a saved file to the page that shows it, on a busy machine
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class DevProcess:

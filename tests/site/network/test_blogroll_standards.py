@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -24,6 +23,7 @@ import yaml
 from pln_site.members.model import Member
 from pln_site.site.network.opml import blogroll_opml
 from tests.site.network.conftest import BASE_URL, CONTENT, Site
+from tests.support.processes import free_port
 from tests.support.project import PROJECT, build_site, site_paths, write_site_settings
 
 SOURCE_NS = "{http://source.scripting.com/}"
@@ -311,12 +311,6 @@ def test_invoke_serve_serves_the_well_known_folder(tmp_path):
     finally:
         server.kill()
         server.communicate(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_a_character_xml_cannot_carry_is_dropped_not_written():
