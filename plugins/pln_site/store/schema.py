@@ -88,6 +88,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (source, target)
     );
     """,
+    # 5: how many fetches in a row a feed answered a permanent redirect to its moved_to (0 when
+    # it last answered at its own address): `invoke fix-feeds` rewrites a member file only after
+    # several in a row, so one hijacked redirect cannot move a feed.
+    """
+    ALTER TABLE feeds ADD COLUMN moved_streak INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 
