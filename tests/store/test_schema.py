@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -58,3 +59,32 @@ def test_reading_a_missing_store_creates_nothing(tmp_path):
         Store(path, read_only=True)
     assert str(missing.value).startswith(f"the store {path} cannot be opened: no such file")
     assert not path.parent.exists()
+
+
+def test_a_store_from_older_code_is_brought_up_to_date_for_a_reader_who_may_write_it(tmp_path):
+    # After pulling new code, the next `invoke build` (a reader) must not stop at the store.
+    path = tmp_path / "planet.sqlite3"
+    _store_of_schema_1(path)
+    with Store(path, read_only=True) as store:
+        assert store.schema_version == len(MIGRATIONS)
+        assert [health.url for health in store.feed_health()] == ["https://a.example/f"]
+
+
+def test_a_store_from_older_code_that_the_reader_may_not_write_is_refused_with_a_hint(tmp_path):
+    path = tmp_path / "planet.sqlite3"
+    _store_of_schema_1(path)
+    path.chmod(0o444)
+    try:
+        if os.access(path, os.W_OK):
+            pytest.skip("this user may write any file (root): the refusal cannot be seen")
+        with pytest.raises(StoreUnavailable, match="run `invoke fetch` once to update it"):
+            Store(path, read_only=True)
+    finally:
+        path.chmod(0o644)
+
+
+def _store_of_schema_1(path):
+    with sqlite3.connect(path) as db:
+        db.executescript(MIGRATIONS[0])
+        db.execute("INSERT INTO feeds (url, member_id) VALUES ('https://a.example/f', 'ada')")
+        db.execute("PRAGMA user_version = 1")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -29,7 +30,7 @@ from pln_site.store.records import (
     StoredLink,
     WebmentionTry,
 )
-from pln_site.store.schema import migrate, schema_version
+from pln_site.store.schema import MIGRATIONS, migrate, schema_version
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,7 +52,9 @@ class Store:
     """The SQLite store; a context manager. Creates its folder and schema on first use.
 
     With `read_only`, nothing is created or changed (`invoke status`, the build): the file must
-    exist with the current schema, and it may sit in a folder the process cannot write.
+    exist, and it may sit in a folder the process cannot write. A store made by older code is
+    brought up to date first when this process may write it, so that pulling new code does not
+    stop the next build; one it may not write is refused with a hint.
     Every trouble with the file itself (missing folder, no permission, a full disk, a damaged
     file) raises StoreUnavailable, whose message names the file, says what failed and hints why.
     """
@@ -62,6 +65,8 @@ class Store:
         self._db: sqlite3.Connection | None = None
         try:
             self._db = connect(self.path, read_only=read_only)
+            if read_only and _older_but_writable(self._db, self.path):
+                _upgrade(self.path)
             migrate(self._db, self.path, read_only=read_only)
         except StoreUnavailable:
             self.close()
@@ -154,3 +159,22 @@ class Store:
     def record_webmention(self, tried: WebmentionTry) -> None:
         with transaction(self._open_db, self.path) as db:
             writes.record_webmention(db, tried)
+
+
+def _older_but_writable(db: sqlite3.Connection, path: Path) -> bool:
+    """Whether `path` is a store from older code (not an empty file: that is no store yet)
+    that this process may migrate."""
+    version = schema_version(db)
+    return (
+        0 < version < len(MIGRATIONS)
+        and os.access(path, os.W_OK)
+        and os.access(path.parent, os.W_OK)
+    )
+
+
+def _upgrade(path: Path) -> None:
+    db = connect(path, read_only=False)
+    try:
+        migrate(db, path, read_only=False)
+    finally:
+        db.close()
