@@ -249,6 +249,14 @@ def import_opml(c, file, settings="pelicanconf.py"):
     _exit(run_import(file, load_settings(settings)))
 
 
+@task(help={**SETTINGS_HELP, "json": "print the ranking as JSON"})
+def suggest(c, settings="pelicanconf.py", json=False):
+    """Rank the people the members' blogrolls recommend who are not in the network yet."""
+    from pln_site.commands.suggest import run_suggest
+
+    _exit(run_suggest(load_settings(settings), as_json=json))
+
+
 @task(help={**SETTINGS_HELP, "url": "the link of an entry in the reading feed"})
 def share(c, url, settings="pelicanconf.py"):
     """Write a draft post that quotes, links and credits an entry of the reading feed."""

@@ -109,6 +109,9 @@ DEFAULTS_BY_PLUGIN: dict[str, dict[str, Any]] = {
         # Where the member files and their avatars live, under PATH.
         "NETWORK_PATH": "network",
         "NETWORK_AVATARS_PATH": "images/avatars",
+        # `invoke suggest`: how many recommended people's homepages and feeds are read per run
+        # (the best ranked by recommendations first); the rest are ranked on the members' word.
+        "NETWORK_SUGGEST_LOOKUPS": 20,
         # The directory, sorted by name.
         "NETWORK_INDEX_URL": "network/",
         "NETWORK_INDEX_SAVE_AS": "network/index.html",
@@ -184,7 +187,7 @@ DEFAULTS: dict[str, Any] = {
     name: value for defaults in DEFAULTS_BY_PLUGIN.values() for name, value in defaults.items()
 }
 
-# The settings only the commands that go on the web read (`invoke fetch`, `invoke webmentions`):
+# The settings only the commands that go on the web read (`invoke fetch`, `webmentions`, `suggest`):
 # a build, which never does, does not check them.
 FETCH_SETTINGS = frozenset(
     {
@@ -206,6 +209,7 @@ FETCH_SETTINGS = frozenset(
         "PLANET_IMAGE_WIDTH",
         "WEBMENTION_SEND",
         "WEBMENTION_MAX_PER_RUN",
+        "NETWORK_SUGGEST_LOOKUPS",
     }
 )
 
@@ -380,6 +384,7 @@ CHECKS: dict[str, Check] = {
     "PLANET_RESOLVE": _resolve_map,
     "WEBMENTION_SEND": _boolean,
     "WEBMENTION_MAX_PER_RUN": _positive_whole_number,
+    "NETWORK_SUGGEST_LOOKUPS": _whole_number,
     "PLANET_PER_PAGE": _positive_whole_number,
     "PLANET_EXCERPT_LENGTH": _whole_number,
     "PLANET_FEED_MAX_ITEMS": _whole_number,

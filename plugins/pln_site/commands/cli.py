@@ -4,6 +4,7 @@ tasks.py (a site that installed pln-site and listed its plugins).
     pln-site check  [-s pelicanconf.py]
     pln-site fetch  [-s pelicanconf.py] [--json]
     pln-site status [-s pelicanconf.py] [--json]
+    pln-site suggest [-s pelicanconf.py] [--json]
 
 Each runs what the `invoke` task of the same name runs and exits with the same code.
 """
@@ -39,11 +40,18 @@ def _status(settings: dict, arguments: argparse.Namespace) -> int:
     return run_status(settings, as_json=arguments.json)
 
 
+def _suggest(settings: dict, arguments: argparse.Namespace) -> int:
+    from pln_site.commands.suggest import run_suggest
+
+    return run_suggest(settings, as_json=arguments.json)
+
+
 COMMANDS: dict[str, tuple[Callable[[dict, argparse.Namespace], int], str, bool]] = {
     # name: (what runs, its help, whether it takes --json)
     "check": (_check, "validate the member files without building; non-zero on any problem", False),
     "fetch": (_fetch, "fetch every member's feeds into the store (the build reads it)", True),
     "status": (_status, "each feed's health from the store, without fetching", True),
+    "suggest": (_suggest, "people the members' blogrolls recommend, not in the network", True),
 }
 
 

@@ -15,7 +15,7 @@ import mf2py
 import nh3
 from bs4 import BeautifulSoup
 
-from pln_site.discover.microformats import Document, Item, Value
+from pln_site.discover.microformats import Document, Item, Value, string_values
 from pln_site.members.countries import country_code
 from pln_site.text import costly_markup, plain_text, with_short_text_nodes
 from pln_site.urls import absolute_http_url, same_url_key
@@ -203,12 +203,7 @@ def platform_name(url: str) -> str:
 
 
 def _urls(values: list[Value] | None) -> list[str]:
-    found = []
-    for value in values or []:
-        text = value.get("value") if isinstance(value, dict) else value
-        if isinstance(text, str):
-            found.append(text)
-    return found
+    return string_values(values)
 
 
 def _first(values: list[Value] | None) -> Value | None:

@@ -46,6 +46,16 @@ Document = TypedDict(
 )
 
 
+def string_values(values: list[Value] | None) -> list[str]:
+    """A property's values as text: the strings, and the text value of embedded items."""
+    found = []
+    for value in values or []:
+        text = value.get("value") if isinstance(value, dict) else value
+        if isinstance(text, str):
+            found.append(text)
+    return found
+
+
 def parse_microformats(text: str, url: str) -> Document:
     """The microformats of the page `text` fetched from `url` (relative URLs made absolute)."""
     document: Document = mf2py.parse(doc=text, url=url)  # mf2py returns a plain, untyped dict

@@ -19,7 +19,14 @@ from pln_site.settings import user_agent, with_defaults
 HTML_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 IMAGE_ACCEPT = "image/avif, image/webp, image/png, image/jpeg, image/*;q=0.8"
 
-__all__ = ["FEED_ACCEPT", "HTML_ACCEPT", "IMAGE_ACCEPT", "FetchResult", "PageFetcher"]
+__all__ = [
+    "FEED_ACCEPT",
+    "HTML_ACCEPT",
+    "IMAGE_ACCEPT",
+    "Conditions",
+    "FetchResult",
+    "PageFetcher",
+]
 
 
 class PageFetcher:
@@ -39,13 +46,22 @@ class PageFetcher:
         """The answer for `url`; failures come back in `result.error`, never raised."""
         return self.get_all([url], accept)[0]
 
-    def get_all(self, urls: Sequence[str], accept: str = HTML_ACCEPT) -> list[FetchResult]:
-        """The answers for `urls`, in their order, fetched a few at a time."""
+    def get_all(
+        self,
+        urls: Sequence[str],
+        accept: str = HTML_ACCEPT,
+        conditions: Sequence[Conditions] | None = None,
+    ) -> list[FetchResult]:
+        """The answers for `urls`, in their order, fetched a few at a time; with `conditions`
+        (one per URL), each asked conditionally (a 304 then has no body)."""
         if not urls:
             return []
-        return asyncio.run(self._get_all(list(urls), accept))
+        asked = list(conditions) if conditions is not None else [Conditions()] * len(urls)
+        return asyncio.run(self._get_all(list(urls), accept, asked))
 
-    async def _get_all(self, urls: list[str], accept: str) -> list[FetchResult]:
+    async def _get_all(
+        self, urls: list[str], accept: str, conditions: list[Conditions]
+    ) -> list[FetchResult]:
         slots = asyncio.Semaphore(self.concurrency)
         client = guarded_client(
             allow_private=bool(self.settings["PLANET_ALLOW_PRIVATE_ADDRESSES"]),
@@ -60,9 +76,10 @@ class PageFetcher:
             },
         )
 
-        async def one(url: str) -> FetchResult:
+        async def one(url: str, asked: Conditions) -> FetchResult:
             async with slots:
-                return await fetch_feed(client, url, Conditions(), self.limits)
+                return await fetch_feed(client, url, asked, self.limits)
 
         async with client:
-            return list(await asyncio.gather(*(one(url) for url in urls)))
+            answers = (one(url, asked) for url, asked in zip(urls, conditions, strict=True))
+            return list(await asyncio.gather(*answers))

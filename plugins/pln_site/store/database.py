@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from pln_site.entries import StoredEntry
+from pln_site.recommended import BlogrollState
 from pln_site.store import reads, writes
 from pln_site.store.connection import connect, reading, transaction
 from pln_site.store.errors import StoreUnavailable, is_storage_trouble
@@ -159,6 +160,18 @@ class Store:
     def record_webmention(self, tried: WebmentionTry) -> None:
         with transaction(self._open_db, self.path) as db:
             writes.record_webmention(db, tried)
+
+    # -- what `invoke suggest` reads and writes -------------------------------------------------
+    def blogrolls(self) -> dict[str, BlogrollState]:
+        """Every member's blogroll as last read, by URL."""
+        with reading(self._open_db, self.path) as db:
+            return reads.blogrolls(db)
+
+    def save_blogrolls(self, states: Iterable[BlogrollState]) -> None:
+        """Keep what one run of `invoke suggest` read, in one transaction."""
+        with transaction(self._open_db, self.path) as db:
+            for state in states:
+                writes.save_blogroll(db, state)
 
 
 def _older_but_writable(db: sqlite3.Connection, path: Path) -> bool:

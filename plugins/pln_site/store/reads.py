@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar, cast
 
 from pln_site.entries import StoredEntry
+from pln_site.recommended import BlogrollState, Recommendation
 from pln_site.store.records import (
     FeedHealth,
     FeedState,
@@ -70,6 +71,31 @@ def webmention_tries(db: sqlite3.Connection) -> dict[tuple[str, str], Webmention
         )
         for row in rows
     }
+
+
+def blogrolls(db: sqlite3.Connection) -> dict[str, BlogrollState]:
+    """Every blogroll as `invoke suggest` last read it, by URL."""
+    rows = db.execute("SELECT * FROM blogrolls ORDER BY member_id, url").fetchall()
+    return {
+        row["url"]: BlogrollState(
+            url=row["url"],
+            member_id=row["member_id"],
+            form=row["form"],
+            last_attempt=cast(dt.datetime, from_column(row["last_attempt"])),
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            last_success=from_column(row["last_success"]),
+            last_error=row["last_error"],
+            status=row["status"],
+            people=tuple(Recommendation(**_with_tuples(p)) for p in json.loads(row["people"])),
+            declares=tuple(json.loads(row["declares"])),
+        )
+        for row in rows
+    }
+
+
+def _with_tuples(person: dict[str, Any]) -> dict[str, Any]:
+    return {**person, "topics": tuple(person.get("topics", ()))}
 
 
 def iter_entries(

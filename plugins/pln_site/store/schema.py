@@ -94,6 +94,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN moved_streak INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: the members' blogrolls as `invoke suggest` last read them, one row per URL (a homepage,
+    # a declared or well-known OPML or JSON file): the validators for a conditional read, the
+    # last attempt, success and error, and as JSON the people of the last good copy and, for a
+    # homepage, the blogroll URLs it declared.
+    """
+    CREATE TABLE blogrolls (
+        url TEXT PRIMARY KEY,
+        member_id TEXT NOT NULL,
+        form TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt TEXT NOT NULL,
+        last_success TEXT,
+        last_error TEXT,
+        status INTEGER,
+        people TEXT NOT NULL DEFAULT '[]',
+        declares TEXT NOT NULL DEFAULT '[]'
+    );
+    """,
 ]
 
 

@@ -3,12 +3,14 @@ entries past the age limit. Every function here runs inside the caller's transac
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 
 from pln_site.entries import FeedSource, ParsedEntry, display_date
+from pln_site.recommended import BlogrollState
 from pln_site.store.records import (
     EntryUpdate,
     FeedChanged,
@@ -44,6 +46,28 @@ def prune(db: sqlite3.Connection, max_age_days: int, now: dt.datetime) -> int:
         return 0
     cutoff = to_column(now - dt.timedelta(days=max_age_days))
     return db.execute("DELETE FROM entries WHERE date < ?", (cutoff,)).rowcount
+
+
+def save_blogroll(db: sqlite3.Connection, state: BlogrollState) -> None:
+    """Replace what is kept of one blogroll URL with `state`."""
+    db.execute(
+        "INSERT OR REPLACE INTO blogrolls (url, member_id, form, etag, last_modified, "
+        "last_attempt, last_success, last_error, status, people, declares) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            state.url,
+            state.member_id,
+            state.form,
+            state.etag,
+            state.last_modified,
+            to_column(state.last_attempt),
+            to_column(state.last_success),
+            state.last_error,
+            state.status,
+            json.dumps([dataclasses.asdict(person) for person in state.people]),
+            json.dumps(list(state.declares)),
+        ),
+    )
 
 
 def record_webmention(db: sqlite3.Connection, tried: WebmentionTry) -> None:

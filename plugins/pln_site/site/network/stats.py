@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pln_site.members import spread
 from pln_site.members.model import Member, Role, Tie
 from pln_site.site.network.regions import INHABITED_CONTINENTS, continent_of
 from pln_site.site.topics import Topic
@@ -35,8 +36,8 @@ def network_stats(members: Sequence[Member], topics: Sequence[Topic]) -> list[Di
     return [
         _topics(topics),
         _countries(members),
-        _multi(members, "language", "Language", lambda m: m.languages),
-        _multi(members, "platform", "Platform", lambda m: [p.platform for p in m.profiles]),
+        _multi(members, "language", "Language", spread.languages),
+        _multi(members, "platform", "Platform", spread.platforms),
         _enum(members, "tie", "Tie", [t.value for t in Tie], lambda m: m.tie),
         _enum(members, "role", "Role", [r.value for r in Role], lambda m: m.role),
         _years(members),
@@ -56,30 +57,22 @@ def _topics(topics: Sequence[Topic]) -> Dimension:
 
 
 def _countries(members: Sequence[Member]) -> Dimension:
-    counter = Counter(m.country for m in members if m.country)
+    counted = spread.tally(members, spread.countries, key=str.upper)
+    counter = counted.by_spelling()
     reached = {continent_of(code) for code in counter}
     missing = [name for name in INHABITED_CONTINENTS if name not in reached]
     gaps = [f"No members from {_join(missing)}."] if missing and counter else []
-    return Dimension(
-        "country",
-        "Country",
-        _by_count(counter),
-        unknown=sum(1 for m in members if not m.country),
-        gaps=gaps,
-    )
+    return Dimension("country", "Country", _by_count(counter), unknown=counted.unknown, gaps=gaps)
 
 
 def _multi(
     members: Sequence[Member], key: str, title: str, values: Callable[[Member], Iterable[str]]
 ) -> Dimension:
-    """Count each member once per distinct value; spellings differing in case count as one."""
-    spelling: dict[str, str] = {}
-    counter: Counter[str] = Counter()
-    unknown = 0
-    for member in members:
-        seen = {spelling.setdefault(v.casefold(), v) for v in values(member)}
-        counter.update(seen)
-        unknown += not seen
+    """Count each member once per distinct value; spellings differing in case count as one
+    (pln_site.members.spread, the rule `invoke suggest` weighs newcomers by)."""
+    counted = spread.tally(members, values)
+    counter = counted.by_spelling()
+    unknown = counted.unknown
     plural = {"language": "languages", "platform": "platforms"}.get(key, key + "s")
     # "Only one member on Mastodon": a platform that hangs on one person is a gap too.
     lonely = sorted((v for v, n in counter.items() if n == 1), key=str.casefold)
