@@ -110,3 +110,17 @@ def test_invoke_suggest_prints_the_table_and_the_add_member_lines(site: Site, we
     by_cli = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=120)
     assert by_cli.returncode == 0, by_cli.stderr
     assert json.loads(by_cli.stdout)["suggestions"] == parsed["suggestions"]
+
+
+def test_only_the_most_recommended_are_looked_up_under_the_cap(site: Site, web: Web) -> None:
+    network_files(site.network)
+    blogroll_web(web)
+    settings = site.settings(
+        web.resolve, SITEURL="https://owner.example", NETWORK_SUGGEST_LOOKUPS=1
+    )
+    _code, report = _suggest(settings)
+    looked = {s["name"]: s["looked_up"] for s in report["suggestions"]}
+    assert looked == {"Bea Marsh": True, "Rui Costa": False, "Tomas": False}
+    assert web.hits("rui.example", "/") == 0 and web.hits("rui.example", "/feed.xml") == 0
+    rui = next(s for s in report["suggestions"] if s["name"] == "Rui Costa")
+    assert rui["reasons"][-1] == "not looked up (over the cap of this run)"
