@@ -139,6 +139,21 @@ def status(c, settings="pelicanconf.py", json=False, html=None):
 
 
 @task(
+    help={
+        **SETTINGS_HELP,
+        "dry-run": "print the diff of each member file, and write nothing",
+        "after": "how many fetches in a row must agree on a move (default 3)",
+    }
+)
+def fix_feeds(c, settings="pelicanconf.py", dry_run=False, after=3):
+    """Rewrite member files for feeds that moved (a permanent redirect, fetch after fetch) or
+    are gone (HTTP 410)."""
+    from pln_site.commands.fix_feeds import run_fix_feeds
+
+    _exit(run_fix_feeds(load_settings(settings), dry_run=dry_run, after=int(after)))
+
+
+@task(
     iterable=["profile"],
     help={
         **SETTINGS_HELP,

@@ -16,9 +16,11 @@ KNOWN_ACTIONS = {
     "actions/checkout": {"v4", "v5", "v6"},
     "actions/setup-python": {"v5", "v6"},
     "actions/cache": {"v4", "v5"},
+    "actions/cache/restore": {"v4", "v5"},
     "actions/configure-pages": {"v5"},
     "actions/upload-pages-artifact": {"v3", "v4"},
     "actions/deploy-pages": {"v4"},
+    "peter-evans/create-pull-request": {"v6", "v7"},
 }
 
 
@@ -93,3 +95,48 @@ def test_it_deploys_the_output_folder_to_pages(workflow):
     assert deploy["environment"]["name"] == "github-pages"
     assert any("deploy-pages" in s.get("uses", "") for s in deploy["steps"])
     assert workflow["permissions"] == {"contents": "read"}
+
+
+def step_index(steps: list[dict], starts: str) -> int:
+    """The position of the first step that uses an action or runs a command starting so."""
+    return next(
+        i
+        for i, step in enumerate(steps)
+        if step.get("uses", step.get("run", "")).startswith(starts)
+    )
+
+
+def test_feed_fixes_follow_the_fetch_and_become_a_pull_request(workflow):
+    job = workflow["jobs"]["feed-fixes"]
+    assert job["needs"] == "build"  # after the fetch, with the store it saved
+    fixes = job["steps"]
+    restore = step_index(fixes, "actions/cache/restore@")
+    run = step_index(fixes, "invoke fix-feeds")
+    propose = step_index(fixes, "peter-evans/create-pull-request@")
+    assert step_index(fixes, "actions/checkout@") < restore < run < propose
+    [cache] = [
+        s for s in steps(workflow, "build") if s.get("uses", "").startswith("actions/cache@")
+    ]
+    assert fixes[restore]["with"]["key"] == cache["with"]["key"], "this run's store, not an older"
+    assert fixes[restore]["with"]["path"] == cache["with"]["path"]
+    assert "-s publishconf.py" in fixes[run]["run"]
+    pull_request = fixes[propose]["with"]
+    assert pull_request["add-paths"].startswith("content/network/")
+    assert pull_request["branch"] not in ("main", "master") and "base" not in pull_request
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+
+
+def test_no_step_commits_or_pushes_to_main(workflow):
+    commands = [c for job in workflow["jobs"] for c in runs(workflow, job)]
+    assert not [c for c in commands if "git push" in c or "git commit" in c]
+    writers = [
+        name for name, job in workflow["jobs"].items() if "write" in str(job.get("permissions"))
+    ]
+    assert sorted(writers) == ["deploy", "feed-fixes"]  # pages, and the pull request
+    assert "permissions" not in workflow["jobs"]["build"], "the build job reads only"
+
+
+def test_the_site_is_built_from_mains_files_alone(workflow):
+    build = runs(workflow, "build")
+    assert not [c for c in build if c.startswith("invoke fix-feeds")]
+    assert "feed-fixes" not in str(workflow["jobs"]["deploy"]["needs"])

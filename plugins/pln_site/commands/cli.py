@@ -4,6 +4,7 @@ tasks.py (a site that installed pln-site and listed its plugins).
     pln-site check  [-s pelicanconf.py]
     pln-site fetch  [-s pelicanconf.py] [--json]
     pln-site status [-s pelicanconf.py] [--json]
+    pln-site fix-feeds [-s pelicanconf.py] [--dry-run] [--after 3]
     pln-site suggest [-s pelicanconf.py] [--json]
 
 Each runs what the `invoke` task of the same name runs and exits with the same code.
@@ -46,13 +47,35 @@ def _suggest(settings: dict, arguments: argparse.Namespace) -> int:
     return run_suggest(settings, as_json=arguments.json)
 
 
+def _fix_feeds(settings: dict, arguments: argparse.Namespace) -> int:
+    from pln_site.commands.fix_feeds import run_fix_feeds
+
+    return run_fix_feeds(settings, dry_run=arguments.dry_run, after=arguments.after)
+
+
+def _fix_feeds_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--dry-run", action="store_true", help="print each file's diff and write nothing"
+    )
+    command.add_argument(
+        "--after",
+        type=int,
+        default=3,
+        metavar="N",
+        help="how many fetches in a row must agree on a move (default 3)",
+    )
+
+
 COMMANDS: dict[str, tuple[Callable[[dict, argparse.Namespace], int], str, bool]] = {
     # name: (what runs, its help, whether it takes --json)
     "check": (_check, "validate the member files without building; non-zero on any problem", False),
     "fetch": (_fetch, "fetch every member's feeds into the store (the build reads it)", True),
     "status": (_status, "each feed's health from the store, without fetching", True),
     "suggest": (_suggest, "people the members' blogrolls recommend, not in the network", True),
+    "fix-feeds": (_fix_feeds, "rewrite member files for moved and gone feeds", False),
 }
+# The options of the commands that take more than --json.
+OPTIONS: dict[str, Callable[[argparse.ArgumentParser], None]] = {"fix-feeds": _fix_feeds_options}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -73,6 +96,8 @@ def parser() -> argparse.ArgumentParser:
         )
         if takes_json:
             command.add_argument("--json", action="store_true", help="print the report as JSON")
+        if name in OPTIONS:
+            OPTIONS[name](command)
     return top
 
 

@@ -28,12 +28,13 @@ log = logging.getLogger(__name__)
 
 
 def feed_sources(members: Iterable[Member]) -> list[FeedSource]:
-    """Every feed of every listed member; archived members are not fetched."""
+    """Every feed of every listed member; archived members and feeds marked gone are not
+    fetched."""
     return [
         FeedSource(member.id, feed.url, feed.title, feed.html_url, tuple(member.languages))
         for member in members
         if member.is_listed
-        for feed in member.feeds
+        for feed in member.live_feeds
     ]
 
 

@@ -176,8 +176,8 @@ def health_page(
                 newest_of_member is None or stored.newest.date > newest_of_member.date
             ):
                 newest_of_member = stored.newest
-            if feed is None:
-                continue  # not fetched yet: nothing is known of it
+            if feed is None or ref.gone is not None:
+                continue  # not fetched yet, or marked gone in the file: nothing to do
             if feed.gone:
                 history = (
                     f"it last worked {when(feed.last_success)}"

@@ -146,6 +146,7 @@ async def _fetch_all(
 ) -> FetchReport:
     started = dt.datetime.now(UTC)
     clock = time.monotonic()
+    carry_over_moves(sources, store)
     updater = _Updater(store, settings, progress)
     # Parsing is pure-Python CPU work: workers (processes, or one thread) keep the event loop
     # answering sockets while a big feed parses (see bench/ for threads vs processes).
@@ -160,6 +161,21 @@ async def _fetch_all(
             images = await updater.bring_images_home(sources)
     store.prune(updater.retention.max_age_days, dt.datetime.now(UTC))
     return FetchReport(list(outcomes), started, time.monotonic() - clock, images)
+
+
+def carry_over_moves(sources: list[FeedSource], store: Store) -> None:
+    """A feed that the member file now names at the address its old URL moved to (`invoke
+    fix-feeds` rewrote it, or the owner did) takes over the old URL's stored feed: its entries
+    stay on the river with the day they were first seen, and its first fetch is conditional.
+    An old URL that a member file still names keeps its own."""
+    named = {source.url for source in sources}
+    for source in sources:
+        if store.feed_state(source.url) is not None:
+            continue
+        for old_url in store.feeds_moved_to(source.url, source.member_id):
+            if old_url not in named and store.move_feed(old_url, source.url):
+                log.info("%s: carried the stored feed of %s over", source.url, old_url)
+                break
 
 
 class _Updater:

@@ -259,6 +259,9 @@ class FeedRef(_Strict):
     # The platform this feed belongs to (one of the member's `profiles`), shown beside their
     # entries on the river; `invoke feeds ID` fills it in.
     platform: PlatformName | None = None
+    # When the feed was found gone (HTTP 410; `invoke fix-feeds` writes it): it is not fetched
+    # and no page or export offers it, while its entries already stored stay on the river.
+    gone: PartialDate | None = Field(default=None, exclude=True)
 
 
 class Member(_Strict):
@@ -308,6 +311,11 @@ class Member(_Strict):
                     f"platform of one of their profiles (hint: their profiles' platforms: {known})"
                 )
         return feeds
+
+    @property
+    def live_feeds(self) -> list[FeedRef]:
+        """The feeds that are fetched and offered to readers: all but the ones marked gone."""
+        return [feed for feed in self.feeds if feed.gone is None]
 
     @property
     def since_year(self) -> int:

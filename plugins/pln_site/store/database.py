@@ -115,6 +115,18 @@ class Store:
         with transaction(self._open_db, self.path) as db:
             return writes.save(db, update, retention)
 
+    def feeds_moved_to(self, url: str, member_id: str) -> list[str]:
+        """The member's stored feeds that moved to `url` (reads.feeds_moved_to)."""
+        with reading(self._open_db, self.path) as db:
+            return reads.feeds_moved_to(db, url, member_id)
+
+    def move_feed(self, old_url: str, new_url: str) -> bool:
+        """Carry the stored feed at `old_url` (entries, links, HTTP state) over to `new_url`,
+        in one transaction (writes.move_feed); False when there is nothing to carry or
+        `new_url` is stored already."""
+        with transaction(self._open_db, self.path) as db:
+            return writes.move_feed(db, old_url, new_url)
+
     def prune(self, max_age_days: int, now: dt.datetime) -> int:
         """Drop entries older than the age limit from every feed; returns how many went."""
         if not max_age_days:

@@ -39,6 +39,17 @@ def feed_health(db: sqlite3.Connection) -> list[FeedHealth]:
     return [_record(FeedHealth, row) for row in rows]
 
 
+def feeds_moved_to(db: sqlite3.Connection, url: str, member_id: str) -> list[str]:
+    """The URLs of `member_id`'s stored feeds whose permanent redirects lead to `url`, the one
+    that last worked first."""
+    rows = db.execute(
+        "SELECT url FROM feeds WHERE moved_to = ? AND member_id = ? AND url != ? "
+        "ORDER BY last_success IS NULL, last_success DESC",
+        (url, member_id, url),
+    )
+    return [row["url"] for row in rows]
+
+
 def links_since(db: sqlite3.Connection, since: dt.datetime) -> list[StoredLink]:
     """The links cited by entries shown on or after `since`, newest entry first, each entry's
     in the order it cites them."""

@@ -49,6 +49,9 @@ class FeedHealth:
     entry_count: int
     title: str | None = None
     html_url: str | None = None
+    # How many answers in a row came through a permanent redirect to moved_to (store/writes.py
+    # counts them); `invoke fix-feeds` trusts a move after several.
+    moved_streak: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""What is written to the store: one fetch's `FeedUpdate` per transaction, and the pruning of
-entries past the age limit. Every function here runs inside the caller's transaction."""
+"""What is written to the store: one fetch's `FeedUpdate` per transaction, the pruning of
+entries past the age limit, and a moved feed's carrying over to its new address. Every function
+here runs inside the caller's transaction."""
 
 from __future__ import annotations
 
@@ -135,6 +136,39 @@ def entry_updates(
     return updates[: retention.max_entries]
 
 
+# feeds.moved_streak, counted in the statement that replaces moved_to (the right-hand sides
+# read the row as it was): how many answers in a row came through a permanent redirect to the
+# same place. An answer (200 or 304) by way of a permanent redirect adds one when it leads where
+# the last one did, and starts at 1 when it leads elsewhere; an answer at the feed's own address
+# (directly, or through a temporary redirect) makes it 0. A failure (no answer, a timeout, an
+# HTTP error, not a feed) says nothing sure about where the feed lives: the streak stays, unless
+# its redirect led to a new place, which no answer has confirmed yet (0). Parameters: moved_to
+# twice.
+_STREAK_OF_AN_ANSWER = """moved_streak = CASE WHEN ? IS NULL THEN 0
+                   WHEN moved_to IS ? THEN moved_streak + 1 ELSE 1 END"""
+_STREAK_OF_A_FAILURE = """moved_streak = CASE WHEN ? IS NOT NULL AND moved_to IS NOT ? THEN 0
+                   ELSE moved_streak END"""
+
+
+def move_feed(db: sqlite3.Connection, old_url: str, new_url: str) -> bool:
+    """Give the stored feed at `old_url` the address `new_url`, with its entries, their links
+    and its HTTP state, as the member file now names it; its move is then done (moved_to and
+    the streak cleared). False, and nothing changed, when `old_url` is not stored or `new_url`
+    already is (the two feeds' entries then stay apart, and repeats show once)."""
+    taken = db.execute("SELECT 1 FROM feeds WHERE url = ?", (new_url,)).fetchone()
+    if taken or not db.execute("SELECT 1 FROM feeds WHERE url = ?", (old_url,)).fetchone():
+        return False
+    # The three tables name the feed's URL; the keys are checked at commit, once all agree.
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    db.execute(
+        "UPDATE feeds SET url = ?, moved_to = NULL, moved_streak = 0 WHERE url = ?",
+        (new_url, old_url),
+    )
+    db.execute("UPDATE entries SET feed_url = ? WHERE feed_url = ?", (new_url, old_url))
+    db.execute("UPDATE entry_links SET feed_url = ? WHERE feed_url = ?", (new_url, old_url))
+    return True
+
+
 def _ensure_feed(db: sqlite3.Connection, source: FeedSource) -> None:
     db.execute(
         "INSERT INTO feeds (url, member_id) VALUES (?, ?) "
@@ -191,10 +225,11 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
         key for (key,) in db.execute("SELECT key FROM entries WHERE feed_url = ?", (source.url,))
     }
     db.execute(
-        """UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, status = ?,
+        f"""UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, status = ?,
                last_attempt = ?, last_success = ?, consecutive_failures = 0,
                last_error = NULL, moved_to = ?, retry_after = NULL,
-               title = coalesce(?, title), html_url = coalesce(?, html_url)
+               title = coalesce(?, title), html_url = coalesce(?, html_url),
+               {_STREAK_OF_AN_ANSWER}
            WHERE url = ?""",
         (
             update.etag,
@@ -206,6 +241,8 @@ def _save_changed(db: sqlite3.Connection, update: FeedChanged, retention: Retent
             update.moved_to,
             update.title,
             update.html_url,
+            update.moved_to,
+            update.moved_to,
             source.url,
         ),
     )
@@ -232,10 +269,11 @@ def _save_links(
 
 def _save_unchanged(db: sqlite3.Connection, update: FeedUnchanged) -> None:
     db.execute(
-        """UPDATE feeds SET etag = coalesce(?, etag),
+        f"""UPDATE feeds SET etag = coalesce(?, etag),
                last_modified = coalesce(?, last_modified), status = ?,
                last_attempt = ?, last_success = ?, consecutive_failures = 0,
-               last_error = NULL, moved_to = ?, retry_after = NULL
+               last_error = NULL, moved_to = ?, retry_after = NULL,
+               {_STREAK_OF_AN_ANSWER}
            WHERE url = ?""",
         (
             update.etag,
@@ -244,6 +282,8 @@ def _save_unchanged(db: sqlite3.Connection, update: FeedUnchanged) -> None:
             to_column(update.at),
             to_column(update.at),
             update.moved_to,
+            update.moved_to,
+            update.moved_to,
             update.source.url,
         ),
     )
@@ -251,9 +291,10 @@ def _save_unchanged(db: sqlite3.Connection, update: FeedUnchanged) -> None:
 
 def _save_failed(db: sqlite3.Connection, update: FeedFailed) -> None:
     db.execute(
-        """UPDATE feeds SET status = ?, last_attempt = ?,
+        f"""UPDATE feeds SET status = ?, last_attempt = ?,
                consecutive_failures = consecutive_failures + 1, last_error = ?,
-               retry_after = ?, gone = ?, moved_to = coalesce(?, moved_to)
+               retry_after = ?, gone = ?, moved_to = coalesce(?, moved_to),
+               {_STREAK_OF_A_FAILURE}
            WHERE url = ?""",
         (
             update.status,
@@ -261,6 +302,8 @@ def _save_failed(db: sqlite3.Connection, update: FeedFailed) -> None:
             update.error,
             to_column(update.retry_after),
             int(update.gone),
+            update.moved_to,
+            update.moved_to,
             update.moved_to,
             update.source.url,
         ),

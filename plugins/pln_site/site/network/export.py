@@ -20,6 +20,7 @@ def member_record(
     """One member's public fields; `relation` only when the site publishes relations."""
     record: dict[str, Any] = {"id": member.id, "page_url": page_url}
     record.update(member.model_dump(mode="json", exclude={"avatar"}))
+    record["feeds"] = [feed.model_dump(mode="json") for feed in member.live_feeds]
     if not publish_relations:
         del record["relation"]
     record["avatar_url"] = avatar_url

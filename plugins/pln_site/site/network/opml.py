@@ -58,7 +58,7 @@ def blogroll_opml(
     ET.SubElement(head, "docs").text = SPEC_URL
     body = ET.SubElement(root, "body")
     for member in members:
-        for feed in member.feeds:
+        for feed in member.live_feeds:  # a gone feed would give a reader nothing to read
             name = feed.title or member.name
             attributes = {
                 "type": "rss",
