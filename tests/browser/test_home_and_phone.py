@@ -41,10 +41,13 @@ def test_the_home_page_shows_posts_new_members_and_reading(tab, example_url):
     assert posts > 0 and members and titles and len(authors) == len(titles)
     assert all(url.startswith(example_url) for url in answers), answers
     assert set(answers.values()) == {200}, answers
-    # The entries are the reading feed's: each is on its first page, as the same link.
+    # The entries are the reading feed's: each is on its first page, as the same link (a
+    # titled post's title, a note's date).
     river = tab.visit(urljoin(example_url, "reading/"), width=1280)
     try:
-        on_river = river.page.evaluate(LINKS, ".river-entry__title a")
+        on_river = river.page.evaluate(
+            LINKS, ".river-entry__title a, .river-entry--note .river-entry__meta > a.u-url"
+        )
     finally:
         river.close()
     assert set(titles) <= set(on_river)

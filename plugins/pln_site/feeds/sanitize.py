@@ -40,7 +40,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
 )  # fmt: skip
 
 #: Attributes kept, per element ("*": on every allowed element). No id/name (DOM clobbering),
-#: no class/style (the site's CSS decides the look), no event handlers.
+#: no class (but ALLOWED_CLASSES) or style (the site's CSS decides the look), no event handlers.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "*": frozenset({"lang", "dir", "title"}),
     "a": frozenset({"href"}),
@@ -58,6 +58,20 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "q": frozenset({"cite"}),
     "details": frozenset({"open"}),
 }
+
+#: The one class kept: a link marked as the post's copy on another site (microformats'
+#: `u-syndication`, also written `rel="syndication"`), by which the reading pages show a post
+#: cross-posted to several of a member's feeds once (site/reading/crossposts.py). The site's
+#: CSS gives it no look.
+ALLOWED_CLASSES: dict[str, frozenset[str]] = {"a": frozenset({"u-syndication"})}
+SYNDICATION_CLASS = "u-syndication"
+
+# An <a> start tag whose rel names "syndication". The rel itself goes (LINK_REL replaces
+# every rel), so the mark is kept as the class, put first: of two class attributes, the
+# first counts.
+_REL_SYNDICATION = re.compile(
+    r"<a(?=\s(?:[^<>]*?\s)?rel\s*=\s*[\"']?[^\"'<>]*?\bsyndication\b)", re.IGNORECASE
+)
 
 #: The only URL schemes that survive in href/src/cite.
 ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
@@ -95,6 +109,8 @@ def clean_html(value: str, base_url: str, page_url: str | None = None) -> str:
         return text_to_html(text_without_tags(value))
     base = base_url if is_http_url(base_url) else ""
     page = page_url.partition("#")[0] if is_http_url(page_url) and "#" in value else ""
+    if "syndication" in value.lower():
+        value = _REL_SYNDICATION.sub(f'<a class="{SYNDICATION_CLASS}"', value)
     # Again on the way out: nh3 decodes references such as &#x1; into the characters they name.
     cleaned = _cleaner(base, page).clean(with_short_text_nodes(strip_control_chars(value)))
     return strip_control_chars(cleaned).strip()
@@ -110,6 +126,7 @@ def _cleaner(base: str, page: str) -> nh3.Cleaner:
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         attribute_filter=functools.partial(_filter_attribute, page),
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
         strip_comments=True,
         link_rel=LINK_REL,
         url_schemes=set(ALLOWED_URL_SCHEMES),
@@ -120,6 +137,8 @@ def _cleaner(base: str, page: str) -> nh3.Cleaner:
 
 
 def _filter_attribute(page: str, element: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":  # ALLOWED_CLASSES alone would leave class="" on other links
+        return SYNDICATION_CLASS if SYNDICATION_CLASS in value.split() else None
     # ammonia already enforces the schemes on href/src; this second look covers `cite` and
     # makes the rule independent of how the URL is spelled (tabs, case, leading spaces).
     # It runs before ammonia resolves relative URLs, so a fragment is still seen as one here.

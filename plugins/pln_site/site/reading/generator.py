@@ -23,6 +23,15 @@ from pln_site.members.lens import Lenses, judge
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.feedlinks import distinct_updates
+from pln_site.site.reading.crossposts import (
+    AlsoOn,
+    EntryId,
+    PostMarks,
+    also_on,
+    collapse,
+    feed_label,
+    post_marks,
+)
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.hotlinks import HotLink, HotLinks, hot_link_html, hot_links
 from pln_site.site.reading.outfeeds import (
@@ -82,6 +91,10 @@ class ReadingGenerator(SiteGenerator):
         self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
+        # What each entry's HTML tells of which post it is, until the copies are found.
+        self.marks: dict[EntryId, PostMarks] = {}
+        # A cross-posted post's original -> its copies in the member's other feeds.
+        self.copies: dict[EntryId, list[StoredEntry]] = {}
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
@@ -96,6 +109,10 @@ class ReadingGenerator(SiteGenerator):
     def generate_context(self) -> None:
         self.entries, health = self._read_store()
         self.entries = listed_entries(self.entries, self.members)
+        # Each post once, before anything counts or cites them (crossposts.py).
+        collapsed = collapse(self.entries, self.marks, self._is_home)
+        self.entries, self.copies = collapsed.entries, collapsed.copies
+        self.marks = {}
         self.ids = output_ids(self.entries, self.sites)
         self.origins = self._origins(health)
         by_member = posts_by_member(self.entries)
@@ -123,6 +140,21 @@ class ReadingGenerator(SiteGenerator):
     def title_of(self, entry: StoredEntry) -> str:
         known = self.texts.get((entry.feed_url, entry.key))
         return known.title if known else entry_title(entry)[0]
+
+    def _is_home(self, entry: StoredEntry) -> bool:
+        """Whether `entry` comes from its member's own site: a feed of theirs with no
+        platform."""
+        member = self.members.get(entry.member_id)
+        feeds = member.feeds if member is not None else []
+        return any(ref.url == entry.feed_url and not ref.platform for ref in feeds)
+
+    def _also_on(self, entry: StoredEntry) -> tuple[AlsoOn, ...]:
+        member = self.members.get(entry.member_id)
+        return also_on(
+            entry,
+            self.copies.get((entry.feed_url, entry.key), ()),
+            lambda copy: feed_label(member, copy.feed_url),
+        )
 
     def language_of(self, entry: StoredEntry) -> str | None:
         return entry_language(entry, self.members.get(entry.member_id))
@@ -174,6 +206,9 @@ class ReadingGenerator(SiteGenerator):
                 site_url=str(self.settings.get("SITEURL") or ""),
                 show=self._consent(entry, feed),
             )
+            marks = post_marks(entry)
+            if marks.text or marks.syndicated:  # most entries have neither
+                self.marks[entry.feed_url, entry.key] = marks
             kept.append(entry.without_html())
         cache.save()
         return kept
@@ -304,6 +339,7 @@ class ReadingGenerator(SiteGenerator):
             member_page_url=self.roster.member_page_url,
             avatar_url=self.roster.shown_avatar_url,
             initials=self.roster.initials,
+            also_on_of=self._also_on,
         )
 
     def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:

@@ -1,8 +1,9 @@
 """The river: stored entries of listed members, shaped for the reading pages.
 
 Pure functions and plain records, no Pelican: which entries belong on the river, whose site is
-whose, each member's latest posts, the items as the templates show them, days and pages, and the
-cap on how many of one member's entries a first page or a feed holds.
+whose, each member's latest posts, the items as the templates show them (notes whole, a
+cross-posted post with its copies: notes.py, crossposts.py), days and pages, and the cap on how
+many of one member's entries a first page or a feed holds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from pln_site.entries import StoredEntry
+from pln_site.site.reading.crossposts import AlsoOn
 from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
+from pln_site.site.reading.notes import is_note
 from pln_site.site.reading.pictures import Picture, PictureShelf
 from pln_site.store import Sites
 from pln_site.text import stand_in_text
@@ -30,6 +33,8 @@ WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 #: The heading level of an entry's title on the reading pages (reading_macros.html): the
 #: headings of its text are moved below it.
 ENTRY_TITLE_LEVEL = 3
+#: A note has no title: its text's headings go below the day's heading (an h2) instead.
+NOTE_HEADING_LEVEL = ENTRY_TITLE_LEVEL - 1
 STAND_IN_MAX_CHARS = 80
 UNTITLED = "Untitled post"
 LATEST_PER_MEMBER = 10
@@ -56,6 +61,8 @@ class RiverItem:
     avatar_url: str | None  # the member's avatar (site-relative), if any
     initials: str
     lang: str | None = None  # the language of the entry's title and text (BCP 47), if known
+    is_note: bool = False  # a short titleless post: shown whole, with no heading (notes.py)
+    also_on: tuple[AlsoOn, ...] = ()  # the post's copies in the member's other feeds
 
 
 @dataclass
@@ -193,6 +200,7 @@ class EntryText:
     is_cut: bool = False  # True: an excerpt that left text out (cut, or the author's summary)
     picture: Picture | None = None  # beside an excerpt: the entry's first picture kept
     show: str = "summary"  # what its feed's `show` allows: "link" (no text), "summary", "full"
+    is_note: bool = False  # a short titleless post (notes.is_note): `title` is a stand-in
 
 
 def _summary_of_more(entry: StoredEntry) -> bool:
@@ -215,20 +223,28 @@ def entry_text(
     by the fetch), served from this site; without a shelf, a full text shows none.
 
     `show` is what the entry's feed consents to (FeedRef.show): "link" shows no text and no
-    picture, "summary" an excerpt, "full" the text; None: `full` decides."""
+    picture, "summary" an excerpt, "full" the text; None: `full` decides. A note is shown
+    whole unless its feed shows links only: its text is shorter than most excerpts, and a
+    cut toot loses its point."""
+    note = is_note(entry.title, entry.content_html or entry.summary_html)
     if show == "link":
         # Not even a stand-in title: for a titleless note, that would be the start of its text.
         own = entry.title.strip()
         return EntryText(
             title=own or UNTITLED,
-            has_title=bool(own),
+            has_title=bool(own) and not note,
             body_html=Markup(""),
             is_full=False,
             show="link",
+            is_note=note,
         )
-    title, has_title = entry_title(entry)
-    if show is not None:
-        full = show == "full"
+    if note:
+        # A title that is only the note's start (some feeds make one) is not the author's.
+        title, has_title, full = stand_in_title(entry), False, True
+    else:
+        title, has_title = entry_title(entry)
+        if show is not None:
+            full = show == "full"
     shelf = pictures or PictureShelf(None)
     # The store holds sanitizer output only; the excerpt is cut from it.
     body = entry_body(entry, full=full, excerpt_chars=excerpt_chars, excerpt=excerpt)
@@ -237,11 +253,12 @@ def entry_text(
     return EntryText(
         title=title,
         has_title=has_title,
-        body_html=Markup(demote_headings(body, ENTRY_TITLE_LEVEL)),
+        body_html=Markup(demote_headings(body, NOTE_HEADING_LEVEL if note else ENTRY_TITLE_LEVEL)),
         is_full=full,
         is_cut=not full and (is_cut(body) or _summary_of_more(entry)),
         picture=None if full else shelf.lead_picture(entry.content_html or entry.summary_html),
         show="full" if full else "summary",
+        is_note=note,
     )
 
 
@@ -254,9 +271,11 @@ def river_items(
     member_page_url: Callable[[Any], str | None],
     avatar_url: Callable[[Any], str | None],
     initials: Callable[[str], str],
+    also_on_of: Callable[[StoredEntry], tuple[AlsoOn, ...]] = lambda entry: (),
 ) -> list[RiverItem]:
     """The entries (of members in `members`) as the river pages show them, with the title
-    and body `text_of` gives for each (entry_text, or what a build kept of it)."""
+    and body `text_of` gives for each (entry_text, or what a build kept of it), and the
+    copies of each post `also_on_of` gives (crossposts.py)."""
     items = []
     for entry in entries:
         member = members.get(entry.member_id)
@@ -279,6 +298,8 @@ def river_items(
                 avatar_url=avatar_url(member),
                 initials=initials(member.name),
                 lang=entry_language(entry, member),
+                is_note=text.is_note,
+                also_on=also_on_of(entry),
             )
         )
     return items
