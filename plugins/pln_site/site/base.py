@@ -11,7 +11,7 @@ import posixpath
 from pathlib import Path
 from typing import Any, ClassVar
 
-from jinja2 import FileSystemLoader
+from jinja2 import DictLoader, FileSystemLoader
 from markupsafe import Markup
 from pelican.generators import Generator
 
@@ -47,6 +47,11 @@ def link_from(page_save_as: str, target_url: str, siteurl: str | None) -> str:
     return relative
 
 
+# The template of a finished non-HTML file: its text, as it is. A named template (not one made
+# from a string) so that the build cache can tell what such a page is made from.
+TEXT_TEMPLATE = "pln_site_text_file"
+
+
 class SiteGenerator(Generator):
     """A Pelican generator of one pln_site plugin's pages. Subclasses set `templates_dir`."""
 
@@ -57,6 +62,7 @@ class SiteGenerator(Generator):
         # The theme's templates first (so that a theme can override any of ours), then the
         # plugin's own, then Pelican's simple theme.
         self.env.loader.loaders.insert(1, FileSystemLoader(str(self.templates_dir)))
+        self.env.loader.loaders.append(DictLoader({TEXT_TEMPLATE: "{{ body }}"}))
         # Member and feed text reach these pages: escape everything not explicitly marked safe.
         self.env.autoescape = True
         # Templates do not change during a build: skip the file check each page's
@@ -85,7 +91,7 @@ class SiteGenerator(Generator):
         if not save_as:
             return
         writer.write_file(
-            save_as, self.env.from_string("{{ body }}"), self.context, body=Markup(text)
+            save_as, self.env.get_template(TEXT_TEMPLATE), self.context, body=Markup(text)
         )
 
     def absolute(self, url: str) -> str | None:

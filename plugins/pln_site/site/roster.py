@@ -9,10 +9,11 @@ anything is written: a broken member file stops the build with the old output un
 
 from __future__ import annotations
 
+import functools
 import logging
 import posixpath
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,13 @@ class Roster:
 
     def member_url(self, member: Member | str) -> str:
         """The URL of the member's directory page, from a Member or an id."""
-        member_id = member if isinstance(member, str) else member.id
-        return self.settings["NETWORK_MEMBER_URL"].format(id=member_id)
+        return member_url_from(self.settings["NETWORK_MEMBER_URL"], member)
+
+    def member_url_rule(self) -> Callable[[Member | str], str]:
+        """member_url as a rule of the settings alone, for templates: a page that links members
+        this way depends on the members it links, not on every member (see
+        pln_site.site.buildcache.digests)."""
+        return functools.partial(member_url_from, self.settings["NETWORK_MEMBER_URL"])
 
     def member_page_url(self, member: Member) -> str | None:
         """The member's page on this site when the directory writes one, else None (pages link
@@ -94,6 +100,15 @@ class Roster:
         if not (self.directory and self.settings["NETWORK_TOPIC_SAVE_AS"]):
             return None
         return self.topic_url(topic)
+
+    def __build_digest__(self) -> tuple[Any, ...]:
+        """What pages can show of the roster (see pln_site.site.buildcache.digests): every
+        member, whether the directory writes pages, and where each avatar was copied."""
+        copied = {}
+        for member in self.all_members:
+            static = self._static(member) if member.avatar else None
+            copied[member.id] = static.url if static is not None else None
+        return (self.all_members, self.directory, copied)
 
     # -- avatars -----------------------------------------------------------------------------
 
@@ -150,6 +165,11 @@ class Roster:
             if not avatars.resize_avatar(original, target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(original, target)
+
+
+def member_url_from(pattern: str, member: Member | str) -> str:
+    """The URL of a member's directory page by NETWORK_MEMBER_URL, from a Member or an id."""
+    return pattern.format(id=member if isinstance(member, str) else member.id)
 
 
 def roster_for(generator: Any) -> Roster:

@@ -1,6 +1,7 @@
 """Work kept between builds under Pelican's CACHE_PATH: compiled templates (templates.py), the
-pages of a build in which nothing changed (pages.py), and the list of files the last build wrote,
-so that those no source makes any more are removed (outputs.py)."""
+pages whose making did not change since the last build (pages.py, with the digest of what each
+page is made from in digests.py), and the list of files the last build wrote, so that those no
+source makes any more are removed (outputs.py)."""
 
 from __future__ import annotations
 

@@ -1,23 +1,26 @@
-"""Pages taken from the last build when nothing they could depend on has changed.
+"""Pages taken from the last build when nothing they are made from has changed.
 
-A page depends on the settings, the content folder (posts, pages, member files, avatars), the
-theme, the plugins (their code and templates), the feed store, the date (members go quiet with
-time), and the versions of Python and the libraries that render it. When a fingerprint of all
-of these equals the last finished build's, and a page's file is still the one that build wrote
-(same size and modification time), the page's text is read from that file instead of rendering
-its template again. Pelican still writes every page and sends every signal; only rendering,
-most of a build with nothing new, is skipped. Any change renders every page afresh, and so does
-`invoke rebuild`. Set BUILD_REUSE_PAGES = False to render every page every time.
+Two digests decide. The site's fingerprint covers what any page could depend on without
+naming it: the settings, the theme, the plugins (their code and templates), the content
+folder's files other than posts, pages and member files (avatars, images), the date (members
+go quiet with time), and the versions of Python and the libraries that render. When it differs
+from the last finished build's, every page is rendered afresh. When it is the same, each page
+is rendered again only when its own digest changed (digests.py: the values its templates read,
+such as its post, the members it shows, the stored entries of its part of the river) or its
+file is no longer the one that build wrote (same size and modification time). Otherwise its
+text is read from that file instead of rendering its template. Pelican still writes every page
+and sends every signal; only rendering is skipped. `invoke rebuild` renders everything, and
+BUILD_REUSE_PAGES = False renders every page every time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
 import platform
-import time
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -27,15 +30,15 @@ from pelican.writers import Writer
 
 from pln_site.files import write_atomically
 from pln_site.site.base import build_time, pinned_build_time
+from pln_site.site.buildcache.digests import PageDigests, names_read
 
 log = logging.getLogger(__name__)
 
-RECORD_VERSION = "1"
+RECORD_VERSION = "2"
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "feedparser", "nh3")
-# A file changed less than this long ago is fingerprinted by its bytes, not its size and time:
-# file times are coarse, and a file rewritten within one tick with the same size would look
-# unchanged (git's "racily clean" entries).
-RECENT_SECONDS = 2.0
+# Content files whose every use on a page is traced by the page's digest: Pelican's posts and
+# pages (their text and fields) and member files (the roster's members).
+TRACED_SUFFIXES = (".md", ".markdown", ".mkd", ".rst", ".html", ".htm", ".yaml", ".yml")
 
 # The writer of each output folder being built in this process, for the `finalized` signal.
 _writers: dict[str, ReusingWriter] = {}
@@ -49,25 +52,43 @@ class ReusingWriter(Writer):
         self.fingerprint = build_fingerprint(self.settings)
         self.record_file = _record_file(self.settings, output_path)
         last = _load(self.record_file)
-        self.reusable: dict[str, list[int]] = {}
+        self.reusable: dict[str, list[Any]] = {}
         if last is not None and last.get("fingerprint") == self.fingerprint:
             self.reusable = last["pages"]
-        self.written: set[str] = set()
+        self.written: dict[str, str | None] = {}  # page -> its digest (None: untraceable)
         self.reused = 0
+        self.rendered: list[str] = []  # the pages rendered from their templates, in order
+        self._digests: dict[int, PageDigests] = {}
+        self._names: dict[tuple[int, str], frozenset[str] | None] = {}
         _writers[os.path.abspath(output_path)] = self
 
     def write_file(self, name, template, context, *args, **kwargs):
-        return super().write_file(name, _ReuseOrRender(template, self), context, *args, **kwargs)
+        digests = self._digests.get(id(context))
+        if digests is None:
+            digests = self._digests[id(context)] = PageDigests(context)
+        reuse_or_render = _ReuseOrRender(template, self, digests)
+        return super().write_file(name, reuse_or_render, context, *args, **kwargs)
 
-    def text_of(self, name: str) -> str | None:
+    def page_digest(self, template: Any, digests: PageDigests, context: dict) -> str | None:
+        """What the page rendered from `template` with `context` is made from; None: unknown."""
+        name = getattr(template, "name", None)
+        if name is None:  # a template made from a string: nothing to look up by
+            return None
+        key = (id(template.environment), name)
+        if key not in self._names:
+            self._names[key] = names_read(template.environment, name)
+        names = self._names[key]
+        return None if names is None else digests.page(names, context)
+
+    def text_of(self, name: str, digest: str | None) -> str | None:
         """The page `name` as the last build wrote it, if it may stand for a new rendering."""
         known = self.reusable.get(name)
-        if known is None:
+        if digest is None or known is None or len(known) != 3 or known[2] != digest:
             return None
         path = os.path.join(self.output_path, name)
         try:
             stat = os.stat(path)
-            if [stat.st_size, stat.st_mtime_ns] != known:
+            if [stat.st_size, stat.st_mtime_ns] != known[:2]:
                 return None
             with open(path, encoding="utf-8") as file:
                 return file.read()
@@ -78,38 +99,50 @@ class ReusingWriter(Writer):
 class _ReuseOrRender:
     """Stands for a page's template in Writer.write_file, which only calls render()."""
 
-    def __init__(self, template: Any, writer: ReusingWriter) -> None:
+    def __init__(self, template: Any, writer: ReusingWriter, digests: PageDigests) -> None:
         self.template = template
         self.writer = writer
+        self.digests = digests
 
     def render(self, context: dict) -> str:
         name = context["output_file"]  # set by Writer.write_file for every page, paginated too
-        self.writer.written.add(name)
-        text = self.writer.text_of(name)
+        digest = self.writer.page_digest(self.template, self.digests, context)
+        self.writer.written[name] = digest
+        text = self.writer.text_of(name, digest)
         if text is None:
+            self.writer.rendered.append(name)
             return self.template.render(context)
         self.writer.reused += 1
         return text
 
 
 def remember(output_path: str) -> None:
-    """After a finished build: record its fingerprint and the pages it wrote."""
+    """After a finished build: record its fingerprint, and each page it wrote with its digest."""
     writer = _writers.pop(os.path.abspath(output_path), None)
     if writer is None:
         return
     pages = {}
-    for name in writer.written:
+    for name, digest in writer.written.items():
+        if digest is None:
+            continue
         try:
             stat = os.stat(os.path.join(writer.output_path, name))
         except OSError:
             continue
-        pages[name] = [stat.st_size, stat.st_mtime_ns]
-    record = {"version": RECORD_VERSION, "fingerprint": writer.fingerprint, "pages": pages}
+        pages[name] = [stat.st_size, stat.st_mtime_ns, digest]
+    record = {
+        "version": RECORD_VERSION,
+        "fingerprint": writer.fingerprint,
+        "pages": pages,
+        # What this build rendered (the rest it took from the last one): what an edit cost.
+        "rendered": writer.rendered,
+    }
     _save(writer.record_file, record)
-    if writer.reused:
-        log.info(
-            "buildcache: %d of %d pages unchanged since the last build", writer.reused, len(pages)
-        )
+    log.info(
+        "buildcache: %d of %d pages unchanged since the last build",
+        writer.reused,
+        len(writer.written),
+    )
 
 
 # -- the fingerprint ---------------------------------------------------------------------------
@@ -123,16 +156,14 @@ def build_fingerprint(settings: dict) -> str:
     except (TypeError, ValueError):  # e.g. a dict with keys that are not strings
         digest.update(os.urandom(16))  # a fingerprint no later build will match
     skipped = {_real(settings.get("OUTPUT_PATH")), _real(settings.get("CACHE_PATH"))}
-    roots = [settings.get("PATH"), settings.get("THEME"), *(settings.get("PLUGIN_PATHS") or [])]
-    now = time.time()
-    for root in roots:
+    for path in _files(settings.get("PATH"), skipped):
+        if not path.name.lower().endswith(TRACED_SUFFIXES):
+            digest.update(_file_key(path))
+    for root in [settings.get("THEME"), *(settings.get("PLUGIN_PATHS") or [])]:
         for path in _files(root, skipped):
-            digest.update(_file_key(path, now))
-    store = settings.get("PLANET_STORE_PATH")
-    if store:  # the feed store and its write-ahead log (not its index of shared memory)
-        for path in (Path(store), Path(f"{store}-wal")):
-            if path.is_file():
-                digest.update(_file_key(path, now))
+            digest.update(_file_key(path))
+    for path in _plugin_files(list(settings.get("PLUGINS") or []), skipped):
+        digest.update(_file_key(path))
     # Pages change with the build's date (members go quiet), and with its time when that is
     # pinned (SOURCE_DATE_EPOCH: the feeds' and exports' timestamps).
     pinned = pinned_build_time()
@@ -141,6 +172,30 @@ def build_fingerprint(settings: dict) -> str:
     extra = [when, *versions]
     digest.update("\0".join(extra).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _plugin_files(plugins: list[Any], skipped: set[str | None]) -> Iterator[Path]:
+    """The files of the packages the plugins are in (all of `pln_site` for
+    `pln_site.site.network`), or of a plugin that is one module: their code and templates
+    make the pages."""
+    tops = sorted({_top_name(plugin) for plugin in plugins} - {""})
+    for top in tops:
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            for folder in sorted(spec.submodule_search_locations):
+                yield from _files(folder, skipped)
+        elif spec.origin and os.path.isfile(spec.origin):
+            yield Path(spec.origin)
+
+
+def _top_name(plugin: Any) -> str:
+    name = plugin if isinstance(plugin, str) else getattr(plugin, "__name__", "")
+    return str(name).partition(".")[0]
 
 
 def _stable(value: Any) -> Any:
@@ -173,14 +228,11 @@ def _files(root: str | None, skipped: set[str | None]) -> Iterator[Path]:
             yield Path(folder, name)
 
 
-def _file_key(path: Path, now: float) -> bytes:
-    try:
-        stat = path.stat()
-    except OSError:
-        return f"{path}\0gone\n".encode()
-    if now - stat.st_mtime < RECENT_SECONDS:
-        return f"{path}\0{_content_digest(path)}\n".encode()
-    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode()
+def _file_key(path: Path) -> bytes:
+    # By its bytes, not its size and time: file times are coarse (a file rewritten within one
+    # tick with the same size would look unchanged), and a key must not change when only time
+    # passes, or the build after an edit could never reuse the one before it.
+    return f"{path}\0{_content_digest(path)}\n".encode()
 
 
 def _content_digest(path: Path) -> str:

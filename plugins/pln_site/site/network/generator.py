@@ -60,7 +60,7 @@ class NetworkGenerator(SiteGenerator):
             network_members=self.members,
             network_members_by_id=self.roster.by_id,
             network_topics=self.topics,
-            member_url=self.roster.member_url,
+            member_url=self.roster.member_url_rule(),
             topic_url=self.roster.topic_url,
             network_topic_slug=self.roster.topic_slug,
             network_card=self.card_html,
