@@ -230,10 +230,14 @@ def rendered_pages(cache: Path) -> set[str]:
     [
         # A post: its page and the lists it is in; no member or river page.
         ("edit_post_text", 0, {"posts/hello-network/index.html", "index.html"}, ("network/", "reading/")),
-        # A member whom no post names: the directory's pages; no post, tag or category page.
-        ("edit_member_why", 1, {"network/bruno-lima/index.html"}, ("posts/", "tag/", "category/")),
-        # New entries: the river; no post and no tag page.
-        ("add_entry", 1, {"reading/index.html"}, ("posts/", "tag/", "category/", "archives")),
+        # A member whom no post names and who has no entries: their page and the directory's
+        # lists (and their topics' pages); no other member's page, no post, tag or category
+        # page, not the river.
+        ("edit_member_why", 1, {"network/bruno-lima/index.html", "network/index.html"},
+         ("network/amara-okafor/", "posts/", "tag/", "category/", "reading/index.html")),
+        # A new entry of Amara's: the river and her page; no other member's page, no post.
+        ("add_entry", 1, {"reading/index.html", "network/amara-okafor/index.html"},
+         ("network/bruno-lima/", "posts/", "tag/", "category/", "archives")),
     ],
 )  # fmt: skip
 def test_an_edit_renders_again_only_the_pages_made_from_what_changed(

@@ -9,7 +9,6 @@ anything is written: a broken member file stops the build with the old output un
 
 from __future__ import annotations
 
-import functools
 import logging
 import posixpath
 import shutil
@@ -65,13 +64,28 @@ class Roster:
 
     def member_url(self, member: Member | str) -> str:
         """The URL of the member's directory page, from a Member or an id."""
-        return member_url_from(self.settings["NETWORK_MEMBER_URL"], member)
+        member_id = member if isinstance(member, str) else member.id
+        return self.settings["NETWORK_MEMBER_URL"].format(id=member_id)
 
-    def member_url_rule(self) -> Callable[[Member | str], str]:
-        """member_url as a rule of the settings alone, for templates: a page that links members
-        this way depends on the members it links, not on every member (see
-        pln_site.site.buildcache.digests)."""
-        return functools.partial(member_url_from, self.settings["NETWORK_MEMBER_URL"])
+    # -- the rules templates call (see `TemplateRule`) -----------------------------------------
+
+    def member_url_rule(self) -> TemplateRule:
+        return TemplateRule(self.member_url, lambda: self.settings["NETWORK_MEMBER_URL"])
+
+    def topic_url_rule(self) -> TemplateRule:
+        return TemplateRule(self.topic_url, self._topic_rules)
+
+    def topic_slug_rule(self) -> TemplateRule:
+        return TemplateRule(self.topic_slug, self._topic_rules)
+
+    def avatar_url_rule(self) -> TemplateRule:
+        def made_of() -> dict[str, str | None]:
+            return {m.id: self.shown_avatar_url(m) for m in self.all_members if m.avatar}
+
+        return TemplateRule(self.shown_avatar_url, made_of)
+
+    def _topic_rules(self) -> tuple[Any, ...]:
+        return (self.settings["NETWORK_TOPIC_URL"], self.slug_substitutions)
 
     def member_page_url(self, member: Member) -> str | None:
         """The member's page on this site when the directory writes one, else None (pages link
@@ -167,9 +181,20 @@ class Roster:
                 shutil.copyfile(original, target)
 
 
-def member_url_from(pattern: str, member: Member | str) -> str:
-    """The URL of a member's directory page by NETWORK_MEMBER_URL, from a Member or an id."""
-    return pattern.format(id=member if isinstance(member, str) else member.id)
+class TemplateRule:
+    """A roster method as templates call it, known to the build cache by what its answers
+    depend on (`made_of`): a page that links some members this way depends on those members,
+    not on every member (see pln_site.site.buildcache.digests)."""
+
+    def __init__(self, method: Callable[..., Any], made_of: Callable[[], Any]) -> None:
+        self._method = method
+        self._made_of = made_of
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._method(*args, **kwargs)
+
+    def __build_digest__(self) -> Any:
+        return self._made_of()
 
 
 def roster_for(generator: Any) -> Roster:

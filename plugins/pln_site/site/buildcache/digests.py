@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound, meta
+from jinja2 import Environment, TemplateNotFound, meta, nodes
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.paginator import Page as PaginatedPage
@@ -48,29 +48,121 @@ class Untraceable(Exception):
 
 
 def names_read(env: Environment, template_name: str) -> frozenset[str] | None:
-    """The context names the template `template_name` and every template it extends, includes
-    or imports may read; None when one of them is chosen at render time."""
-    names: set[str] = set()
-    seen: set[str] = set()
-    waiting = [template_name]
-    while waiting:
-        name = waiting.pop()
+    """The context names the template `template_name` may read: its own, those of every
+    template it extends or includes, and of the macros it calls from templates it imports
+    (only those: a page that shows no member card does not depend on what cards show). None
+    when a template is chosen at render time."""
+    try:
+        return frozenset(_NamesRead(env).of_template(template_name))
+    except _Dynamic:
+        return None
+
+
+class _Dynamic(Exception):
+    """A template named by an expression, or an imported name used in a way not followed."""
+
+
+class _NamesRead:
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.trees: dict[str, nodes.Template] = {}
+
+    def tree(self, name: str) -> nodes.Template:
+        if name not in self.trees:
+            try:
+                source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else None
+            except TemplateNotFound:
+                raise _Dynamic(name) from None
+            if source is None:
+                raise _Dynamic(name)
+            self.trees[name] = self.env.parse(source)
+        return self.trees[name]
+
+    def of_template(self, name: str, seen: set[str] | None = None) -> set[str]:
+        """Names read by the template `name` and the templates it extends and includes."""
+        seen = set() if seen is None else seen
         if name in seen:
-            continue
+            return set()
         seen.add(name)
-        try:
-            source = env.loader.get_source(env, name)[0] if env.loader else None
-        except TemplateNotFound:
-            return None
-        if source is None:
-            return None
-        tree = env.parse(source)
-        names |= meta.find_undeclared_variables(tree)
-        for referenced in meta.find_referenced_templates(tree):
-            if referenced is None:
-                return None
-            waiting.append(referenced)
-    return frozenset(names)
+        tree = self.tree(name)
+        names = set(meta.find_undeclared_variables(tree))
+        included: list[nodes.Expr] = [n.template for n in tree.find_all(nodes.Extends)]
+        included += [n.template for n in tree.find_all(nodes.Include)]
+        for expression in included:
+            for other in _constant_names(expression):
+                names |= self.of_template(other, seen)
+        for imported in tree.find_all(nodes.Import):
+            used = _used_macros(tree, imported.target)
+            names |= self.of_macros(_constant_name(imported.template), used)
+        for picked in tree.find_all(nodes.FromImport):
+            chosen = {entry if isinstance(entry, str) else entry[0] for entry in picked.names}
+            names |= self.of_macros(_constant_name(picked.template), chosen)
+        return names
+
+    def of_macros(self, name: str, used: set[str] | None) -> set[str]:
+        """Names read by importing the template `name` and calling its macros `used` (None:
+        any of them)."""
+        tree = self.tree(name)
+        if any(True for _ in tree.find_all((nodes.Extends, nodes.Include, nodes.Import,
+                                            nodes.FromImport))):  # fmt: skip
+            return self.of_template(name)  # not followed further: everything it may read
+        macros = {macro.name: macro for macro in tree.find_all(nodes.Macro)}
+        top_level = nodes.Template([n for n in tree.body if not isinstance(n, nodes.Macro)])
+        names = set(meta.find_undeclared_variables(_in_env(top_level, self.env)))
+        waiting = list(macros) if used is None else list(used)
+        done: set[str] = set()
+        while waiting:
+            macro_name = waiting.pop()
+            if macro_name in done:
+                continue
+            done.add(macro_name)
+            macro = macros.get(macro_name)
+            if macro is None:  # not a macro (a variable the template sets): all it may read
+                return self.of_template(name)
+            body = nodes.Template([*macro.body, *(nodes.Output([d]) for d in macro.defaults)])
+            read = set(meta.find_undeclared_variables(_in_env(body, self.env)))
+            read -= {arg.name for arg in macro.args} | {"caller", "varargs", "kwargs"}
+            waiting.extend(read & macros.keys())  # a macro calling its neighbours
+            names |= read - macros.keys()
+        return names
+
+
+def _in_env(tree: nodes.Template, env: Environment) -> nodes.Template:
+    tree.set_environment(env)
+    return tree
+
+
+def _constant_name(expression: nodes.Expr) -> str:
+    [name] = _constant_names(expression) or [""]
+    if not name:
+        raise _Dynamic(repr(expression))
+    return name
+
+
+def _constant_names(expression: nodes.Expr) -> list[str]:
+    if isinstance(expression, nodes.Const) and isinstance(expression.value, str):
+        return [expression.value]
+    if isinstance(expression, nodes.Const) and isinstance(expression.value, list | tuple):
+        values = list(expression.value)
+    elif isinstance(expression, nodes.List | nodes.Tuple):
+        values = [item.value if isinstance(item, nodes.Const) else None for item in expression.items]
+    else:
+        raise _Dynamic(repr(expression))
+    if not all(isinstance(value, str) for value in values):
+        raise _Dynamic(repr(expression))
+    return values
+
+
+def _used_macros(tree: nodes.Template, alias: str) -> set[str] | None:
+    """The macros called as `alias.name` in `tree`; None when `alias` is also used otherwise
+    (passed on, looked up by a computed name)."""
+    attributes = [
+        node.attr
+        for node in tree.find_all(nodes.Getattr)
+        if isinstance(node.node, nodes.Name) and node.node.name == alias
+    ]
+    uses = sum(1 for node in tree.find_all(nodes.Name) if node.name == alias and node.ctx == "load")
+    return set(attributes) if uses == len(attributes) else None
 
 
 class PageDigests:

@@ -27,7 +27,7 @@ from pln_site.site.network.jsonld import person_data, script_json
 from pln_site.site.network.opml import blogroll_opml
 from pln_site.site.network.stats import network_stats
 from pln_site.site.roster import roster_for
-from pln_site.site.shared import reading_data
+from pln_site.site.shared import no_language, own_title, reading_data
 from pln_site.site.topics import Topic
 from pln_site.urls import site_host
 
@@ -61,10 +61,10 @@ class NetworkGenerator(SiteGenerator):
             network_members_by_id=self.roster.by_id,
             network_topics=self.topics,
             member_url=self.roster.member_url_rule(),
-            topic_url=self.roster.topic_url,
-            network_topic_slug=self.roster.topic_slug,
+            topic_url=self.roster.topic_url_rule(),
+            network_topic_slug=self.roster.topic_slug_rule(),
             network_card=self.card_html,
-            network_avatar_url=self.roster.shown_avatar_url,
+            network_avatar_url=self.roster.avatar_url_rule(),
             network_initials=self.roster.initials,
             network_partial_date=present.partial_date,
             network_site_host=site_host,
@@ -154,6 +154,10 @@ class NetworkGenerator(SiteGenerator):
             )
 
     def _write_members(self, writer: Any) -> None:
+        # Each page is given its member's posts and mentions, not the whole reading feed: the
+        # build cache then renders it again only when those change.
+        reading = reading_data(self.context)
+        mentions = self.context.get("mentions_by_member") or {}
         for member in self.members:
             page_url = self.roster.member_url(member)
             absolute_page = self.absolute(page_url)
@@ -167,6 +171,10 @@ class NetworkGenerator(SiteGenerator):
                 page_url,
                 member=member,
                 person_jsonld=script_json(data),
+                member_posts=list(reading.posts_of(member.id)) if reading else [],
+                entry_title_of=reading.title_of if reading else own_title,
+                entry_language_of=reading.language_of if reading else no_language,
+                member_mentions=list(mentions.get(member.id, [])),
                 **self._common(),
             )
 

@@ -261,6 +261,8 @@ class ReadingGenerator(SiteGenerator):
             "reading_topic_url": self.topic_url,
             "reading_topic_atom_url": self.topic_atom_url,
             "reading_store_found": self.store_found,
+            # Whether anybody is listed yet: all a river page needs to know of the roster.
+            "reading_nobody_listed": not self.members,
             "reading_hot_links": self.hot.hot[: int(self.settings["PLANET_HOT_ON_RIVER"])],
             "reading_links_url": self.links_page_url(),
         }
