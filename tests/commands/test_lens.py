@@ -1,7 +1,8 @@
 """Lenses and display consent, the way an owner meets them: `invoke fetch` stores every entry,
 the member file's keep/skip rules decide what is shown, `invoke lens ID` previews them from the
 store, and `invoke build` shows a skipped entry on no page and in no feed, and of the others
-only as much as their feed's `show` allows."""
+only as much as their feed's `show` allows. The first test runs each command as the owner types
+it; the tests of `show` call the fetch and build commands' functions in this process."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from pln_site.devserver import Route
 from pln_site.store import Store
+from tests.support import in_process
 from tests.support.fetching import atom_entry, atom_feed, days_ago
 from tests.support.workflows import Site, image_route, invoke, jpeg_with_metadata
 
@@ -67,6 +69,19 @@ def fetch(site: Site, web, **settings) -> str:
 def build(site: Site, settings_file: str) -> Path:
     done = invoke("build", "-s", settings_file)
     assert done.returncode == 0, done.stderr
+    return site.root / "output"
+
+
+def fetch_here(site: Site, web, **settings) -> str:
+    """`fetch`, through the fetch command's function in this process."""
+    settings_file = str(site.write_settings(web.resolve, **settings))
+    assert in_process.fetch(settings_file) == 0
+    return settings_file
+
+
+def build_here(site: Site, settings_file: str) -> Path:
+    """`build`, through the build command's function in this process."""
+    assert in_process.build(settings_file) == 0
     return site.root / "output"
 
 
@@ -145,7 +160,7 @@ def test_rules_added_after_the_fetch_are_previewed_and_followed_by_every_page_an
 def test_a_lens_preview_of_an_unknown_member_says_how_to_name_one(site, web):
     serve_amara(web)
     set_feed(site, "")
-    settings_file = fetch(site, web)
+    settings_file = fetch_here(site, web)
     done = invoke("lens", "nobody-here", "-s", settings_file)
     assert done.returncode == 1
     assert "nobody-here" in done.stderr and "content/network/" in done.stderr
@@ -184,7 +199,7 @@ LINK = POSTS["Open data in class"][0]
 def test_show_link_republishes_the_title_and_date_only(site, web):
     serve_amara(web)
     set_feed(site, "    show: link\n")
-    output = build(site, fetch(site, web, PLANET_FULL_CONTENT=True))
+    output = build_here(site, fetch_here(site, web, PLANET_FULL_CONTENT=True))
 
     article = river_article(output, LINK)
     assert article.find(class_="e-content") is None and article.find(class_="e-summary") is None
@@ -202,7 +217,7 @@ def test_show_link_republishes_the_title_and_date_only(site, web):
 def test_show_summary_keeps_to_an_excerpt_even_where_the_site_shows_full_text(site, web):
     serve_amara(web)
     set_feed(site, "    show: summary\n")
-    output = build(site, fetch(site, web, PLANET_FULL_CONTENT=True))
+    output = build_here(site, fetch_here(site, web, PLANET_FULL_CONTENT=True))
 
     article = river_article(output, LINK)
     summary = article.find(class_="e-summary")
@@ -219,7 +234,7 @@ def test_show_summary_keeps_to_an_excerpt_even_where_the_site_shows_full_text(si
 def test_show_full_and_the_default_follow_planet_full_content(site, web):
     serve_amara(web)
     set_feed(site, "    show: full\n")
-    output = build(site, fetch(site, web, PLANET_FULL_CONTENT=False))
+    output = build_here(site, fetch_here(site, web, PLANET_FULL_CONTENT=False))
     content = river_article(output, LINK).find(class_="e-content")
     assert content is not None and WORDS.strip() in content.get_text()
     assert (
@@ -230,7 +245,7 @@ def test_show_full_and_the_default_follow_planet_full_content(site, web):
     set_feed(site, "")  # no choice: PLANET_FULL_CONTENT decides (False: an excerpt)
     member = site.network / f"{MEMBER}.yaml"
     member.write_text(member.read_text("utf-8").replace("    show: full\n", ""), "utf-8")
-    output = build(site, str(site.write_settings(web.resolve, PLANET_FULL_CONTENT=False)))
+    output = build_here(site, str(site.write_settings(web.resolve, PLANET_FULL_CONTENT=False)))
     article = river_article(output, LINK)
     assert article.find(class_="e-summary") is not None and article.find(class_="e-content") is None
 
@@ -251,13 +266,13 @@ def serve_picture_post(web) -> str:
 def test_show_link_shows_no_picture_where_summary_shows_one(site, web):
     link = serve_picture_post(web)
     set_feed(site, "    show: summary\n")
-    settings_file = fetch(site, web, PLANET_IMAGES=True)
-    output = build(site, settings_file)
+    settings_file = fetch_here(site, web, PLANET_IMAGES=True)
+    output = build_here(site, settings_file)
     assert river_article(output, link).find("img", class_="river-entry__picture") is not None
 
     member = site.network / f"{MEMBER}.yaml"
     member.write_text(member.read_text("utf-8").replace("show: summary", "show: link"), "utf-8")
-    output = build(site, settings_file)
+    output = build_here(site, settings_file)
     article = river_article(output, link)
     pictures = [img for img in article.find_all("img") if "avatar" not in img.get("class", [])]
     assert pictures == [] and article.find(class_="e-summary") is None
@@ -268,12 +283,12 @@ def test_a_members_show_is_the_default_of_their_feeds_and_a_feeds_own_wins(site,
     set_feed(site, "")
     member = site.network / f"{MEMBER}.yaml"
     member.write_text(member.read_text("utf-8") + "show: link\n", "utf-8")
-    settings = fetch(site, web, PLANET_FULL_CONTENT=True)
+    settings = fetch_here(site, web, PLANET_FULL_CONTENT=True)
 
-    article = river_article(build(site, settings), LINK)
+    article = river_article(build_here(site, settings), LINK)
     assert article.find(class_="e-content") is None and article.find(class_="e-summary") is None
     assert "content" not in atom_entry_of(site.root / "output", LINK)
 
     set_feed(site, "    show: summary\n")  # the feed says more than the member's default
-    article = river_article(build(site, settings), LINK)
+    article = river_article(build_here(site, settings), LINK)
     assert article.find(class_="e-summary") is not None and article.find(class_="e-content") is None
