@@ -1,7 +1,8 @@
 """Drafts are previews: never searchable, never published, and gone once they are published.
 
-Each test runs `invoke build` as the owner does, on a copy of the fixture site with every plugin
-of pelicanconf (search and buildcache too), and reads the real Pagefind index back."""
+Each test builds a copy of the fixture site with every plugin of pelicanconf (search and
+buildcache too) and reads the real Pagefind index back: the first runs `invoke build` as the
+owner does, the others the build command's function in this process, the same build."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.support import in_process
 from tests.support.project import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
 from tests.support.requirements_check import require
 from tests.support.search_index import indexed_words, pages_with_word
@@ -38,9 +40,14 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def build(site: Path, base: str = "pelicanconf") -> Path:
-    result = run_invoke("build", "-s", str(settings_file(site, base)))
+def build_as_typed(site: Path) -> Path:
+    result = run_invoke("build", "-s", str(settings_file(site, "pelicanconf")))
     assert result.returncode == 0, result.stderr
+    return site / "output"
+
+
+def build(site: Path, base: str = "pelicanconf") -> Path:
+    assert in_process.build(settings_file(site, base)) == 0
     return site / "output"
 
 
@@ -54,7 +61,7 @@ def pages_titled(output: Path, title: str) -> list[Path]:
 
 
 def test_a_draft_is_previewed_with_a_draft_mark_and_not_searchable(site):
-    output = build(site)
+    output = build_as_typed(site)
     [preview] = pages_titled(output, "Half-baked thoughts")
     page = BeautifulSoup(preview.read_text(encoding="utf-8"), "html.parser")
     note = page.find(role="note")
