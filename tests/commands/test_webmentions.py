@@ -1,7 +1,8 @@
 """`invoke webmentions`: a built site's posts tell the members' pages that they link to them.
 
-Everything is real: the site is built by `invoke build`, the member's pages are served by the
-local feed server, the endpoint is a small server on 127.0.0.1 that records the POSTs, and the
+Everything is real: the site is built by the build command (its function, in this process;
+the rebuild after an edit by `invoke build`), the member's pages are served by the local feed
+server, the endpoint is a small server on 127.0.0.1 that records the POSTs, and the
 store is a SQLite file.
 """
 
@@ -18,6 +19,7 @@ from pln_site.commands.settings import load_settings
 from pln_site.commands.webmentions import run_webmentions
 from pln_site.devserver import Route
 from pln_site.store import Store
+from tests.support import in_process
 from tests.support.endpoint import Receiver
 from tests.support.workflows import Site, Web, html_page, invoke
 
@@ -101,9 +103,7 @@ def built(site: Site, resolve: dict[str, str], **extra) -> Site:
         "WEBMENTION_SEND": True,
         **extra,
     }
-    site.write_settings(resolve, **settings)
-    result = invoke("build", "-s", str(site.settings_file))
-    assert result.returncode == 0, result.stderr
+    assert in_process.build(site.write_settings(resolve, **settings)) == 0
     return site
 
 
