@@ -30,6 +30,13 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with a test marked slow run first, each kept whole (its module fixtures are set
+    up once): a long test that starts last would keep one worker busy while the other idles."""
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_modules)  # stable: file order otherwise
+
+
 # The fetch path for real: a feed server on 127.0.0.1 and a SQLite store in the test's folder.
 
 

@@ -18,6 +18,8 @@ from pln_site.commands.settings import load_settings
 from tests.support.processes import free_port
 from tests.support.project import PROJECT
 
+pytestmark = pytest.mark.slow  # each test starts invoke; the first runs demo, init and two builds
+
 OWNER = [
     "--name", "Zoë Adeyinka",
     "--title", "Zoë's field notes",

@@ -19,10 +19,14 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from pln_site.devserver import LocalFeedServer, Route
 from pln_site.entries import FeedSource
 from tests.support.hostile_sites import entry_keys, recent, rfc822, rss, rss_item
 from tests.support.processes import start_fetch_child, write_fetch_site
+
+pytestmark = pytest.mark.slow  # each test runs the fetch in a child over feeds of megabytes
 
 MIB = 1024 * 1024
 GOOD = [f"good{n}" for n in range(4)]

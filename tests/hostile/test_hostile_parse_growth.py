@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,8 @@ from pln_site.entries import FeedParseError
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.sanitize import clean_html
 from pln_site.text import plain_text
+
+pytestmark = pytest.mark.slow  # dozens of examples, each read many times
 
 SMALL = 32 * 1024
 RATIO = 8

@@ -24,6 +24,8 @@ from tests.support.fetching import simple_feed
 from tests.support.workflows import Site, Web, html_page, invoke
 
 KIB = 1024
+pytestmark = pytest.mark.slow  # each case starts the real command on a large page
+
 CPU_BUDGET = 30  # seconds for the whole command, Pelican's import included
 
 CARD = '<div class="h-card"><a class="p-name u-url" href="/">Ada Lovelace</a></div>'
