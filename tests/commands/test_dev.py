@@ -24,6 +24,7 @@ from tests.support.dev import (
 )
 from tests.support.fetching import atom_entry, atom_feed, days_ago
 from tests.support.project import run_invoke
+from tests.support.search_index import pages_with_word
 from tests.support.workflows import Site
 
 POST = "posts/hello-network.md"
@@ -45,6 +46,9 @@ def dev_scripts(soup: BeautifulSoup) -> list[str]:
 
 def test_a_saved_post_is_rebuilt_and_announced(tmp_path):
     site = dev_site(tmp_path)
+    site.write_settings(
+        PLUGINS=["pln_site.site.network", "pln_site.site.reading", "pln_site.site.search"]
+    )
     with running_dev(site) as dev:
         post_url = f"{dev.url}posts/hello-network/"
         before = page(post_url)
@@ -61,6 +65,15 @@ def test_a_saved_post_is_rebuilt_and_announced(tmp_path):
         text = page(post_url).get_text(" ", strip=True)
         assert NEW_TEXT in text and OLD_TEXT not in text
         assert "Changed:" in dev.stdout
+        # Search is indexed after the pages have reloaded, never before: then it finds the edit.
+        deadline = time.monotonic() + CHANGE_SECONDS
+        while dev.stdout.count("Search index updated.") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        last_build = dev.stdout.rsplit("Changed:", 1)[1]
+        assert last_build.index("Built; the open pages reload.") < last_build.index(
+            "Search index updated."
+        )
+        assert "/posts/hello-network/" in pages_with_word(site.root / "output", "watched")
 
 
 def test_a_broken_member_file_is_announced_with_its_file_and_line_and_its_fix_clears_it(

@@ -21,7 +21,7 @@ from pathlib import Path
 from watchfiles import Change, DefaultFilter, watch
 
 import pln_site
-from pln_site.commands.dev_build import build_for_dev
+from pln_site.commands.dev_build import build_for_dev, index_for_dev
 from pln_site.commands.dev_server import (
     SCRIPT_URL,
     BuildEvents,
@@ -74,8 +74,11 @@ def _build(settings_path: Path, events: BuildEvents) -> None:
     events.publish(state)
     if problems:
         print("Build failed: the pages show the last good build. Fix and save.", flush=True)
-    else:
-        print("Built; the open pages reload.", flush=True)
+        return
+    print("Built; the open pages reload.", flush=True)
+    # Search last: the reload does not wait for the index, which the next search then reads.
+    if index_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL) == []:
+        print("Search index updated.", flush=True)
 
 
 def _changes(settings_path: Path, settings: dict) -> Iterator[str]:

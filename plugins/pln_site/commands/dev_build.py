@@ -23,6 +23,8 @@ from pln_site.errors import SiteError
 from pln_site.members.loader import members_from_settings
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
+from pln_site.settings import SEARCH
+from pln_site.site.plugin import enabled
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,30 @@ class BuildProblem:
 
 
 def build_for_dev(settings_file: Path, **dev_settings: object) -> list[BuildProblem]:
-    """Build the site with `settings_file` plus `dev_settings`, as `invoke build` does (the
-    member check first, then Pelican, then the search index); every problem, printed too."""
+    """Build the site's pages with `settings_file` plus `dev_settings`, as `invoke build` does
+    (the member check first, then Pelican), but not its search index (`index_for_dev`, after the
+    open pages have reloaded); every problem, printed too."""
     problems = _build(settings_file, dev_settings)
     for problem in problems:
         print(problem, file=sys.stderr)
     return problems
+
+
+def index_for_dev(settings_file: Path, **dev_settings: object) -> list[BuildProblem] | None:
+    """Index the built pages for search; None when the site has no search, else every problem
+    (printed too)."""
+    problems = []
+    with _logged_errors() as logged:
+        try:
+            settings = load_settings(settings_file, **dev_settings)
+            if not enabled(SEARCH, settings):
+                return None
+            index_for_search(settings)
+        except Exception as error:  # the pages are built and shown; only search waits
+            problems.append(_problem_of(error))
+    for problem in [*logged, *problems]:
+        print(problem, file=sys.stderr)
+    return [*logged, *problems]
 
 
 def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
@@ -66,7 +86,6 @@ def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
     with _logged_errors() as logged:
         try:
             Pelican(pelican_settings(settings)).run()
-            index_for_search(settings)
         except Exception as error:  # a Pelican or template error: shown, and the loop goes on
             return [*logged, _problem_of(error)]
     return logged  # Pelican logs a post it cannot read and goes on without it

@@ -47,13 +47,15 @@ class Untraceable(Exception):
     """A value whose making cannot be known: its page is always rendered."""
 
 
-def names_read(env: Environment, template_name: str) -> frozenset[str] | None:
+def names_read(
+    env: Environment, template_name: str, trees: dict[str, nodes.Template] | None = None
+) -> frozenset[str] | None:
     """The context names the template `template_name` may read: its own, those of every
     template it extends or includes, and of the macros it calls from templates it imports
     (only those: a page that shows no member card does not depend on what cards show). None
     when a template is chosen at render time."""
     try:
-        return frozenset(_NamesRead(env).of_template(template_name))
+        return frozenset(_NamesRead(env, {} if trees is None else trees).of_template(template_name))
     except _Dynamic:
         return None
 
@@ -63,20 +65,19 @@ class _Dynamic(Exception):
 
 
 class _NamesRead:
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, trees: dict[str, nodes.Template]) -> None:
         self.env = env
-        self.trees: dict[str, nodes.Template] = {}
+        self.trees = trees  # by file: the same template file is parsed once per build
 
     def tree(self, name: str) -> nodes.Template:
-        if name not in self.trees:
-            try:
-                source = self.env.loader.get_source(self.env, name)[0] if self.env.loader else None
-            except TemplateNotFound:
-                raise _Dynamic(name) from None
-            if source is None:
-                raise _Dynamic(name)
-            self.trees[name] = self.env.parse(source)
-        return self.trees[name]
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except (TemplateNotFound, AttributeError):
+            raise _Dynamic(name) from None
+        key = filename or f"<{name}>\n{source}"
+        if key not in self.trees:
+            self.trees[key] = self.env.parse(source)
+        return self.trees[key]
 
     def of_template(self, name: str, seen: set[str] | None = None) -> set[str]:
         """Names read by the template `name` and the templates it extends and includes."""
@@ -196,8 +197,8 @@ class PageDigests:
     def _value(self, value: Any, *, full: bool, path: set[int]) -> bytes:
         if value is None or isinstance(value, bool | int | float):
             return repr(value).encode("utf-8")
-        if isinstance(value, str):  # Markup too
-            return _hash(b"s", value.encode("utf-8", "surrogatepass"))
+        if isinstance(value, str):  # Markup too; as it is: its parent hashes it, length first
+            return b"s" + value.encode("utf-8", "surrogatepass")
         if isinstance(value, dt.date | dt.time | dt.timedelta | dt.tzinfo | PurePath | enum.Enum):
             return _hash(b"v", repr(value).encode("utf-8"))
         if isinstance(value, bytes):
@@ -227,8 +228,12 @@ class PageDigests:
         if callable(made_of):
             return _hash(kind, walk(made_of()))
         if isinstance(value, Mapping):
-            items = sorted((walk(k), walk(v)) for k, v in value.items())
-            return _hash(kind, *(part for item in items for part in item))
+            if all(isinstance(k, str) for k in value):  # the common case: sorted by key
+                pairs = [(k.encode("utf-8", "surrogatepass"), walk(v)) for k, v in value.items()]
+                pairs.sort(key=lambda pair: pair[0])
+            else:
+                pairs = sorted((walk(k), walk(v)) for k, v in value.items())
+            return _hash(kind, *(part for pair in pairs for part in pair))
         if isinstance(value, set | frozenset):
             return _hash(kind, *sorted(walk(item) for item in value))
         if isinstance(value, list | tuple):

@@ -53,13 +53,16 @@ class ReusingWriter(Writer):
         self.record_file = _record_file(self.settings, output_path)
         last = _load(self.record_file)
         self.reusable: dict[str, list[Any]] = {}
+        self.template_names: dict[tuple[str, str], frozenset[str] | None] = {}
         if last is not None and last.get("fingerprint") == self.fingerprint:
             self.reusable = last["pages"]
+            # The names each template reads: its files are in the fingerprint, unchanged.
+            self.template_names.update(_names_from_record(last.get("names")))
         self.written: dict[str, str | None] = {}  # page -> its digest (None: untraceable)
         self.reused = 0
         self.rendered: list[str] = []  # the pages rendered from their templates, in order
         self._digests: dict[int, PageDigests] = {}
-        self._names: dict[tuple[int, str], frozenset[str] | None] = {}
+        self._trees: dict[str, Any] = {}  # parsed templates by file, shared by the generators
         _writers[os.path.abspath(output_path)] = self
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -74,10 +77,11 @@ class ReusingWriter(Writer):
         name = getattr(template, "name", None)
         if name is None:  # a template made from a string: nothing to look up by
             return None
-        key = (id(template.environment), name)
-        if key not in self._names:
-            self._names[key] = names_read(template.environment, name)
-        names = self._names[key]
+        # By file, not by environment: each generator has its own, over the same templates.
+        key = (getattr(template, "filename", None) or "", name)
+        if key not in self.template_names:
+            self.template_names[key] = names_read(template.environment, name, self._trees)
+        names = self.template_names[key]
         return None if names is None else digests.page(names, context)
 
     def text_of(self, name: str, digest: str | None) -> str | None:
@@ -136,6 +140,10 @@ def remember(output_path: str) -> None:
         "pages": pages,
         # What this build rendered (the rest it took from the last one): what an edit cost.
         "rendered": writer.rendered,
+        "names": {
+            f"{filename}\n{name}": sorted(names) if names is not None else None
+            for (filename, name), names in writer.template_names.items()
+        },
     }
     _save(writer.record_file, record)
     log.info(
@@ -258,6 +266,17 @@ def _version(name: str) -> str:
 
 
 # -- the record --------------------------------------------------------------------------------
+
+
+def _names_from_record(found: Any) -> dict[tuple[str, str], frozenset[str] | None]:
+    if not isinstance(found, dict):
+        return {}
+    names: dict[tuple[str, str], frozenset[str] | None] = {}
+    for key, value in found.items():
+        filename, _, name = str(key).rpartition("\n")
+        if value is None or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            names[filename, name] = None if value is None else frozenset(value)
+    return names
 
 
 def _record_file(settings: dict, output_path: str) -> Path:

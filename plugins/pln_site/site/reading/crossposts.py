@@ -66,10 +66,13 @@ def entry_id(entry: StoredEntry) -> EntryId:
     return (entry.feed_url, entry.key)
 
 
-def post_marks(entry: StoredEntry) -> PostMarks:
-    """The marks of `entry`, read from its sanitized HTML."""
+def post_marks(
+    entry: StoredEntry, note_text_of: Callable[[str], str | None] = note_text
+) -> PostMarks:
+    """The marks of `entry`, read from its sanitized HTML (`note_text_of`: note_text, or a
+    cache of it)."""
     html = entry.content_html or entry.summary_html
-    text = note_text(html)
+    text = note_text_of(html)
     key = same_text_key(text) if text else ""
     return PostMarks(
         text=hashlib.blake2b(key.encode(), digest_size=16).digest() if key else b"",

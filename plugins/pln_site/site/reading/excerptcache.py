@@ -15,11 +15,12 @@ from pathlib import Path
 
 from pln_site.files import write_atomically
 from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.site.reading.notes import note_text
 
 log = logging.getLogger(__name__)
 
 # Part of every key: a change to how excerpts are cut must bump it, so old ones are not reused.
-EXCERPT_VERSION = "1"
+EXCERPT_VERSION = "2"
 
 
 class ExcerptCache:
@@ -27,24 +28,28 @@ class ExcerptCache:
 
     def __init__(self, path: Path):
         self.path = path
-        self.known: dict[str, str] = self._load()
+        self.known, self.notes_known = self._load()
         self.used: dict[str, str] = {}
+        self.notes_used: dict[str, str | None] = {}
         self.hits = 0
 
-    def _load(self) -> dict[str, str]:
+    def _load(self) -> tuple[dict[str, str], dict[str, str | None]]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return {}
+            return {}, {}
         except (OSError, ValueError) as error:
             log.info("reading: ignoring the excerpt cache %s (%s)", self.path, error)
-            return {}
+            return {}, {}
         if not isinstance(data, dict) or data.get("version") != EXCERPT_VERSION:
-            return {}
-        excerpts = data.get("excerpts")
-        if not isinstance(excerpts, dict):
-            return {}
-        return {k: v for k, v in excerpts.items() if isinstance(k, str) and isinstance(v, str)}
+            return {}, {}
+        excerpts, notes = data.get("excerpts"), data.get("notes")
+        if not isinstance(excerpts, dict) or not isinstance(notes, dict):
+            return {}, {}
+        return (
+            {k: v for k, v in excerpts.items() if isinstance(k, str) and isinstance(v, str)},
+            {k: v for k, v in notes.items() if isinstance(k, str) and isinstance(v, str | None)},
+        )
 
     def excerpt(self, html: str, max_chars: int) -> str:
         key = hashlib.blake2b(f"{max_chars}\n{html}".encode(), digest_size=16).hexdigest()
@@ -56,11 +61,24 @@ class ExcerptCache:
         self.used[key] = found
         return found
 
+    def note_text(self, html: str) -> str | None:
+        """notes.note_text with memory: whether an entry is a note is asked of every entry
+        twice (its text, its cross-posts) on every build."""
+        key = hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+        if key in self.notes_known:
+            found = self.notes_known[key]
+        else:
+            found = self.notes_used[key] if key in self.notes_used else note_text(html)
+        self.notes_used[key] = found
+        return found
+
     def save(self) -> None:
         """Write the excerpts this build used (atomically); a failure only costs speed."""
-        if self.used == self.known:
+        if self.used == self.known and self.notes_used == self.notes_known:
             return
-        document = json.dumps({"version": EXCERPT_VERSION, "excerpts": self.used})
+        document = json.dumps(
+            {"version": EXCERPT_VERSION, "excerpts": self.used, "notes": self.notes_used}
+        )
         try:
             write_atomically(self.path, document)
         except OSError as error:

@@ -205,8 +205,9 @@ class ReadingGenerator(SiteGenerator):
                 pictures=self.pictures,
                 site_url=str(self.settings.get("SITEURL") or ""),
                 show=self._consent(entry, feed),
+                note_text_of=cache.note_text,
             )
-            marks = post_marks(entry)
+            marks = post_marks(entry, cache.note_text)
             if marks.text or marks.syndicated:  # most entries have neither
                 self.marks[entry.feed_url, entry.key] = marks
             kept.append(entry.without_html())

@@ -10,6 +10,7 @@ of its text as a stand-in title (river.stand_in_title) and cut to an excerpt.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from pln_site.text import stand_in_text
 
@@ -23,10 +24,16 @@ MARKUP_PER_CHAR = 16
 _ELLIPSES = ("…", "...")
 
 
-def is_note(title: str, html: str, max_chars: int = NOTE_MAX_CHARS) -> bool:
+def is_note(
+    title: str,
+    html: str,
+    max_chars: int = NOTE_MAX_CHARS,
+    text_of: Callable[[str], str | None] | None = None,
+) -> bool:
     """Whether an entry with this title (plain text) and sanitized HTML is a note. An entry
-    with neither text nor a title is not one: it has nothing to show but a link."""
-    text = note_text(html, max_chars)
+    with neither text nor a title is not one: it has nothing to show but a link. `text_of`
+    stands for note_text (a cache of it, say)."""
+    text = text_of(html) if text_of else note_text(html, max_chars)
     if text is None:
         return False
     own = title.strip()

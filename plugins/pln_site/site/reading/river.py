@@ -218,6 +218,7 @@ def entry_text(
     pictures: PictureShelf | None = None,
     site_url: str = "",
     show: str | None = None,
+    note_text_of: Callable[[str], str | None] | None = None,
 ) -> EntryText:
     """What the pages show of `entry`. Its pictures are the ones `pictures` holds (brought home
     by the fetch), served from this site; without a shelf, a full text shows none.
@@ -226,7 +227,7 @@ def entry_text(
     picture, "summary" an excerpt, "full" the text; None: `full` decides. A note is shown
     whole unless its feed shows links only: its text is shorter than most excerpts, and a
     cut toot loses its point."""
-    note = is_note(entry.title, entry.content_html or entry.summary_html)
+    note = is_note(entry.title, entry.content_html or entry.summary_html, text_of=note_text_of)
     if show == "link":
         # Not even a stand-in title: for a titleless note, that would be the start of its text.
         own = entry.title.strip()
