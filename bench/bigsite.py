@@ -156,3 +156,51 @@ def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int =
             )
             store.save(fetched, Retention(max_entries=count + 1, max_age_days=0))
     return content
+
+
+# -- the edits of the incremental build scenarios ----------------------------------------------
+
+
+def edit_post(root: Path, index: int = 0) -> None:
+    """Add a sentence to one post, as its writer does between two looks at the page."""
+    path = root / "content" / "posts" / f"post-{index:04d}.md"
+    path.write_text(path.read_text() + f"\nOne more sentence, {dt.datetime.now():%H:%M:%S.%f}.\n")
+
+
+def edit_member(root: Path, index: int = 0) -> None:
+    """Change one member's why."""
+    path = root / "content" / "network" / f"member-{index:04d}.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["why"] = f"{data['why']} Also, {dt.datetime.now():%H:%M:%S.%f}."
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def fetch_new_entries(root: Path, share: float = 0.1, seed: int = 2) -> int:
+    """One new entry for `share` of the members' feeds, written to the store as a fetch
+    writes it; returns how many feeds changed."""
+    from pln_site.entries import FeedSource
+    from pln_site.store import FeedChanged, Retention, Store
+
+    members = sorted((root / "content" / "network").glob("member-*.yaml"))
+    rng = random.Random(seed)
+    changed = rng.sample(members, max(1, round(len(members) * share)))
+    sample = _sample_entries()[0]
+    now = dt.datetime.now(dt.UTC)
+    with Store(root / "store.sqlite3") as store:
+        for path in changed:
+            member_id = path.stem
+            link = f"https://{member_id}.example/posts/new-{now:%H%M%S%f}"
+            entry = replace(sample, key=link, link=link, published=now, updated=None)
+            update = FeedChanged(
+                source=FeedSource(member_id, f"https://{member_id}.example/feed.xml"),
+                at=now,
+                status=200,
+                etag=None,
+                last_modified=None,
+                body_hash=f"bench-{member_id}-{now.timestamp()}",
+                title=None,
+                html_url=None,
+                entries=(entry,),
+            )
+            store.save(update, Retention(max_entries=1000, max_age_days=0))
+    return len(changed)

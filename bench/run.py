@@ -3,7 +3,9 @@
 Fetch scenarios (the farm answers after DELAY seconds, as a distant server would):
   cold fetch of N feeds; warm fetch, nothing changed; warm fetch, 10% changed.
 Build scenarios (a site of M members, P posts, a store of E entries):
-  full build; build with nothing changed.
+  full build; build with nothing changed; build after one post edited (ours and bare Pelican);
+  build after one member file edited; build after a fetch that gave 10% of the feeds a new
+  entry (ours).
 
 Lower bounds:
   fetch: DELAY x ceil(N / concurrency of the tool), plus the CPU our parser needs for the feeds
@@ -25,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .bigsite import make_site
+from .bigsite import edit_member, edit_post, fetch_new_entries, make_site
 from .farm import FarmProcess
 from .feeds import change_share, write_feeds
 from .paths import PROJECT, RESULTS
@@ -139,6 +141,15 @@ def fetch_scenarios(work: Path, sizes: tuple[int, ...], tools: tuple[str, ...]) 
     return rows
 
 
+BUILD_STEPS = {
+    "full": "full build",
+    "again": "build, nothing changed",
+    "post": "build, one post edited",
+    "member": "build, one member edited",
+    "fetch": "build, 10% feeds new",
+}
+
+
 def build_scenarios(work: Path, sizes: tuple[tuple[int, int], ...]) -> list[dict]:
     rows = []
     for members, entries in sizes:
@@ -152,10 +163,19 @@ def build_scenarios(work: Path, sizes: tuple[tuple[int, int], ...]) -> list[dict
             results[(tool, "full")] = measure(spec)
             results[(tool, "again")] = measure(spec)
         per_page = results[("pelican", "full")]["wall_s"] / results[("pelican", "full")]["pages"]
-        for tool in ("ours", "pelican"):
-            for key, scenario in (("full", "full build"), ("again", "build, nothing changed")):
-                result = results[(tool, key)]
-                rows.append(row(scenario, size, tool, result, per_page * result["pages"]))
+        # The writer's loop: one edit, then a build that may reuse the last one's pages.
+        edit_post(site)
+        for tool in ("pelican", "ours"):
+            spec = {"kind": "build", "tool": tool, "site": str(site), "output": f"out-{tool}"}
+            results[(tool, "post")] = measure(spec)
+        ours = {"kind": "build", "tool": "ours", "site": str(site), "output": "out-ours"}
+        edit_member(site)
+        results[("ours", "member")] = measure(ours)
+        fetch_new_entries(site, 0.1)
+        results[("ours", "fetch")] = measure(ours)
+        for (tool, key), result in results.items():
+            scenario = BUILD_STEPS[key]
+            rows.append(row(scenario, size, tool, result, per_page * result["pages"]))
         shutil.rmtree(site, ignore_errors=True)
     return rows
 
@@ -268,8 +288,33 @@ def goals(rows: list[dict]) -> list[str]:
         lines.append(
             f"peak memory, full build {full['size']}: {full['peak_rss_mb']:.0f} MB (goal < 300)"
         )
+    lines += incremental_goals(rows)
     for scenario in ("cold fetch", "warm fetch, 10% changed", "full build"):
         lines.append(f"growth, {scenario} (ours): {_growth(rows, scenario, 'ours')}")
+    return lines
+
+
+def incremental_goals(rows: list[dict]) -> list[str]:
+    """The writer's loop: our build after one edit against bare Pelican's after the same post
+    edit, at each size."""
+    lines = []
+    for bare in (r for r in rows if r["scenario"] == "build, one post edited"):
+        if bare["tool"] != "pelican":
+            continue
+        for scenario, goal in (
+            ("build, one post edited", 1.2),
+            ("build, one member edited", 2.0),
+            ("build, 10% feeds new", None),
+        ):
+            ours = _find(rows, scenario, "ours", bare["size"])
+            if ours:
+                ratio = ours["wall_s"] / bare["wall_s"]
+                target = f" (goal <= {goal})" if goal else ""
+                lines.append(
+                    f"{scenario} {bare['size']}: {ours['wall_s']:.2f} s, {ratio:.2f}x bare "
+                    f"Pelican's rebuild after the post edit{target}; peak "
+                    f"{ours['peak_rss_mb']:.0f} MB"
+                )
     return lines
 
 
