@@ -111,7 +111,7 @@ def _post(index: int, rng: random.Random) -> str:
 def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int = 1) -> Path:
     """Write content/ (posts, network) and store.sqlite3 under `root`; returns the content dir."""
     from pln_site.entries import FeedSource
-    from pln_site.store import FeedChanged, Retention, Store
+    from pln_site.store import Retention, Store
 
     rng = random.Random(seed)
     if root.exists():
@@ -143,17 +143,7 @@ def make_site(root: Path, *, members: int, entries: int, posts: int, seed: int =
                 link = f"https://{source.member_id}.example/posts/{number}"
                 chosen.append(replace(sample, key=link, link=link, published=moment, updated=None))
                 number += 1
-            fetched = FeedChanged(
-                source=source,
-                at=now,
-                status=200,
-                etag=None,
-                last_modified=None,
-                body_hash=f"bench-{source.member_id}",
-                title=None,
-                html_url=None,
-                entries=tuple(chosen),
-            )
+            fetched = _fetched(source, now, chosen, f"bench-{source.member_id}")
             store.save(fetched, Retention(max_entries=count + 1, max_age_days=0))
     return content
 
@@ -179,7 +169,7 @@ def fetch_new_entries(root: Path, share: float = 0.1, seed: int = 2) -> int:
     """One new entry for `share` of the members' feeds, written to the store as a fetch
     writes it; returns how many feeds changed."""
     from pln_site.entries import FeedSource
-    from pln_site.store import FeedChanged, Retention, Store
+    from pln_site.store import Retention, Store
 
     members = sorted((root / "content" / "network").glob("member-*.yaml"))
     rng = random.Random(seed)
@@ -191,16 +181,24 @@ def fetch_new_entries(root: Path, share: float = 0.1, seed: int = 2) -> int:
             member_id = path.stem
             link = f"https://{member_id}.example/posts/new-{now:%H%M%S%f}"
             entry = replace(sample, key=link, link=link, published=now, updated=None)
-            update = FeedChanged(
-                source=FeedSource(member_id, f"https://{member_id}.example/feed.xml"),
-                at=now,
-                status=200,
-                etag=None,
-                last_modified=None,
-                body_hash=f"bench-{member_id}-{now.timestamp()}",
-                title=None,
-                html_url=None,
-                entries=(entry,),
-            )
+            source = FeedSource(member_id, f"https://{member_id}.example/feed.xml")
+            update = _fetched(source, now, [entry], f"bench-{member_id}-{now.timestamp()}")
             store.save(update, Retention(max_entries=1000, max_age_days=0))
     return len(changed)
+
+
+def _fetched(source, now: dt.datetime, entries: list, body_hash: str):
+    """What a fetch that found `entries` in `source`'s feed tells the store."""
+    from pln_site.store import FeedChanged
+
+    return FeedChanged(
+        source=source,
+        at=now,
+        status=200,
+        etag=None,
+        last_modified=None,
+        body_hash=body_hash,
+        title=None,
+        html_url=None,
+        entries=tuple(entries),
+    )
