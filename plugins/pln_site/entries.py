@@ -72,6 +72,11 @@ class StoredEntry:
     # entry (see docs/reading.md, "Dates").
     undated: bool = False
 
+    def __build_digest__(self) -> str:
+        """What a page can show of this entry, for the build cache (site/buildcache): its
+        fields, all plain data, as their repr (cheaper than walking them one by one)."""
+        return repr(self)
+
     def without_html(self) -> StoredEntry:
         """This entry with its HTML left out: what a build keeps once it has cut the title
         and excerpt its pages show (see river.EntryText)."""

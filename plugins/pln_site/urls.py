@@ -3,6 +3,8 @@ URLs are the same page or feed, and a site path made absolute on SITEURL."""
 
 from __future__ import annotations
 
+import functools
+
 import re
 import string
 from typing import TypeGuard
@@ -60,6 +62,7 @@ def absolute_http_url(value: str | None, base: str | None) -> str | None:
     return url if is_http_url(url) else None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every entry's links in every build
 def same_url_key(url: str) -> str:
     """The key under which two URLs are the same page or feed, for every "is this one already
     here?" question (duplicate feeds, known sites, a shared entry's link).
@@ -197,6 +200,7 @@ def site_absolute(siteurl: str | None, path: str) -> str | None:
     return f"{site.rstrip('/')}/{path}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def site_host(url: str | None) -> str | None:
     """The host that says whose site a URL is on: lower case, without "www." or the port.
     A tag: URI (tag:alice.example,2024:post) names its host too."""

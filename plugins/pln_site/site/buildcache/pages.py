@@ -50,14 +50,19 @@ class ReusingWriter(Writer):
     def __init__(self, output_path: str, settings: dict | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.fingerprint = build_fingerprint(self.settings)
+        self.inputs = traced_inputs_digest(self.settings)
         self.record_file = _record_file(self.settings, output_path)
         last = _load(self.record_file)
         self.reusable: dict[str, list[Any]] = {}
         self.template_names: dict[tuple[str, str], frozenset[str] | None] = {}
+        # Nothing new at all (no post, page, member file or stored entry changed either): each
+        # page's digest is the last one's, known without walking what it is made from.
+        self.nothing_new = False
         if last is not None and last.get("fingerprint") == self.fingerprint:
             self.reusable = last["pages"]
             # The names each template reads: its files are in the fingerprint, unchanged.
             self.template_names.update(_names_from_record(last.get("names")))
+            self.nothing_new = last.get("inputs") == self.inputs
         self.written: dict[str, str | None] = {}  # page -> its digest (None: untraceable)
         self.reused = 0
         self.rendered: list[str] = []  # the pages rendered from their templates, in order
@@ -110,7 +115,11 @@ class _ReuseOrRender:
 
     def render(self, context: dict) -> str:
         name = context["output_file"]  # set by Writer.write_file for every page, paginated too
-        digest = self.writer.page_digest(self.template, self.digests, context)
+        known = self.writer.reusable.get(name) if self.writer.nothing_new else None
+        if known is not None and len(known) == 3:
+            digest = known[2]
+        else:
+            digest = self.writer.page_digest(self.template, self.digests, context)
         self.writer.written[name] = digest
         text = self.writer.text_of(name, digest)
         if text is None:
@@ -137,6 +146,7 @@ def remember(output_path: str) -> None:
     record = {
         "version": RECORD_VERSION,
         "fingerprint": writer.fingerprint,
+        "inputs": writer.inputs,
         "pages": pages,
         # What this build rendered (the rest it took from the last one): what an edit cost.
         "rendered": writer.rendered,
@@ -179,6 +189,22 @@ def build_fingerprint(settings: dict) -> str:
     versions = [platform.python_version(), *(_version(name) for name in LIBRARIES)]
     extra = [when, *versions]
     digest.update("\0".join(extra).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def traced_inputs_digest(settings: dict) -> str:
+    """A digest of what the pages' own digests trace: the posts, pages and member files, and
+    the feed store with its write-ahead log."""
+    digest = hashlib.sha256()
+    skipped = {_real(settings.get("OUTPUT_PATH")), _real(settings.get("CACHE_PATH"))}
+    for path in _files(settings.get("PATH"), skipped):
+        if path.name.lower().endswith(TRACED_SUFFIXES):
+            digest.update(_file_key(path))
+    store = settings.get("PLANET_STORE_PATH")
+    if store:
+        for path in (Path(store), Path(f"{store}-wal")):
+            if path.is_file():
+                digest.update(_file_key(path))
     return digest.hexdigest()
 
 

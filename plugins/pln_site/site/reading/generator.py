@@ -515,13 +515,20 @@ def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, 
     from their member, feed and key. Ids stay the same from build to build.
     """
     claims: dict[str, list[StoredEntry]] = {}
+    originals: dict[tuple[str, str], str | None] = {}
     for entry in entries:
-        claims.setdefault(_original_id(entry) or _derived_id(entry), []).append(entry)
+        original = originals[entry.feed_url, entry.key] = _original_id(entry)
+        claims.setdefault(original or _derived_id(entry), []).append(entry)
     taken = set(claims)  # a fresh id never lands on an id another entry claims
     ids: dict[tuple[str, str], str] = {}
     for claimed, claimants in claims.items():
         owners = sites.owners(claimed)
-        first = min(claimants, key=lambda entry: _claim_rank(entry, claimed, owners))
+        first = min(
+            claimants,
+            key=lambda entry: _claim_rank(
+                entry, originals[entry.feed_url, entry.key], claimed, owners
+            ),
+        )
         for entry in claimants:
             # An id on other members' site, not on this member's: a copy, never kept.
             copied = bool(owners) and entry.member_id not in owners
@@ -532,9 +539,11 @@ def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, 
     return ids
 
 
-def _claim_rank(entry: StoredEntry, claimed: str, owners: frozenset[str]) -> tuple:
+def _claim_rank(
+    entry: StoredEntry, original: str | None, claimed: str, owners: frozenset[str]
+) -> tuple:
     return (
-        _original_id(entry) == claimed,  # False first: the id was derived for this entry
+        original == claimed,  # False first: the id was derived for this entry
         entry.member_id not in owners,
         entry.first_seen,
         entry.member_id,
