@@ -4,7 +4,6 @@ URLs are the same page or feed, and a site path made absolute on SITEURL."""
 from __future__ import annotations
 
 import functools
-
 import re
 import string
 from typing import TypeGuard

@@ -22,7 +22,6 @@ import datetime as dt
 import enum
 import hashlib
 import logging
-import os
 import types
 from collections.abc import Iterable, Mapping
 from pathlib import PurePath
@@ -55,7 +54,8 @@ def names_read(
     (only those: a page that shows no member card does not depend on what cards show). None
     when a template is chosen at render time."""
     try:
-        return frozenset(_NamesRead(env, {} if trees is None else trees).of_template(template_name))
+        reader = _NamesRead(env, {} if trees is None else trees)
+        return frozenset(reader.of_template(template_name))
     except _Dynamic:
         return None
 
@@ -71,7 +71,8 @@ class _NamesRead:
 
     def tree(self, name: str) -> nodes.Template:
         try:
-            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            loader: Any = self.env.loader
+            source, filename, _ = loader.get_source(self.env, name)
         except (TemplateNotFound, AttributeError):
             raise _Dynamic(name) from None
         key = filename or f"<{name}>\n{source}"
@@ -146,7 +147,7 @@ def _constant_names(expression: nodes.Expr) -> list[str]:
     if isinstance(expression, nodes.Const) and isinstance(expression.value, list | tuple):
         values = list(expression.value)
     elif isinstance(expression, nodes.List | nodes.Tuple):
-        values = [item.value if isinstance(item, nodes.Const) else None for item in expression.items]
+        values = [i.value if isinstance(i, nodes.Const) else None for i in expression.items]
     else:
         raise _Dynamic(repr(expression))
     if not all(isinstance(value, str) for value in values):
@@ -162,7 +163,8 @@ def _used_macros(tree: nodes.Template, alias: str) -> set[str] | None:
         for node in tree.find_all(nodes.Getattr)
         if isinstance(node.node, nodes.Name) and node.node.name == alias
     ]
-    uses = sum(1 for node in tree.find_all(nodes.Name) if node.name == alias and node.ctx == "load")
+    names = tree.find_all(nodes.Name)
+    uses = sum(1 for node in names if node.name == alias and node.ctx == "load")
     return set(attributes) if uses == len(attributes) else None
 
 
@@ -182,11 +184,11 @@ class PageDigests:
             for name in sorted(names):
                 value = context.get(name)
                 own = value is not self._site_context.get(name)
-                digest.update(name.encode("utf-8"))
-                digest.update(self._value(value, full=own, path=set()))
+                walked = self._value(value, full=own, path=set())
+                digest.update(_hash(name.encode("utf-8"), walked))
         except Untraceable as unknown:
             log.debug(
-                "buildcache: %s is rendered every build: its %r holds a %s, which cannot be traced",
+                "buildcache: %s is rendered every build: its %r holds a %s, which is untraced",
                 context.get("output_file"), name, unknown,
             )  # fmt: skip
             return None
