@@ -10,7 +10,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from pln_site.devserver import Route
-from tests.support.fetching import simple_feed
+from tests.support.fetching import atom_entry, atom_feed, days_ago, simple_feed
 from tests.support.workflows import html_page, invoke
 
 MEMBER = """\
@@ -46,7 +46,19 @@ status: active
 
 def platform_sites(web) -> None:
     def feed(host: str) -> Route:
-        return Route.feed(simple_feed(2, site=f"http://{host}/"))
+        # Each platform's own posts (a post with one text in two feeds is one cross-post).
+        site = f"http://{host}/"
+        entries = [
+            atom_entry(
+                f"{site}post-{n}",
+                f"Post {n} on {host}",
+                days_ago(n + 1),
+                link=f"{site}post-{n}",
+                content=f"<p>Words of post {n} on {host}.</p>",
+            )
+            for n in range(2)
+        ]
+        return Route.feed(atom_feed(*entries, site=site))
 
     web.site("ana.example", {"/feed.xml": feed("ana.example")})
     web.site("mastodon.example", {"/@ana.rss": feed("mastodon.example")})

@@ -145,21 +145,23 @@ def hostile_site(tmp_path_factory):
     with LocalFeedServer() as server:
         for first in range(0, len(VECTORS), PER_MEMBER):
             group = range(first, min(first + PER_MEMBER, len(VECTORS)))
-            member_id = f"m{first:03d}"
-            feeds = []
-            for number in group:
-                vector = VECTORS[number][1]
-                host = host_of(number)
-                resolve[host] = server.address
-                for kind in FORMATS:
-                    path = f"/{number:03d}.{kind}"
-                    server.route(path, Route.feed(MAKERS[kind](vector, f"http://{host}/")))
-                    feeds.append((f"http://{host}{path}", vector))
             payloads = " ".join(VECTORS[number][1] for number in group)
             # Every sixth member also has a payload as a topic (each topic is two more pages).
             topics = ["testing"] + ([VECTORS[first][1][:40]] if first % 18 == 0 else [])
-            members[member_id] = member_file(payloads, feeds, why=payloads, topics=topics)
-            sources += [FeedSource(member_id, url, title) for url, title in feeds]
+            # One member per format: one person's feeds with the same post are one post on the
+            # river (a cross-post), and every vector must reach the output in every format.
+            for kind in FORMATS:
+                member_id = f"m{first:03d}-{kind}"
+                feeds = []
+                for number in group:
+                    vector = VECTORS[number][1]
+                    host = host_of(number)
+                    resolve[host] = server.address
+                    path = f"/{number:03d}.{kind}"
+                    server.route(path, Route.feed(MAKERS[kind](vector, f"http://{host}/")))
+                    feeds.append((f"http://{host}{path}", vector))
+                members[member_id] = member_file(payloads, feeds, why=payloads, topics=topics)
+                sources += [FeedSource(member_id, url, title) for url, title in feeds]
         write_site(root / "content", members)
         store_file = root / "cache" / "planet.sqlite3"
         # In a thread of its own: the fetch runs an event loop, and Playwright's sync API may

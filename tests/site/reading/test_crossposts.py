@@ -174,3 +174,15 @@ def test_also_on_names_each_copy_once_by_its_platform() -> None:
         AlsoOn("Skeets", "https://bsky.example/ada/1"),
     )
     assert feed_label(member, "https://other.example/rss") == "other.example"
+
+
+def test_posts_with_titles_of_their_own_are_one_post_only_under_the_same_title() -> None:
+    # Two photos captioned alike on one day, in two feeds: two posts, each with its title...
+    photo = post(BLOG, "https://ada.example/p/1", "<p>At the lake.</p>", title="Morning")
+    other = post(MASTODON, "https://social.example/@ada/9", "<p>At the lake.</p>", hours=2,
+                 title="Evening")  # fmt: skip
+    assert shown([other, photo]).entries == [other, photo]
+    # ...but the same title and text in two feeds is one post.
+    again = post(MASTODON, "https://social.example/@ada/10", "<p>At the lake.</p>", hours=3,
+                 title="Morning")  # fmt: skip
+    assert shown([again, photo]).entries == [photo]

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import PurePath
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound, meta, nodes
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nodes
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.paginator import Page as PaginatedPage
@@ -56,7 +56,7 @@ def names_read(
     try:
         reader = _NamesRead(env, {} if trees is None else trees)
         return frozenset(reader.of_template(template_name))
-    except _Dynamic:
+    except (_Dynamic, TemplateSyntaxError):  # an unknown filter, say: the rendering tells
         return None
 
 
@@ -77,7 +77,10 @@ class _NamesRead:
             raise _Dynamic(name) from None
         key = filename or f"<{name}>\n{source}"
         if key not in self.trees:
-            self.trees[key] = self.env.parse(source)
+            try:
+                self.trees[key] = self.env.parse(source, name, filename)
+            except TemplateSyntaxError:  # the page's rendering says so, with file and line
+                raise _Dynamic(name) from None
         return self.trees[key]
 
     def of_template(self, name: str, seen: set[str] | None = None) -> set[str]:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from pln_site.entries import StoredEntry
 from pln_site.feeds.sanitize import SYNDICATION_CLASS
-from pln_site.site.reading.notes import note_text
+from pln_site.site.reading.notes import note_text, title_is_text_start
 from pln_site.urls import same_url_key
 
 #: How far apart the same text may be posted to two feeds and still be one post: a member who
@@ -74,6 +74,11 @@ def post_marks(
     html = entry.content_html or entry.summary_html
     text = note_text_of(html)
     key = same_text_key(text) if text else ""
+    own = entry.title.strip()
+    if key and own and not title_is_text_start(own, text or ""):
+        # A post with a title of its own is the same post only under the same title: two
+        # photos captioned alike on one day are two posts.
+        key = f"{same_text_key(own)}\n{key}"
     return PostMarks(
         text=hashlib.blake2b(key.encode(), digest_size=16).digest() if key else b"",
         syndicated=frozenset(same_url_key(url) for url in syndication_links(html)),
