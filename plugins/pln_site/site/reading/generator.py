@@ -23,6 +23,7 @@ from pln_site.members.lens import Lenses, judge
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.feedlinks import distinct_updates
+from pln_site.site.reading import shapedcache
 from pln_site.site.reading.crossposts import (
     AlsoOn,
     EntryId,
@@ -171,9 +172,7 @@ class ReadingGenerator(SiteGenerator):
             return [], []
         try:
             with Store(path, read_only=True) as store:
-                entries = self._shape(
-                    store.iter_entries(member_ids=list(self.members), sites=self.sites)
-                )
+                entries = self._shaped_entries(store)
                 health = store.feed_health()
                 hot_days = dt.timedelta(days=int(self.settings["PLANET_HOT_DAYS"]))
                 self.links = store.links_since(self.now - hot_days)
@@ -182,6 +181,20 @@ class ReadingGenerator(SiteGenerator):
             return [], []
         self.store_found = True
         return entries, health
+
+    def _shaped_entries(self, store: Store) -> list[StoredEntry]:
+        """The listed members' entries, shaped: as the last build shaped them when nothing
+        they come from changed (shapedcache.py), else read and shaped afresh."""
+        key, kept_in = shapedcache.shaped_key(self.settings), shapedcache.cache_file(self.settings)
+        found = shapedcache.load(kept_in, key)
+        if found is not None:
+            self.texts, self.marks = found.texts, found.marks
+            self.pictures.used.update(found.pictures)
+            return found.entries
+        entries = self._shape(store.iter_entries(member_ids=list(self.members), sites=self.sites))
+        shaped = shapedcache.Shaped(entries, self.texts, self.marks, dict(self.pictures.used))
+        shapedcache.save(kept_in, key, shaped)
+        return entries
 
     def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
         """Cut each entry's title and body as it is read (into self.texts) and keep the entry
