@@ -89,6 +89,8 @@ def stat_key(path: Path) -> bytes:
     less than RECENT_SECONDS ago gets a key no build matches: a write within one tick of the
     clock keeps the time, and the next build would miss it (git's "racily clean" files)."""
     stat = path.stat()
+    if stat.st_size == 0:  # an empty file (a write-ahead log a reader made) holds nothing
+        return f"{path}\0empty\n".encode()
     if time.time() - stat.st_mtime < RECENT_SECONDS:
         return os.urandom(16)
     return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()

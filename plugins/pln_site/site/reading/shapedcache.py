@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from markupsafe import Markup
 
@@ -97,21 +99,37 @@ def load(path: Path, key: str) -> Shaped | None:
 
 
 def save(path: Path, key: str, shaped: Shaped) -> None:
-    """Keep `shaped` under `key` (written whole); a failure only costs speed."""
-    document = {
-        "key": key,
-        "entries": [_entry_data(entry) for entry in shaped.entries],
-        "texts": [[feed, k, _text_data(text)] for (feed, k), text in shaped.texts.items()],
-        "marks": [
-            [feed, k, marks.text.hex(), sorted(marks.syndicated)]
-            for (feed, k), marks in shaped.marks.items()
-        ],
-        "pictures": [[kept.file, kept.width, kept.height] for kept in shaped.pictures.values()],
-    }
+    """Keep `shaped` under `key` (written whole, one record at a time: the file of 20,000
+    entries is never in memory at once); a failure only costs speed."""
+
+    def write(out: BinaryIO) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8")
+        text.write(f'{{"key": {json.dumps(key)}')
+        _write_list(text, "entries", (_entry_data(entry) for entry in shaped.entries))
+        texts = ([feed, k, _text_data(shown)] for (feed, k), shown in shaped.texts.items())
+        _write_list(text, "texts", texts)
+        marks = (
+            [feed, k, found.text.hex(), sorted(found.syndicated)]
+            for (feed, k), found in shaped.marks.items()
+        )
+        _write_list(text, "marks", marks)
+        pictures = ([kept.file, kept.width, kept.height] for kept in shaped.pictures.values())
+        _write_list(text, "pictures", pictures)
+        text.write("}")
+        text.flush()
+        text.detach()  # the file is closed by its owner
+
     try:
-        write_atomically(path, json.dumps(document))
+        write_atomically(path, write)
     except OSError as error:
         log.warning("reading: could not keep the shaped entries in %s (%s)", path, error)
+
+
+def _write_list(text: TextIO, name: str, items: Iterable[Any]) -> None:
+    text.write(f', "{name}": [')
+    for number, item in enumerate(items):
+        text.write(("," if number else "") + json.dumps(item))
+    text.write("]")
 
 
 def _entry_data(entry: StoredEntry) -> dict[str, Any]:
