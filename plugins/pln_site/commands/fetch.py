@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from pln_site.commands.examples import on_example_host
 from pln_site.commands.report import print_fetch_report, print_status
+from pln_site.commands.settings import checked_inputs
 from pln_site.entries import FeedSource
 from pln_site.feeds.decide import Outcome
 from pln_site.feeds.update import FeedOutcome, FetchReport, fetch_all
@@ -21,7 +22,7 @@ from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
-from pln_site.settings import store_path, validate, with_defaults
+from pln_site.settings import SettingsInvalid, store_path, with_defaults
 from pln_site.store import FetchLocked, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -47,15 +48,10 @@ def run_fetch(settings: dict, *, as_json: bool = False, explain_examples: bool =
     cannot be opened or written (a read-only or full disk, a damaged file: the message says).
     """
     out, err = Console(), Console(stderr=True)
-    settings = with_defaults(settings)
-    problems = validate(settings)
-    if problems:
-        say(err, "The planet's settings have problems:\n" + "\n".join(problems))
-        return 2
     try:
-        members = members_from_settings(settings)
-    except MemberFilesInvalid as invalid:
-        say(err, str(invalid))
+        settings, members = checked_inputs(settings)
+    except (SettingsInvalid, MemberFilesInvalid) as refused:
+        say(err, refused.report())
         return 2
     sources = feed_sources(members)
     path = store_path(settings)

@@ -23,14 +23,15 @@ from typing import Any, TextIO
 
 import yaml
 
+from pln_site.commands.settings import checked_inputs
 from pln_site.files import write_atomically
 from pln_site.members import memberfile
 from pln_site.members.feedfix import FeedFix, FeedFixError, FeedGone, FeedMoved, fixed_text
-from pln_site.members.loader import member_file_of, members_from_settings
+from pln_site.members.loader import member_file_of
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
-from pln_site.settings import store_path, validate, with_defaults
+from pln_site.settings import SettingsInvalid, store_path
 from pln_site.store import FeedHealth, Store, StoreUnavailable
 from pln_site.urls import same_url_key
 
@@ -61,17 +62,11 @@ def run_fix_feeds(
     be read.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    settings = with_defaults(settings)
-    problems = validate(settings)
-    if after < 1:
-        problems.append(f"--after must be 1 or more fetches in a row, not {after}")
-    if problems:
-        _say(err, "Not fixing feeds:\n" + "\n".join(problems))
-        return 2
+    wrong_after = [] if after >= 1 else [f"--after must be 1 or more fetches in a row, not {after}"]
     try:
-        members = members_from_settings(settings)
-    except MemberFilesInvalid as invalid:
-        _say(err, str(invalid))
+        settings, members = checked_inputs(settings, *wrong_after)
+    except (SettingsInvalid, MemberFilesInvalid) as refused:
+        _say(err, refused.report())
         return 2
     path = store_path(settings)
     if not Path(path).exists():

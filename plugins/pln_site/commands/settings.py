@@ -8,7 +8,9 @@ from pathlib import Path
 from pelican.settings import read_settings
 
 from pln_site.errors import SiteError
-from pln_site.settings import with_defaults
+from pln_site.members.loader import members_from_settings
+from pln_site.members.model import Member
+from pln_site.settings import SettingsInvalid, validate, with_defaults
 
 
 class SettingsError(SiteError):
@@ -32,3 +34,15 @@ def load_settings(settings_file: str | os.PathLike, **overrides) -> dict:
     if not store.is_absolute():
         settings["PLANET_STORE_PATH"] = str(path.resolve().parent / store)
     return settings
+
+
+def checked_inputs(settings: dict, *more_problems: str) -> tuple[dict, list[Member]]:
+    """`settings` with every plugin's default, and every member file (archived and draft ones
+    too), both checked first, as a command needs them. Raises SettingsInvalid, naming every
+    problem (with `more_problems`, what the command found wrong in its own options), or
+    MemberFilesInvalid; the command prints the error's report and exits with 2."""
+    settings = with_defaults(settings)
+    problems = [*validate(settings), *more_problems]
+    if problems:
+        raise SettingsInvalid(problems)
+    return settings, members_from_settings(settings)

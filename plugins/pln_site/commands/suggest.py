@@ -27,18 +27,18 @@ from rich.text import Text
 
 from pln_site.commands.opml_people import home_of_feed
 from pln_site.commands.report import Column, Report, print_report, shown
+from pln_site.commands.settings import checked_inputs
 from pln_site.discover.blogrolls import MemberSite, read_blogrolls
 from pln_site.discover.pages import PageFetcher
 from pln_site.discover.people import Person, look_up
 from pln_site.members import memberfile
-from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.members.problems import MemberFilesInvalid
 from pln_site.members.spread import Tally, network_spread
 from pln_site.members.suggestions import Candidate, Suggestion, rank
 from pln_site.messages import terminal_text
 from pln_site.recommended import BlogrollState, Recommendation
-from pln_site.settings import SettingsInvalid, store_path, validate, with_defaults
+from pln_site.settings import SettingsInvalid, store_path
 from pln_site.site.topics import group_topics, topic_slug
 from pln_site.store import Store, StoreUnavailable
 from pln_site.urls import same_url_key, site_host
@@ -62,14 +62,10 @@ def run_suggest(
 ) -> int:
     """Read the members' blogrolls, rank the people they recommend, print the ranking."""
     out, err = out or sys.stdout, err or sys.stderr
-    settings = with_defaults(settings)
-    if problems := validate(settings):
-        print(terminal_text(str(SettingsInvalid(problems)), lines=True), file=err)
-        return 2
     try:
-        every_member = members_from_settings(settings)
-    except MemberFilesInvalid as invalid:
-        print(terminal_text(invalid.report(), lines=True), file=err)
+        settings, every_member = checked_inputs(settings)
+    except (SettingsInvalid, MemberFilesInvalid) as refused:
+        print(terminal_text(refused.report(), lines=True), file=err)
         return 2
     members = [member for member in every_member if member.is_listed]
     moment = (now or _now)()
