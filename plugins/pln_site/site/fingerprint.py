@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.site.base import build_time, pinned_build_time
 
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "feedparser", "nh3")
@@ -28,7 +29,7 @@ LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "feedparser", "nh3")
 RECENT_SECONDS = 2.0
 # Content files whose every use on a page is traced by the page's digest: Pelican's posts and
 # pages (their text and fields) and member files (the roster's members).
-TRACED_SUFFIXES = (".md", ".markdown", ".mkd", ".rst", ".html", ".htm", ".yaml", ".yml")
+TRACED_SUFFIXES = (".md", ".markdown", ".mkd", ".rst", ".html", ".htm", *MEMBER_FILE_SUFFIXES)
 
 
 def build_fingerprint(settings: dict) -> str:

@@ -28,9 +28,9 @@ from markupsafe import Markup
 from pln_site.entries import StoredEntry
 from pln_site.feeds.images import KeptImage
 from pln_site.files import write_atomically
+from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.settings import images_path, store_path
 from pln_site.site.fingerprint import (
-    TRACED_SUFFIXES,
     build_fingerprint,
     content_files,
     files_digest,
@@ -45,7 +45,6 @@ log = logging.getLogger(__name__)
 # Part of the key: a change to what is kept, or how, must bump it.
 SHAPED_VERSION = "1"
 _DATES = ("date", "first_seen")
-_MEMBER_FILES = tuple(suffix for suffix in TRACED_SUFFIXES if suffix.startswith(".y"))
 
 
 @dataclass
@@ -61,7 +60,7 @@ class Shaped:
 
 def shaped_key(settings: dict[str, Any]) -> str:
     """A digest of everything shaping the entries reads."""
-    members = content_files(settings, traced=True, suffixes=_MEMBER_FILES)
+    members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
     store = store_path(settings)
     parts = [SHAPED_VERSION, build_fingerprint(settings), files_digest(members)]
     for path in (store, Path(f"{store}-wal"), images_path(settings) / "index.json"):
