@@ -19,15 +19,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pln_site.devserver import LocalFeedServer, Route
-from tests.support.processes import free_port, write_fetch_site
+from tests.support.processes import default_sigint, free_port, write_fetch_site
 from tests.support.project import FIXTURE_SITE, PROJECT, run_invoke, site_paths, write_site_settings
 
 INVOKE = [sys.executable, "-m", "invoke", "--search-root", str(PROJECT)]
-
-
-def default_sigint() -> None:
-    # A child started from a test runner may inherit an ignored SIGINT; a terminal's is not.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture

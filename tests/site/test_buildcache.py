@@ -20,8 +20,8 @@ from jinja2 import DictLoader, Environment, pass_context
 
 from pln_site.devserver import Route
 from pln_site.entries import FeedSource
-from pln_site.site.fingerprint import build_fingerprint
 from pln_site.site.buildcache.templates import keep_compiled
+from pln_site.site.fingerprint import build_fingerprint
 from tests.support.fetching import simple_feed
 from tests.support.project import FIXTURE_SITE, PROJECT, build_site
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.processes import free_port
+from tests.support.processes import default_sigint, free_port
 from tests.support.project import PROJECT
 from tests.support.workflows import Site
 
@@ -35,7 +35,7 @@ class DevProcess:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "dev",
                  "-s", str(site.settings_file), "--port", str(port)],
-                cwd=site.root, stdout=out, stderr=err,
+                cwd=site.root, stdout=out, stderr=err, preexec_fn=default_sigint,
             )  # fmt: skip
 
     @property

@@ -100,6 +100,12 @@ def permissions_apply_to_children() -> bool:
     return probe.returncode in (0, 3)
 
 
+def default_sigint() -> None:
+    """preexec_fn: Ctrl-C as a terminal delivers it. A suite started in the background by a
+    shell without job control (`pytest &`) ignores SIGINT, and every child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def without_file_capabilities() -> None:
     """preexec_fn: as root, drop the capabilities that override file permissions (from the
     bounding set, so the program about to start never gets them); nothing for other users."""
