@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pln_site.xmltext import XML_DECLARATION, xml_document, xml_text
+from pln_site.xmltext import BYTE_ORDER_MARKS, XML_DECLARATION, xml_document, xml_text
 
 FORBIDDEN = (
     [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
@@ -44,3 +44,12 @@ def test_every_text_and_attribute_of_a_document_is_cleaned():
     assert entry.get("href") == "http://x.example/" and entry.get("term") == "t"
     assert entry.text.strip() == "Bell [31m" and entry.findtext("name") == "Ann"
     text.encode("utf-8")  # no lone surrogate left to refuse
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_byte_order_mark_names_the_codec_that_reads_the_file_whole(codec):
+    text = "<opml>é 日本 😀</opml>"
+    data = "\ufeff".encode(codec) + text.encode(codec)
+    # The first mark the file starts with: UTF-32's little-endian mark begins with UTF-16's.
+    named = next(name for mark, name in BYTE_ORDER_MARKS if data.startswith(mark))
+    assert data.decode(named) == text

@@ -4,14 +4,27 @@ Every XML file the site writes (the reading feeds in Atom and RSS, every topic f
 OPML, the "new in my network" feed) is an ElementTree turned into text by `xml_document`, which
 passes every text, tail and attribute value through `xml_text` first. A file is then well-formed
 by construction, whatever a member file or a feed held, and no writer has to remember it.
+Reading one, its byte order mark (if any) names its encoding: BYTE_ORDER_MARKS.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
+
+#: The byte order marks an XML file may start with, longest first (UTF-32's little-endian mark
+#: begins with UTF-16's), each with the codec that reads the file from its first byte, the mark
+#: included (the codec takes the mark off).
+BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 #: Noncharacters: U+FDD0..U+FDEF and the last two code points of every plane. XML 1.0 forbids
 #: U+FFFE and U+FFFF and discourages the others; no text means any of them. As a character

@@ -1,24 +1,20 @@
 """`invoke import-opml FILE`: a feed reader's subscriptions as member files, one per person.
 
-listparser reads the subscriptions (feeds, titles, folders and categories, in any OPML dialect
-readers write). It drops each feed's htmlUrl and the line it came from, so a second, small pass
-over the same outlines recovers those for grouping and for the report.
+The OPML reader (pln_site.discover.opml, tolerant: exports as readers write them, malformed
+ones too, in linear time) gives the subscriptions and every outline with its line; here they
+become feeds with their htmlUrl and line, for grouping and for the report, and every outline
+that is not imported as it is gets its reason.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 import sys
-import xml.parsers.expat
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
-
-import listparser
 
 from pln_site.commands.opml_people import (
     OpmlFeed,
@@ -29,28 +25,24 @@ from pln_site.commands.opml_people import (
     topic_spelling,
     topics_of,
 )
+from pln_site.discover.opml import NotOpml, NotWellFormed, Outline, parse_opml
 from pln_site.members import memberfile
 from pln_site.messages import display_path, terminal_text
 from pln_site.text import plain_text
 from pln_site.urls import is_http_url, same_url_key
+from pln_site.xmltext import BYTE_ORDER_MARKS
 
 log = logging.getLogger(__name__)
 
 MAX_OPML_BYTES = 10 * 1024 * 1024
 TEXT_MAX = 300
-# Byte order marks, longest first (UTF-32's little-endian mark begins with UTF-16's).
-_BYTE_ORDER_MARKS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 _DECLARED_ENCODING = re.compile(rb"""<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
 
 
 @dataclass
-class Outline:
+class FeedOutline:
+    """What listparser leaves out of a feed's outline: its htmlUrl, its line, its title."""
+
     html_url: str | None
     line: int
     title: str = ""
@@ -101,20 +93,16 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         data = path.read_bytes()
     except OSError as error:
         raise OpmlUnreadable(error.strerror or str(error)) from None
-    text = decode_opml(data)
     try:
-        # UTF-8 bytes: listparser reads bytes as UTF-8 whatever the file declares, and never
-        # takes bytes for a URL to fetch.
-        safe = text if well_formed(text) else readable_in_linear_time(text)
-        parsed = listparser.parse(safe.encode("utf-8"))
-        if not parsed.get("version", "").startswith("opml"):
-            raise OpmlUnreadable("it is not OPML (hint: export your subscriptions as OPML)")
-        outlines, failures = _outlines(safe)
-    except AssertionError as error:  # html.parser's word for a malformed "<![...]>" section
+        opml = parse_opml(decode_opml(data), tolerant=True)
+    except NotOpml:
+        raise OpmlUnreadable("it is not OPML (hint: export your subscriptions as OPML)") from None
+    except NotWellFormed as error:
         raise OpmlUnreadable(f"it is not well-formed: {error}") from None
+    outlines, failures = _feed_outlines(opml.outlines)
     feeds: list[OpmlFeed] = []
     by_key: dict[str, OpmlFeed] = {}
-    for raw in parsed["feeds"]:
+    for raw in opml.feeds:
         url = feed_url(raw.get("url", ""))
         outline = outlines.get(raw.get("url", "").strip())
         line = outline.line if outline else None
@@ -143,7 +131,7 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
         html_url = outline.html_url if outline else None
         by_key[same_url_key(url)] = feed = OpmlFeed(url, title, html_url, topics, line)
         feeds.append(feed)
-    read = {raw.get("url", "").strip() for raw in parsed["feeds"]}
+    read = {raw.get("url", "").strip() for raw in opml.feeds}
     for url, outline in outlines.items():
         if url not in read:  # an outline with a feed URL that listparser did not take as a feed
             failures.append(
@@ -153,6 +141,28 @@ def read_opml(path: Path) -> tuple[list[OpmlFeed], list[str]]:
     return feeds, sorted(failures, key=_line_number)
 
 
+def _feed_outlines(outlines: list[Outline]) -> tuple[dict[str, FeedOutline], list[str]]:
+    """Each feed outline's htmlUrl and line (by its feed URL), and every outline that is no feed
+    and no folder (no xmlUrl, and no outlines inside it): none is left out without a word."""
+    by_url: dict[str, FeedOutline] = {}
+    failures: list[str] = []
+    for outline in outlines:
+        values = {name: value.strip() for name, value in outline.attributes.items()}
+        title = plain_text(values.get("text") or values.get("title") or "", 80, is_html=False)
+        url = values.get("xmlurl")
+        if url:
+            html_url = values.get("htmlurl")
+            known = by_url.get(url)
+            if known is None:
+                home = html_url if is_http_url(html_url) else None
+                by_url[url] = FeedOutline(home, outline.line, title)
+            else:
+                known.again.append(outline.line)
+        elif not outline.holds_outlines:
+            failures.append(f"line {outline.line}: {title or 'untitled'}: no feed URL (xmlUrl)")
+    return by_url, failures
+
+
 def _folded(names: list[str]) -> set[str]:
     return {name.casefold() for name in names}
 
@@ -160,7 +170,7 @@ def _folded(names: list[str]) -> set[str]:
 def decode_opml(data: bytes) -> str:
     """The file's text in the encoding it declares: a byte order mark, else the XML
     declaration's `encoding`, else UTF-8 (XML's default)."""
-    encoding = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    encoding = next((name for mark, name in BYTE_ORDER_MARKS if data.startswith(mark)), None)
     if encoding is None:
         declared = _DECLARED_ENCODING.match(data[:200].lstrip())
         encoding = declared.group(1).decode("ascii") if declared else "utf-8"
@@ -184,162 +194,6 @@ def feed_url(value: str) -> str | None:
     if not is_http_url(value) or len(value) > 2000 or any(ch.isspace() for ch in value):
         return None
     return value
-
-
-class _OutlineReader(HTMLParser):
-    """Each feed outline's htmlUrl and line, and every outline that is no feed and no folder
-    (no xmlUrl, and no outlines inside it): none is left out without a word."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.by_url: dict[str, Outline] = {}
-        self.failures: list[str] = []
-        # The open outlines: (line, title, whether it is a feed, whether it holds outlines).
-        self._open: list[list] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "outline":
-            return
-        values = {name: (value or "").strip() for name, value in attrs}
-        line = self.getpos()[0]
-        title = plain_text(values.get("text") or values.get("title") or "", 80, is_html=False)
-        if self._open:
-            self._open[-1][3] = True
-        url = values.get("xmlurl")
-        if url:
-            html_url = values.get("htmlurl")
-            known = self.by_url.get(url)
-            if known is None:
-                self.by_url[url] = Outline(html_url if is_http_url(html_url) else None, line, title)
-            else:
-                known.again.append(line)
-        self._open.append([line, title, bool(url), False])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "outline" and self._open:
-            self._report_if_empty(*self._open.pop())
-
-    def close(self) -> None:
-        super().close()
-        while self._open:  # outlines a malformed file never closes
-            self._report_if_empty(*self._open.pop())
-
-    def _report_if_empty(self, line: int, title: str, is_feed: bool, has_children: bool) -> None:
-        if not is_feed and not has_children:
-            self.failures.append(f"line {line}: {title or 'untitled'}: no feed URL (xmlUrl)")
-
-
-def _outlines(text: str) -> tuple[dict[str, Outline], list[str]]:
-    reader = _OutlineReader()
-    reader.feed(text)
-    reader.close()
-    return reader.by_url, reader.failures
-
-
-# --- reading a malformed file in linear time -----------------------------------------------------
-
-# listparser and _OutlineReader read with the standard library's HTMLParser. On a construct that
-# never ends (a tag, a comment, a "<![CDATA[" with no end), HTMLParser searches to the end of
-# the file from it, takes a few characters as text, and searches again from the next one: the
-# square of the file (100 KB of "<a" took 20 s). A well-formed file has no such construct, so it
-# is read as it is; in a malformed one, each construct that never ends becomes text, and each
-# start tag is written again with its attributes quoted (its own quoting may be what never ends).
-_CONSTRUCT_START = re.compile(r"<(?:!--|!\[|[!?]|/?[A-Za-z])")
-_COMMENT_END = re.compile(r"--\s*>")  # HTMLParser's own ends of a comment and marked sections
-_MARKED_SECTION_END = re.compile(r"]\s*]\s*>")
-_MS_MARKED_SECTION_END = re.compile(r"]\s*>")
-_MARKED_SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*")
-_MARKED_SECTION_ENDS = {
-    **dict.fromkeys(("temp", "cdata", "ignore", "include", "rcdata"), _MARKED_SECTION_END),
-    **dict.fromkeys(("if", "else", "endif"), _MS_MARKED_SECTION_END),
-}
-# A start tag: it ends at ">", and never ends if a "<" or the end of the file comes first
-# (outside its quoted values, which are read whole). Possessive: read once, without backtracking.
-_START_TAG = re.compile(
-    r"""<([A-Za-z][^\s/<>]*+)((?:[^<>"'=]++|=\s*+(?:"[^"]*+"|'[^']*+')?+|["'])*+)(>?)"""
-)
-_ATTRIBUTE = re.compile(
-    r"""([^\s"'=/>][^\s=/>]*+)(?:\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]*+)))?+"""
-)
-
-
-def well_formed(text: str) -> bool:
-    """Whether `text` is well-formed XML (expat: linear, and it never fetches a DTD)."""
-    parser = xml.parsers.expat.ParserCreate("utf-8")
-    try:
-        parser.Parse(text, True)
-    except xml.parsers.expat.ExpatError:
-        return False
-    return True
-
-
-def _last_start(pattern: re.Pattern[str], text: str) -> int:
-    last = -1
-    for match in pattern.finditer(text):
-        last = match.start()
-    return last
-
-
-def readable_in_linear_time(text: str) -> str:
-    """`text` as HTMLParser reads it, but with nothing it would search to the end again and
-    again: constructs that never end are text, start tags are written again. Lines stay where
-    they were (the report names them)."""
-    last_gt = text.rfind(">")
-    last_end = {
-        pattern: _last_start(pattern, text)
-        for pattern in (_COMMENT_END, _MARKED_SECTION_END, _MS_MARKED_SECTION_END)
-    }
-    kept: list[str] = []
-    position = 0
-    while match := _CONSTRUCT_START.search(text, position):
-        start, opening = match.start(), match.group()
-        kept.append(text[position:start])
-        end = -1  # where a construct that ends ends; -1: it never does
-        if opening == "<!--":
-            if last_end[_COMMENT_END] >= start + 4:
-                end = _COMMENT_END.search(text, start + 4).end()  # type: ignore[union-attr]
-        elif opening == "<![":
-            name = _MARKED_SECTION_NAME.match(text, start + 3)
-            closing = _MARKED_SECTION_ENDS.get(name.group().lower()) if name else None
-            if closing is None:  # HTMLParser says why it cannot read this: keep it
-                kept.append(opening)
-                position = match.end()
-                continue
-            if last_end[closing] >= start + 3:
-                end = closing.search(text, start + 3).end()  # type: ignore[union-attr]
-        elif opening[-1].isalpha() and opening[1] != "/":
-            tag = _START_TAG.match(text, start)
-            assert tag is not None
-            if tag.group(3):
-                kept.append(_start_tag(tag.group(1), tag.group(2), text[start : tag.end()]))
-            else:  # it never ends: all of it is text (each "<" in it too, read once)
-                kept.append(text[start : tag.end()].replace("<", "&lt;"))
-            position = tag.end()
-            continue
-        elif last_gt > start:  # an end tag, "<?...", "<!DOCTYPE...", "<!...": up to a ">"
-            end = text.find(">", start) + 1
-        if end < 0:
-            kept.append("&lt;")  # it never ends: it is text, as HTMLParser would end up reading it
-            position = start + 1
-        else:
-            kept.append(text[start:end])
-            position = end
-    kept.append(text[position:])
-    return "".join(kept)
-
-
-def _start_tag(name: str, attributes: str, original: str) -> str:
-    """A start tag written again: every value in double quotes, the tag's lines kept."""
-    written = [f"<{name}"]
-    for attribute in _ATTRIBUTE.finditer(attributes):
-        value = next((v for v in attribute.group(2, 3, 4) if v is not None), None)
-        if value is None:
-            written.append(f" {attribute.group(1)}")
-        else:
-            written.append(f' {attribute.group(1)}="{value.replace(chr(34), "&quot;")}"')
-    tag = "".join(written)
-    closing = "/>" if attributes.rstrip().endswith("/") else ">"
-    return tag + "\n" * (original.count("\n") - tag.count("\n")) + closing
 
 
 def _line_number(failure: str) -> int:

@@ -18,16 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import xml.parsers.expat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
-import listparser
 import mf2py
 
 from pln_site.discover.homepage import TEXT_MAX, representative_hcard, tidy_page
 from pln_site.discover.microformats import Document, Item, Value, string_values
+from pln_site.discover.opml import NotOpml, NotWellFormed, parse_opml
 from pln_site.discover.pages import HTML_ACCEPT, Conditions, FetchResult, PageFetcher
 from pln_site.feeds.parse.feed import decode_document
 from pln_site.recommended import HOMEPAGE, JSON, OPML, BlogrollState, Recommendation
@@ -245,16 +244,18 @@ def _xfn_links(parsed: Document, base: str, own: set[str], seen: set[str]) -> li
 
 
 def read_opml(body: bytes, url: str) -> list[Recommendation]:
-    """The outlines of an OPML blogroll: listparser finds the feeds; it drops their htmlUrl and
-    description and the outlines of sites without a feed, which a second pass gives."""
-    text = decode_document(body)
-    outlines = _outlines(text)
-    parsed = listparser.parse(text.encode("utf-8"))
-    if not str(parsed.get("version", "")).startswith("opml"):
-        raise BlogrollUnreadable("not OPML")
+    """The people of an OPML blogroll: its feeds, with the htmlUrl and description of their
+    outlines, and the outlines of sites without a feed. Only well-formed XML is read."""
+    try:
+        opml = parse_opml(decode_document(body))
+    except NotWellFormed as error:
+        raise BlogrollUnreadable(f"not well-formed OPML ({error})") from None
+    except NotOpml:
+        raise BlogrollUnreadable("not OPML") from None
+    outlines = [outline.attributes for outline in opml.outlines]
     by_feed = {o["xmlurl"]: o for o in outlines if o.get("xmlurl")}
     people = []
-    for feed in parsed.get("feeds", []):
+    for feed in opml.feeds:
         feed_url = absolute_http_url(feed.get("url"), url)
         if feed_url is None:
             continue
@@ -281,24 +282,6 @@ def read_opml(body: bytes, url: str) -> list[Recommendation]:
                 Recommendation(url=site, name=name or None, description=_description(outline))
             )
     return people
-
-
-def _outlines(text: str) -> list[dict[str, str]]:
-    """Every outline's attributes (lowercase names). expat reads in linear time and never
-    fetches a DTD; a blogroll that is not well-formed XML is not read."""
-    found: list[dict[str, str]] = []
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        if name == "outline":
-            found.append({key.lower(): value for key, value in attrs.items()})
-
-    parser = xml.parsers.expat.ParserCreate()
-    parser.StartElementHandler = start
-    try:
-        parser.Parse(text, True)
-    except xml.parsers.expat.ExpatError as error:
-        raise BlogrollUnreadable(f"not well-formed OPML ({error})") from None
-    return found
 
 
 def _description(attributes: Mapping[str, str]) -> str | None:

@@ -30,6 +30,7 @@ from pln_site.feeds.parse.speedups import apply as speed_up_feedparser
 from pln_site.feeds.sanitize import clean_html, entry_key, text_to_html, unique_entries
 from pln_site.text import nesting_exceeds, plain_text
 from pln_site.urls import absolute_http_url, is_http_url, site_host
+from pln_site.xmltext import BYTE_ORDER_MARKS
 
 if TYPE_CHECKING:
     from charset_normalizer import CharsetMatches
@@ -67,13 +68,6 @@ _CODEC_FOR_LABEL = {
     "windows-31j": "cp932", "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "tis-620": "cp874",
     "iso-8859-11": "cp874", "big5": "big5hkscs",
 }  # fmt: skip
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _HTTP_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml\s[^>]*?\?>")
@@ -371,9 +365,9 @@ def decode_document(
 
     A declaration that does not fit the bytes (e.g. "utf-16" on 8-bit bytes) is passed over.
     """
-    for bom, codec in _BOMS:
+    for bom, codec in BYTE_ORDER_MARKS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(codec, "replace")
+            return body.decode(codec, "replace")
     if body.startswith(b"<\x00"):
         return body.decode("utf-16-le", "replace")
     if body.startswith(b"\x00<"):
