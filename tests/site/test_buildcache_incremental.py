@@ -31,13 +31,15 @@ from tests.support.edited_site import EDITS, PINNED, Site
         st.tuples(st.sampled_from(EDITS), st.integers(min_value=0, max_value=50)),
         min_size=4,
         max_size=6,
-    )
+    ),
+    # A store written a while ago (known by its size and time) or just now (walked).
+    settled=st.booleans(),
 )
 def test_after_any_edits_the_incremental_build_is_the_clean_build(
-    tmp_path_factory, monkeypatch, edits
+    tmp_path_factory, monkeypatch, edits, settled
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
-    site = Site(tmp_path_factory.mktemp("site"))
+    site = Site(tmp_path_factory.mktemp("site"), settled=settled)
     incremental = site.root / "output"
     site.build(incremental, site.root / "cache")
     reused = 0

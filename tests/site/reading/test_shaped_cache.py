@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from pln_site.feeds.images import KeptImage
 from pln_site.site.reading import shapedcache
-from pln_site.site.reading.crossposts import PostMarks
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText
 from tests.support.edited_site import PINNED, Site
@@ -35,11 +34,15 @@ def shaped() -> shapedcache.Shaped:
         is_cut=True,
         picture=Picture("reading/images/ab.jpg", 800, 600, "a lake"),
     )
-    marks = PostMarks(b"\x01\x02", frozenset({"ada.example/1"}))
+    copy = stored_entry(
+        feed="https://social.example/@ada.rss", link="https://social.example/@ada/9", html="",
+        when=WHEN + dt.timedelta(minutes=3), title="One",
+    )  # fmt: skip
     return shapedcache.Shaped(
         entries=[entry],
         texts={(FEED, entry.key): text},
-        marks={(FEED, entry.key): marks},
+        copies={(FEED, entry.key): [copy]},
+        ids={(FEED, entry.key): "tag:ada.example,2025:1", (copy.feed_url, copy.key): "urn:x"},
         pictures={"ab.jpg": KeptImage("ab.jpg", 800, 600)},
     )
 

@@ -99,6 +99,9 @@ class ReadingGenerator(SiteGenerator):
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
+        # A digest of all that the shaped entries, and so the river's items, are made from but
+        # the members (shapedcache.ShapedKey); None without a store, or one changed just now.
+        self.made_from: str | None = None
         # What the shown entries of the last PLANET_HOT_DAYS cite (hotlinks.py).
         self.links: list[StoredLink] = []
         self.hot = HotLinks(hot=[], between_members=[])
@@ -109,12 +112,6 @@ class ReadingGenerator(SiteGenerator):
 
     def generate_context(self) -> None:
         self.entries, health = self._read_store()
-        self.entries = listed_entries(self.entries, self.members)
-        # Each post once, before anything counts or cites them (crossposts.py).
-        collapsed = collapse(self.entries, self.marks, self._is_home)
-        self.entries, self.copies = collapsed.entries, collapsed.copies
-        self.marks = {}
-        self.ids = output_ids(self.entries, self.sites)
         self.origins = self._origins(health)
         by_member = posts_by_member(self.entries)
         self.hot = hot_links(
@@ -135,6 +132,8 @@ class ReadingGenerator(SiteGenerator):
             topic_page_url=self.topic_page_url,
             topic_atom_url=self.topic_atom_url,
             language_of=self.language_of,
+            made_from=self.made_from,
+            members=tuple(self.members.values()),
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
@@ -183,17 +182,30 @@ class ReadingGenerator(SiteGenerator):
         return entries, health
 
     def _shaped_entries(self, store: Store) -> list[StoredEntry]:
-        """The listed members' entries, shaped: as the last build shaped them when nothing
-        they come from changed (shapedcache.py), else read and shaped afresh."""
-        key, kept_in = shapedcache.shaped_key(self.settings), shapedcache.cache_file(self.settings)
+        """The listed members' entries, shaped, each post once: as the last build left them
+        when nothing they come from changed (shapedcache.py), else read and shaped afresh."""
+        shaped_key = shapedcache.shaped_key(self.settings)
+        key, kept_in = shaped_key.digest, shapedcache.cache_file(self.settings)
+        # Pages may know the river's items by the key only when another build can match it.
+        made_from = shaped_key.beside_members if shaped_key.settled else None
         found = shapedcache.load(kept_in, key)
         if found is not None:
-            self.texts, self.marks = found.texts, found.marks
+            self.texts, self.copies, self.ids = found.texts, found.copies, found.ids
             self.pictures.used.update(found.pictures)
+            self.made_from = made_from
             return found.entries
         entries = self._shape(store.iter_entries(member_ids=list(self.members), sites=self.sites))
-        shaped = shapedcache.Shaped(entries, self.texts, self.marks, dict(self.pictures.used))
+        entries = listed_entries(entries, self.members)
+        # Each post once, before anything counts or cites them (crossposts.py).
+        collapsed = collapse(entries, self.marks, self._is_home)
+        entries, self.copies = collapsed.entries, collapsed.copies
+        self.marks = {}
+        self.ids = output_ids(entries, self.sites)
+        shaped = shapedcache.Shaped(
+            entries, self.texts, self.copies, self.ids, dict(self.pictures.used)
+        )
         shapedcache.save(kept_in, key, shaped)
+        self.made_from = made_from
         return entries
 
     def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
@@ -356,6 +368,7 @@ class ReadingGenerator(SiteGenerator):
             avatar_url=self.roster.shown_avatar_url,
             initials=self.roster.initials,
             also_on_of=self._also_on,
+            made_from=self.made_from,
         )
 
     def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:

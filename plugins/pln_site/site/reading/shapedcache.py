@@ -1,11 +1,12 @@
 """The entries as the last build read and shaped them, kept while nothing they come from changed.
 
 Reading every stored entry and shaping it (its title, excerpt, note text and cross-post marks,
-the pictures it shows) is most of a build with little new: about 3 s at 20,000 entries, for a
-post edit that changes none of it. What it gives depends only on the store, the member files
-(their feeds' rules, consent, whose site is whose), the pictures the fetch kept, the settings and
-the code; the key is a digest of all of them (pln_site.site.fingerprint). Any change to one
-shapes every entry again.
+the pictures it shows), then finding each post's copies and giving each entry its id in the
+output feeds, is most of a build with little new: about 3 s at 20,000 entries, for a post edit
+that changes none of it. What it gives depends only on the store, the member files (their feeds'
+rules, consent, whose site is whose), the pictures the fetch kept, the settings and the code;
+the key is a digest of all of them (pln_site.site.fingerprint). Any change to one shapes every
+entry again.
 
 The file is JSON, never pickle: the cache folder may come from elsewhere (a CI cache restored),
 and reading it must not run code. A damaged or foreign file is ignored and replaced.
@@ -31,40 +32,68 @@ from pln_site.files import write_atomically
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.settings import images_path, store_path
 from pln_site.site.fingerprint import (
+    RACY,
     build_fingerprint,
     content_files,
     files_digest,
     stat_key,
 )
-from pln_site.site.reading.crossposts import EntryId, PostMarks
+from pln_site.site.reading.crossposts import EntryId
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText
 
 log = logging.getLogger(__name__)
 
 # Part of the key: a change to what is kept, or how, must bump it.
-SHAPED_VERSION = "1"
+SHAPED_VERSION = "2"
 _DATES = ("date", "first_seen")
 
 
 @dataclass
 class Shaped:
-    """What shaping the stored entries gave: the entries without their HTML, what the pages
-    show of each, their cross-post marks, and the pictures they show."""
+    """What shaping the stored entries gave: the entries the pages show (each post once,
+    without its HTML), what the pages show of each, each post's copies in the member's other
+    feeds, each entry's id in the output feeds, and the pictures they show."""
 
     entries: list[StoredEntry]
-    texts: dict[tuple[str, str], EntryText]
-    marks: dict[EntryId, PostMarks]
+    texts: dict[EntryId, EntryText]
+    copies: dict[EntryId, list[StoredEntry]]
+    ids: dict[EntryId, str]
     pictures: dict[str, KeptImage]
 
 
-def shaped_key(settings: dict[str, Any]) -> str:
-    """A digest of everything shaping the entries reads."""
-    members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
+@dataclass(frozen=True)
+class ShapedKey:
+    """A digest of everything shaping the entries reads (`digest`), and of all of it but the
+    member files (`beside_members`: the store, the kept pictures, the settings and the code).
+    `settled` is False when the store changed too lately to be known by its size and time:
+    both digests are then one of a kind, which no later build matches."""
+
+    digest: str
+    beside_members: str
+    settled: bool
+
+
+def shaped_key(settings: dict[str, Any]) -> ShapedKey:
     store = store_path(settings)
-    parts = [SHAPED_VERSION, build_fingerprint(settings), files_digest(members)]
+    parts = [SHAPED_VERSION, build_fingerprint(settings)]
+    settled = True
     for path in (store, Path(f"{store}-wal"), images_path(settings) / "index.json"):
-        parts.append(stat_key(path).hex() if path.is_file() else f"{path}: none")
+        if not path.is_file():
+            parts.append(f"{path}: none")
+            continue
+        key = stat_key(path)
+        settled = settled and not key.startswith(RACY)
+        parts.append(key.hex())
+    members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
+    return ShapedKey(
+        digest=_digest([*parts, files_digest(members)]),
+        beside_members=_digest(parts),
+        settled=settled,
+    )
+
+
+def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -84,10 +113,10 @@ def load(path: Path, key: str) -> Shaped | None:
         return Shaped(
             entries=[_entry(item) for item in data["entries"]],
             texts={(feed, k): _text(text) for feed, k, text in data["texts"]},
-            marks={
-                (feed, k): PostMarks(bytes.fromhex(text), frozenset(syndicated))
-                for feed, k, text, syndicated in data["marks"]
+            copies={
+                (feed, k): [_entry(copy) for copy in copies] for feed, k, copies in data["copies"]
             },
+            ids={(feed, k): str(found) for feed, k, found in data["ids"]},
             pictures={item[0]: KeptImage(*item) for item in data["pictures"]},
         )
     except FileNotFoundError:
@@ -107,11 +136,12 @@ def save(path: Path, key: str, shaped: Shaped) -> None:
         _write_list(text, "entries", (_entry_data(entry) for entry in shaped.entries))
         texts = ([feed, k, _text_data(shown)] for (feed, k), shown in shaped.texts.items())
         _write_list(text, "texts", texts)
-        marks = (
-            [feed, k, found.text.hex(), sorted(found.syndicated)]
-            for (feed, k), found in shaped.marks.items()
+        copies = (
+            [feed, k, [_entry_data(copy) for copy in found]]
+            for (feed, k), found in shaped.copies.items()
         )
-        _write_list(text, "marks", marks)
+        _write_list(text, "copies", copies)
+        _write_list(text, "ids", ([feed, k, found] for (feed, k), found in shaped.ids.items()))
         pictures = ([kept.file, kept.width, kept.height] for kept in shaped.pictures.values())
         _write_list(text, "pictures", pictures)
         text.write("}")
