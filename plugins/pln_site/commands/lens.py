@@ -8,12 +8,10 @@ import json
 import sys
 from typing import Any, TextIO
 
+from pln_site.commands.settings import fetched_store_or_report, members_or_report
 from pln_site.datetext import moment_text, site_timezone
 from pln_site.members.lens import Lenses
-from pln_site.members.loader import members_from_settings
-from pln_site.members.problems import MemberFilesInvalid
-from pln_site.messages import display_path, terminal_text
-from pln_site.settings import store_path
+from pln_site.messages import terminal_text
 from pln_site.site.reading.river import entry_title, member_sites
 from pln_site.store import Store, StoreUnavailable
 
@@ -31,13 +29,11 @@ def preview_lens(
     Exit codes: 0 shown, 1 no such member (or no store yet, or one that cannot be read), 2 the
     member files are broken.
     """
-    out = out or sys.stdout
-    err = err or sys.stderr
-    try:
-        members = [member for member in members_from_settings(settings) if member.is_listed]
-    except MemberFilesInvalid as invalid:
-        print(terminal_text(invalid.report(), lines=True), file=err)
+    out, err = out or sys.stdout, err or sys.stderr
+    every_member = members_or_report(settings, err)
+    if every_member is None:
         return 2
+    members = [member for member in every_member if member.is_listed]
     member = next((member for member in members if member.id == member_id), None)
     if member is None:
         print(
@@ -48,9 +44,8 @@ def preview_lens(
             file=err,
         )
         return 1
-    path = store_path(settings)
-    if not path.is_file():
-        print(f"No feed store at {display_path(path)} yet: run `invoke fetch` first.", file=err)
+    path = fetched_store_or_report(settings, err)
+    if path is None:
         return 1
     lenses = Lenses([member])
     try:

@@ -19,12 +19,10 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from pelican.utils import slugify
 
+from pln_site.commands.settings import fetched_store_or_report, members_or_report
 from pln_site.datetext import moment_text, site_timezone
 from pln_site.entries import StoredEntry
-from pln_site.members.loader import members_from_settings
-from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
-from pln_site.settings import store_path
 from pln_site.site.reading.river import member_sites
 from pln_site.store import Store, StoreUnavailable
 from pln_site.text import truncate_text
@@ -50,17 +48,14 @@ def share_entry(
     Exit codes: 0 written, 1 no such entry (or no store yet, or one that cannot be read), 2 the
     member files are broken.
     """
-    out = out or sys.stdout
-    err = err or sys.stderr
-    path = store_path(settings)
-    if not path.is_file():
-        print(f"No feed store at {display_path(path)} yet: run `invoke fetch` first.", file=err)
+    out, err = out or sys.stdout, err or sys.stderr
+    path = fetched_store_or_report(settings, err)
+    if path is None:
         return 1
-    try:
-        members = {member.id: member for member in members_from_settings(settings)}
-    except MemberFilesInvalid as invalid:
-        print(terminal_text(invalid.report(), lines=True), file=err)
+    every_member = members_or_report(settings, err)
+    if every_member is None:
         return 2
+    members = {member.id: member for member in every_member}
     try:
         # Read-only: sharing only reads the store; it never creates, migrates or locks it.
         # With whose site is whose, so that a copy of a member's link is never taken for theirs.

@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from pln_site.commands.settings import checked_settings, members_or_report
 from pln_site.commands.webmention_posts import iter_targets, published_posts
 from pln_site.datetext import moment_text, site_timezone
 from pln_site.discover.webmention import discover_endpoint, send_webmention
 from pln_site.errors import SiteError
 from pln_site.feeds.http.fetch import Limits
 from pln_site.feeds.http.guard import guarded_client
-from pln_site.members.loader import members_from_settings
-from pln_site.members.problems import MemberFilesInvalid
 from pln_site.messages import display_path, terminal_text
-from pln_site.settings import SettingsInvalid, store_path, user_agent, validate, with_defaults
+from pln_site.settings import SettingsInvalid, store_path, user_agent
 from pln_site.site.reading.river import member_sites
 from pln_site.store import Store, StoreUnavailable, WebmentionTry
 
@@ -63,10 +62,10 @@ def run_webmentions(
     settings or the member files are broken.
     """
     out, err = out or sys.stdout, err or sys.stderr
-    settings = with_defaults(settings)
-    problems = validate(settings)
-    if problems:
-        print(terminal_text(str(SettingsInvalid(problems)), lines=True), file=err)
+    try:
+        settings = checked_settings(settings)
+    except SettingsInvalid as refused:
+        print(terminal_text(refused.report(), lines=True), file=err)
         return 2
     if not settings["WEBMENTION_SEND"] and not dry_run:
         print(
@@ -89,11 +88,10 @@ def run_webmentions(
             file=err,
         )
         return 1
-    try:
-        members = [m for m in members_from_settings(settings) if m.is_listed]
-    except MemberFilesInvalid as invalid:
-        print(terminal_text(invalid.report(), lines=True), file=err)
+    every_member = members_or_report(settings, err)
+    if every_member is None:
         return 2
+    members = [member for member in every_member if member.is_listed]
     posts = published_posts(
         output, site_url, members, member_sites(members), settings["NETWORK_MEMBER_URL"]
     )
