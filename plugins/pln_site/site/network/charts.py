@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from pln_site.site.network.stats import Row
 from pln_site.xmltext import xml_text
@@ -45,10 +46,10 @@ class BarChart:
 def bar_chart(rows: Sequence[Row]) -> BarChart:
     """One bar per row under its label, scaled to the largest count; long labels shortened
     with an ellipsis."""
-    top = max((row.count for row in rows), default=0) or 1
+    widths = scaled_to_largest([row.count for row in rows], BAR_ROOM)
     row_height = LABEL_HEIGHT + BAR_HEIGHT + GAP
     bars = []
-    for index, row in enumerate(rows):
+    for index, (row, width) in enumerate(zip(rows, widths, strict=True)):
         full_label = xml_text(row.label)
         row_top = index * row_height
         bar_top = row_top + LABEL_HEIGHT
@@ -59,12 +60,19 @@ def bar_chart(rows: Sequence[Row]) -> BarChart:
                 count=row.count,
                 label_y=row_top + FONT_SIZE,
                 y=bar_top,
-                width=round(BAR_ROOM * row.count / top, 1),
+                width=width,
                 text_y=round(bar_top + BAR_HEIGHT / 2 + FONT_SIZE * 0.35, 1),
             )
         )
     height = max(len(rows) * row_height - GAP, row_height)
     return BarChart(height=height, bar_height=BAR_HEIGHT, bars=bars)
+
+
+def scaled_to_largest(values: Sequence[int], room: float) -> list[float]:
+    """Each value as a length of `room` (to a tenth), the largest value taking all of it: both
+    charts' bars and columns (all zero when every value is)."""
+    top = max(values, default=0) or 1
+    return [round(room * value / top, 1) for value in values]
 
 
 def _shorten(label: str) -> str:
@@ -106,17 +114,13 @@ class GrowthChart:
 
 def growth_chart(rows: Sequence[Row]) -> GrowthChart:
     """Columns of the running total of members, one per year (rows: members joined per year)."""
-    totals, running = [], 0
-    for row in rows:
-        running += row.count
-        totals.append(running)
-    top = max(totals, default=0) or 1
+    totals = list(accumulate(row.count for row in rows))
+    heights = scaled_to_largest(totals, GROWTH_PLOT_HEIGHT)
     slot = (100 - 2 * GROWTH_SIDE) / max(len(rows), 1)
     step = max(math.ceil(len(rows) / MAX_YEAR_LABELS), 1)
     baseline = GROWTH_TOP + GROWTH_PLOT_HEIGHT
     columns = []
-    for index, (row, total) in enumerate(zip(rows, totals, strict=True)):
-        height = round(GROWTH_PLOT_HEIGHT * total / top, 1)
+    for index, (row, total, height) in enumerate(zip(rows, totals, heights, strict=True)):
         columns.append(
             Column(
                 label=xml_text(row.label),
