@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from pln_site.commands.screenshot_pages import page_types
 from pln_site.commands.screenshots import serve_folder
 from tests.support.browser import chromium as launch_chromium
 from tests.support.example_site import build_example_site
-from tests.support.visit import Tab
+from tests.support.visit import Tab, Visit
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,26 @@ def tab(chromium):
     opened = Tab(chromium)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def loaded_page(chromium, example_url, example_pages) -> Callable[..., Visit]:
+    """loaded_page(name, width=1280, scheme="light"): that page type's visit, from a Tab that
+    loaded every page type at once for this width and scheme (so that their waits for an idle
+    network overlap, instead of one wait per test) and keeps them open for the module's tests.
+    Each page is one test's own: a module that needs a page twice uses `tab` for the second."""
+    tabs: dict[tuple[int, str], Tab] = {}
+    loaded: dict[tuple[int, str], dict[str, Visit]] = {}
+
+    def visit_of(name: str, width: int = 1280, scheme: str = "light") -> Visit:
+        key = (width, scheme)
+        if key not in loaded:
+            tab = tabs[key] = Tab(chromium, pages=len(example_pages))
+            urls = [example_url + path for path in example_pages.values()]
+            visits = tab.visit_each(urls, width=width, scheme=scheme)
+            loaded[key] = dict(zip(example_pages, visits, strict=True))
+        return loaded[key][name]
+
+    yield visit_of
+    for tab in tabs.values():
+        tab.close()

@@ -18,8 +18,8 @@ def axe():
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_axe_finds_no_violations(tab, example_url, example_pages, axe, name, scheme):
-    seen = tab.visit(example_url + example_pages[name], scheme=scheme)
+def test_axe_finds_no_violations(loaded_page, axe, name, scheme):
+    seen = loaded_page(name, scheme=scheme)
     try:
         results = axe.run(seen.page)
     finally:

@@ -25,8 +25,8 @@ FOCUSABLE = """() => [...document.querySelectorAll(
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_tab_reaches_every_control_with_a_visible_focus(tab, example_url, example_pages, name):
-    seen = tab.visit(example_url + example_pages[name], width=1024)
+def test_tab_reaches_every_control_with_a_visible_focus(loaded_page, name):
+    seen = loaded_page(name, width=1024)
     page = seen.page
     try:
         expected = page.evaluate(FOCUSABLE)

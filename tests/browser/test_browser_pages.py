@@ -69,8 +69,8 @@ def test_page_loads_without_errors_or_outside_requests(chromium, example_url, ex
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_every_link_and_image_resolves(tab, example_url, example_pages, name):
-    seen = tab.visit(example_url + example_pages[name])
+def test_every_link_and_image_resolves(loaded_page, example_url, name):
+    seen = loaded_page(name)
     page = seen.page
     try:
         links = page.eval_on_selector_all(

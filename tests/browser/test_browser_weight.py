@@ -17,8 +17,8 @@ SCRIPT_BUDGET = 12_000  # each of the site's own scripts (Pagefind's own not inc
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
-def test_images_have_a_size_and_load_lazily(tab, example_url, example_pages, name):
-    seen = tab.visit(example_url + example_pages[name])
+def test_images_have_a_size_and_load_lazily(loaded_page, name):
+    seen = loaded_page(name)
     images = seen.page.eval_on_selector_all(
         "main img",
         "els => els.map(e => [e.getAttribute('width'), e.getAttribute('height'),"
