@@ -126,6 +126,9 @@ def also_on(
     original: StoredEntry, copies: Iterable[StoredEntry], label_of: Callable[[StoredEntry], str]
 ) -> tuple[AlsoOn, ...]:
     """Links to the copies of `original` that have a page of their own, each page once."""
+    copies = list(copies)
+    if not copies:  # most posts: no key of their link to make
+        return ()
     seen = {same_url_key(original.link)} if original.link else set()
     found = []
     for copy in copies:

@@ -103,6 +103,18 @@ class RiverPage:
     next_url: str | None
     page_urls: list[str]  # every page's URL, page 1 first
 
+    def __build_digest__(self) -> Any:
+        """What the page shows, for the build cache: when its items know what they are made
+        from (RiverItem.made_from), that, their entries' ids and their members, at one go."""
+        made_from = {item.made_from for item in self.items}
+        if len(made_from) != 1 or None in made_from:
+            return {f.name: getattr(self, f.name) for f in fields(self)}
+        ids = "\0".join(f"{item.entry.feed_url}\0{item.entry.key}" for item in self.items)
+        return (
+            made_from.pop(), ids, [item.member for item in self.items], self.number,
+            self.count, self.url, self.save_as, self.previous_url, self.next_url, self.page_urls,
+        )  # fmt: skip
+
     @property
     def days(self) -> list[RiverDay]:
         return group_by_day(self.items)
