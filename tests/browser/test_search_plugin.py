@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
+from tests.support.edited_site import Site
 from tests.support.requirements_check import require
+from tests.support.search_index import indexed_words
 from tests.support.theme_html import POSTS, build_theme_site, html_pages, parse_page
 
 PLUGINS = ["pln_site.site.search"]
@@ -87,3 +89,27 @@ def test_a_build_with_no_changed_page_keeps_the_index_and_a_changed_page_renews_
     changed = {**POSTS, name: text + "\nA sentence about lighthouses.\n"}
     build_theme_site(tmp_path, posts=changed, PLUGINS=PLUGINS)
     assert entry.stat().st_mtime_ns != first, "a page changed, yet the index was kept"
+
+
+def test_each_part_of_the_site_has_its_own_index_and_an_edit_renews_only_its_part(tmp_path):
+    """The posts, the directory and the reading feed are indexed apart (the search page merges
+    them): an edited post indexes the posts again, not the river's entries."""
+    require("pagefind_bin", "pip install 'pagefind[bin]'")
+    site = Site(tmp_path)
+    site.add_entry(1)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    entries = {
+        part: output / part / "pagefind-entry.json"
+        for part in ("pagefind", "pagefind-network", "pagefind-reading")
+    }
+    first = {part: entry.stat().st_mtime_ns for part, entry in entries.items()}
+    assert "amara-okafor" in {url.split("/")[-2] for url in indexed_words(output)}
+    site.step = 1
+    site.edit_post_text(0)
+    site.build(output, cache)
+    again = {part: entry.stat().st_mtime_ns for part, entry in entries.items()}
+    assert again["pagefind"] != first["pagefind"], "a post changed, yet its index was kept"
+    assert again["pagefind-network"] == first["pagefind-network"]
+    assert again["pagefind-reading"] == first["pagefind-reading"]
+    assert any("step" in words for words in indexed_words(output).values())

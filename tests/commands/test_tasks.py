@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 
 from pln_site.members.model import MEMBER_KEYS
 from tests.support.project import FIXTURE_SITE, PROJECT, run_invoke, site_paths, write_site_settings
@@ -61,11 +62,19 @@ def test_build_writes_the_site(site):
     assert result.returncode == 0, result.stderr
     assert (site / "output" / "index.html").is_file()
     assert (site / "output" / "network" / "index.html").is_file()
-    # The search index is made after Pelican's own process has finished, and covers its pages.
-    entry = json.loads((site / "output" / "pagefind" / "pagefind-entry.json").read_text())
+    # The search index is made after Pelican's own process has finished, and covers its pages:
+    # one bundle for the directory's, beside the one of the posts.
+    entry = json.loads((site / "output" / "pagefind-network" / "pagefind-entry.json").read_text())
     indexed = sum(language["page_count"] for language in entry["languages"].values())
-    member_pages = list((site / "output" / "network").glob("*/index.html"))
-    assert member_pages and indexed >= len(member_pages)
+    member_pages = [
+        page
+        for page in (site / "output" / "network").glob("*/index.html")
+        if BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(
+            "[data-pagefind-body][data-pagefind-meta='kind:person']"
+        )
+    ]
+    assert member_pages and indexed == len(member_pages)
+    assert (site / "output" / "pagefind" / "pagefind-entry.json").is_file()
 
 
 def test_new_member_writes_a_file_with_every_field_that_passes_check(site):

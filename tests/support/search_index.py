@@ -9,9 +9,10 @@ from pathlib import Path
 
 
 def indexed_words(output: Path, bundle: str = "pagefind") -> dict[str, list[str]]:
-    """URL -> the words Pagefind indexed for that page, read from its fragment files."""
+    """URL -> the words Pagefind indexed for that page, read from the fragment files of every
+    bundle of the site (one per part: `bundle`, `bundle`-network, `bundle`-reading)."""
     indexed = {}
-    for fragment in (output / bundle / "fragment").glob("*.pf_fragment"):
+    for fragment in output.glob(f"{bundle}*/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         page = json.loads(data)
         indexed[page["url"]] = words(page["content"])

@@ -6,9 +6,10 @@ import hashlib
 import logging
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-from pln_site.settings import SEARCH, with_defaults
+from pln_site.settings import NETWORK, READING, SEARCH, with_defaults
 
 log = logging.getLogger(__name__)
 
@@ -30,38 +31,101 @@ def find_binary(configured: str | None = None) -> Path | None:
     return Path(found) if found else None
 
 
-def build_index(site: Path, bundle_dir: str, binary: Path) -> subprocess.CompletedProcess[str]:
-    """Index every page of `site` that marks its searchable part, into `site/bundle_dir`."""
-    command = [str(binary), "--site", str(site), "--output-subdir", bundle_dir, "--quiet"]
+# Each part of the site is indexed into a bundle of its own, which the search page merges
+# (Pagefind's multisite search): an edited post then indexes the posts again, not the 20,000
+# entries of the river. The directory and the reading feed are parts when they have a folder.
+PART_SETTINGS = ("NETWORK_INDEX_SAVE_AS", "PLANET_INDEX_SAVE_AS")
+MARK = b"data-pagefind-body"  # only pages that mark their searchable part are indexed
+GLOB_SPECIALS = frozenset("{}[]*?,!\\")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One Pagefind index: its folder in the site, and the glob and files of the pages it reads
+    (with no marked page among them, there is nothing to index)."""
+
+    folder: str
+    glob: str
+    pages: tuple[Path, ...]
+
+
+def part_folders(settings: dict) -> list[str]:
+    """The top folders of the site's parts indexed apart (the directory's, the reading
+    feed's), in the order their bundles are merged."""
+    folders = []
+    for name in PART_SETTINGS:
+        first, slash, _ = str(settings.get(name) or "").partition("/")
+        if slash and first and first not in folders and not GLOB_SPECIALS & set(first):
+            folders.append(first)
+    return folders
+
+
+def bundle_folders(settings: dict) -> list[str]:
+    """The bundles' folders, the rest of the site's first: what the search page loads."""
+    main = settings["SEARCH_BUNDLE_DIR"]
+    return [main, *(f"{main}-{folder}" for folder in part_folders(settings))]
+
+
+def bundles(site: Path, settings: dict) -> list[Bundle]:
+    """The site's pages, each part's in a bundle of its own; all in one bundle when a name in
+    the site's top folder would not be read as itself in a glob."""
+    main, *parted = bundle_folders(settings)
+    parts = dict(zip(part_folders(settings), parted, strict=True))
+    top = sorted(path.name for path in site.iterdir() if not path.name.startswith(main))
+    if any(GLOB_SPECIALS & set(name) for name in top):
+        parts = {}
+    pages: dict[str, list[Path]] = {folder: [] for folder in [main, *parts.values()]}
+    for page in sorted(site.rglob("*.html")):
+        first = page.relative_to(site).parts[0]
+        if first.startswith(main):  # a bundle's own files
+            continue
+        pages[parts.get(first, main)].append(page)
+    rest = [
+        f"{name}/**/*.html" if (site / name).is_dir() else name
+        for name in top
+        if name not in parts and ((site / name).is_dir() or name.endswith(".html"))
+    ]
+    globs = {main: f"{{{','.join(rest)}}}" if parts else "**/*.html"}
+    globs.update((bundle, f"{folder}/**/*.html") for folder, bundle in parts.items())
+    return [Bundle(folder, globs[folder], tuple(found)) for folder, found in pages.items()]
+
+
+def build_index(site: Path, bundle: Bundle, binary: Path) -> subprocess.CompletedProcess[str]:
+    """Index the marked pages of `bundle` into `site/bundle.folder`."""
+    command = [str(binary), "--site", str(site), "--glob", bundle.glob,
+               "--output-subdir", bundle.folder, "--quiet"]  # fmt: skip
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
 
 
-def site_fingerprint(site: Path, bundle_dir: str, binary: Path) -> str:
-    """A digest of every page Pagefind would read, and of the program that would read them."""
+def bundle_fingerprint(site: Path, bundle: Bundle, binary: Path) -> tuple[str, bool]:
+    """A digest of every page the bundle reads and of the program that would read them, and
+    whether any of the pages is marked for the index."""
     digest = hashlib.sha256()
     stat = binary.stat()
-    digest.update(f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{bundle_dir}\0".encode())
-    bundle = site / bundle_dir
-    for page in sorted(site.rglob("*.html")):
-        if bundle in page.parents:
-            continue
+    digest.update(f"{binary}\0{stat.st_size}\0{stat.st_mtime_ns}\0{bundle.folder}\0".encode())
+    digest.update(bundle.glob.encode("utf-8") + b"\0")
+    marked = False
+    for page in bundle.pages:
+        data = page.read_bytes()
+        marked = marked or MARK in data
         digest.update(page.relative_to(site).as_posix().encode("utf-8") + b"\0")
-        digest.update(page.read_bytes())
-    return digest.hexdigest()
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest(), marked
 
 
-def _fingerprint_file(settings: dict, site: Path) -> Path | None:
-    """Where the fingerprint of `site`'s last index is kept: in Pelican's cache, not the site."""
+def _fingerprint_file(settings: dict, site: Path, folder: str) -> Path | None:
+    """Where the fingerprint of a bundle's last index is kept: in Pelican's cache, not the
+    site."""
     cache = settings.get("CACHE_PATH")
     if not cache:
         return None
     key = hashlib.sha256(str(site.resolve()).encode("utf-8")).hexdigest()[:16]
-    return Path(cache) / "search" / f"pagefind-{key}.sha256"
+    return Path(cache) / "search" / f"pagefind-{key}-{folder}.sha256"
 
 
-def _index_is_current(settings: dict, site: Path, bundle_dir: str, fingerprint: str) -> bool:
-    record = _fingerprint_file(settings, site)
-    if record is None or not (site / bundle_dir / "pagefind-entry.json").is_file():
+def _index_is_current(settings: dict, site: Path, folder: str, fingerprint: str) -> bool:
+    record = _fingerprint_file(settings, site, folder)
+    if record is None or not (site / folder / "pagefind-entry.json").is_file():
         return False
     try:
         return record.read_text(encoding="ascii").strip() == fingerprint
@@ -69,8 +133,8 @@ def _index_is_current(settings: dict, site: Path, bundle_dir: str, fingerprint: 
         return False
 
 
-def _remember(settings: dict, site: Path, fingerprint: str) -> None:
-    record = _fingerprint_file(settings, site)
+def _remember(settings: dict, site: Path, folder: str, fingerprint: str) -> None:
+    record = _fingerprint_file(settings, site, folder)
     if record is None:
         return
     try:
@@ -82,7 +146,8 @@ def _remember(settings: dict, site: Path, fingerprint: str) -> None:
 
 def index_site(settings: dict) -> bool:
     """Index the output folder; warns (never fails the build) when that cannot be done."""
-    settings = with_defaults(settings, [SEARCH])  # also called outside Pelican, by `invoke build`
+    # Also called outside Pelican, by `invoke build`; the parts' folders are their settings.
+    settings = with_defaults(settings, [SEARCH, NETWORK, READING])
     if not settings["SEARCH_ENABLED"]:
         return False
     site = Path(settings["OUTPUT_PATH"])
@@ -94,25 +159,40 @@ def index_site(settings: dict) -> bool:
             INSTALL_HINT,
         )
         return False
-    bundle_dir = settings["SEARCH_BUNDLE_DIR"]
-    # Pelican rewrites every page on each build; when none of them changed, the index from the
-    # last build is still right, and indexing is the dearest step of a build with nothing new.
-    fingerprint = site_fingerprint(site, bundle_dir, binary)
-    if _index_is_current(settings, site, bundle_dir, fingerprint):
-        log.info("search: no page changed since the last index of %s", site)
-        return True
+    indexed = False
+    for bundle in bundles(site, settings):
+        outcome = _index_bundle(settings, site, bundle, binary)
+        if outcome is None:
+            return False
+        indexed = indexed or outcome
+    if indexed:
+        log.info("search: indexed %s with %s", site, binary.name)
+    return True
+
+
+def _index_bundle(settings: dict, site: Path, bundle: Bundle, binary: Path) -> bool | None:
+    """Index `bundle` unless its pages are as they were at its last index: True when it was
+    indexed, False when it did not need to be, None when it failed (warned)."""
+    # Pelican rewrites every page on each build; when none of a bundle's pages changed, its
+    # index from the last build is still right, and indexing is the dearest step of a build.
+    fingerprint, marked = bundle_fingerprint(site, bundle, binary)
+    if not marked:  # nothing in this part to find: no bundle, none left from before
+        shutil.rmtree(site / bundle.folder, ignore_errors=True)
+        return False
+    if _index_is_current(settings, site, bundle.folder, fingerprint):
+        log.info("search: no page of %s changed since its last index", bundle.folder)
+        return False
     try:
-        result = build_index(site, bundle_dir, binary)
+        result = build_index(site, bundle, binary)
     except (OSError, subprocess.SubprocessError) as error:
         log.warning("search: pagefind could not run (%s); the site has no search index", error)
-        return False
+        return None
     if result.returncode != 0:
         log.warning(
             "search: pagefind failed (exit %s); the site has no search index.\n%s",
             result.returncode,
             (result.stderr or result.stdout).strip(),
         )
-        return False
-    _remember(settings, site, fingerprint)
-    log.info("search: indexed %s with %s", site, binary.name)
+        return None
+    _remember(settings, site, bundle.folder, fingerprint)
     return True

@@ -10,7 +10,14 @@
   if (!script || !form || !status || !list) {
     return;
   }
-  var bundle = new URL(script.getAttribute("data-bundle"), location.href).href;
+  // One Pagefind bundle per part of the site (the rest, the directory, the reading feed): the
+  // first that loads asks the others too.
+  var bundles = (script.getAttribute("data-bundles") || "")
+    .split(" ")
+    .filter(Boolean)
+    .map(function (folder) {
+      return new URL(folder, location.href).href;
+    });
   var siteRoot = new URL(script.getAttribute("data-site"), location.href).pathname;
   var input = form.querySelector("input[name=q]");
   var kindSelect = form.querySelector("select[name=kind]");
@@ -185,11 +192,37 @@
     });
   }
 
-  import(bundle + "pagefind.js")
-    .then(function (module) {
-      return module.options({ baseUrl: siteRoot }).then(function () {
-        pagefind = module;
-      });
+  // The first bundle that loads; a part with nothing to index has none.
+  function loadFrom(index) {
+    if (index >= bundles.length) {
+      return Promise.reject(new Error("no search index"));
+    }
+    return import(bundles[index] + "pagefind.js").then(
+      function (module) {
+        return { module: module, others: bundles.slice(index + 1) };
+      },
+      function () {
+        return loadFrom(index + 1);
+      }
+    );
+  }
+
+  loadFrom(0)
+    .then(function (found) {
+      return found.module
+        .options({ baseUrl: siteRoot })
+        .then(function () {
+          return Promise.all(
+            found.others.map(function (other) {
+              return found.module.mergeIndex(other, { baseUrl: siteRoot }).catch(function () {
+                return null; // that part has no index: search the others
+              });
+            })
+          );
+        })
+        .then(function () {
+          pagefind = found.module;
+        });
     })
     .then(function () {
       fromAddress();
