@@ -56,7 +56,8 @@ class Site:
         return {
             path.relative_to(output).as_posix(): path.read_bytes()
             for path in sorted(output.rglob("*"))
-            if path.is_file() and "pagefind" not in path.relative_to(output).parts
+            # Pagefind's bundles (one per part of the site) name their files by a hash.
+            if path.is_file() and not path.relative_to(output).parts[0].startswith("pagefind")
         }
 
     # -- the edits --------------------------------------------------------------------------

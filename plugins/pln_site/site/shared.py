@@ -53,16 +53,6 @@ class ReadingData:
     topic_atom_url: Callable[[Topic], str | None] = no_page
     # The language of a post's title and text (a BCP 47 tag, for `lang`), None when unknown.
     language_of: Callable[[StoredEntry], str | None] = no_language
-    # A digest of all the data is made from but the members (the store, the settings, the
-    # code), when its maker knows one, and the members: the build cache then knows the data
-    # by them, without walking every post.
-    made_from: str | None = None
-    members: tuple[Any, ...] = ()
-
-    def __build_digest__(self) -> Any:
-        if self.made_from is not None:
-            return ("made from", self.made_from, self.members)
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     def posts_of(self, member_id: str) -> Sequence[StoredEntry]:
         return self.posts_by_member.get(member_id, ())

@@ -99,9 +99,6 @@ class ReadingGenerator(SiteGenerator):
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
-        # A digest of all that the shaped entries, and so the river's items, are made from but
-        # the members (shapedcache.ShapedKey); None without a store, or one changed just now.
-        self.made_from: str | None = None
         # What the shown entries of the last PLANET_HOT_DAYS cite (hotlinks.py).
         self.links: list[StoredLink] = []
         self.hot = HotLinks(hot=[], between_members=[])
@@ -132,8 +129,6 @@ class ReadingGenerator(SiteGenerator):
             topic_page_url=self.topic_page_url,
             topic_atom_url=self.topic_atom_url,
             language_of=self.language_of,
-            made_from=self.made_from,
-            members=tuple(self.members.values()),
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
@@ -186,13 +181,10 @@ class ReadingGenerator(SiteGenerator):
         when nothing they come from changed (shapedcache.py), else read and shaped afresh."""
         shaped_key = shapedcache.shaped_key(self.settings)
         key, kept_in = shaped_key.digest, shapedcache.cache_file(self.settings)
-        # Pages may know the river's items by the key only when another build can match it.
-        made_from = shaped_key.beside_members if shaped_key.settled else None
         found = shapedcache.load(kept_in, key)
         if found is not None:
             self.texts, self.copies, self.ids = found.texts, found.copies, found.ids
             self.pictures.used.update(found.pictures)
-            self.made_from = made_from
             return found.entries
         entries = self._shape(store.iter_entries(member_ids=list(self.members), sites=self.sites))
         entries = listed_entries(entries, self.members)
@@ -205,7 +197,6 @@ class ReadingGenerator(SiteGenerator):
             entries, self.texts, self.copies, self.ids, dict(self.pictures.used)
         )
         shapedcache.save(kept_in, key, shaped)
-        self.made_from = made_from
         return entries
 
     def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
@@ -368,7 +359,6 @@ class ReadingGenerator(SiteGenerator):
             avatar_url=self.roster.shown_avatar_url,
             initials=self.roster.initials,
             also_on_of=self._also_on,
-            made_from=self.made_from,
         )
 
     def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:

@@ -63,17 +63,11 @@ class RiverItem:
     lang: str | None = None  # the language of the entry's title and text (BCP 47), if known
     is_note: bool = False  # a short titleless post: shown whole, with no heading (notes.py)
     also_on: tuple[AlsoOn, ...] = ()  # the post's copies in the member's other feeds
-    # A digest of all the item is made from but its member (the store, the settings, the
-    # code), when its maker knows one: the build cache then knows the item by it, its entry's
-    # id and its member, without walking the rest.
-    made_from: str | None = field(default=None, compare=False, repr=False)
 
-    def __build_digest__(self) -> tuple[Any, ...]:
-        """What a page shows of this item, for the build cache (buildcache/digests.py): what
-        it was made from when known, else its fields as their reprs (all plain data, and
-        cheaper than walking them); its member apart (walked once for all of their items)."""
-        if self.made_from is not None:
-            return (self.made_from, self.entry.feed_url, self.entry.key, self.member)
+    def __build_digest__(self) -> tuple[str, Any]:
+        """What a page shows of this item, for the build cache (buildcache/digests.py): its
+        fields as their reprs (all plain data, and cheaper than walking them), its member
+        apart (walked once for all of their items)."""
         shown = [repr(getattr(self, f.name)) for f in fields(self) if f.name != "member"]
         return ("\0".join(shown), self.member)
 
@@ -102,18 +96,6 @@ class RiverPage:
     previous_url: str | None
     next_url: str | None
     page_urls: list[str]  # every page's URL, page 1 first
-
-    def __build_digest__(self) -> Any:
-        """What the page shows, for the build cache: when its items know what they are made
-        from (RiverItem.made_from), that, their entries' ids and their members, at one go."""
-        made_from = {item.made_from for item in self.items}
-        if len(made_from) != 1 or None in made_from:
-            return {f.name: getattr(self, f.name) for f in fields(self)}
-        ids = "\0".join(f"{item.entry.feed_url}\0{item.entry.key}" for item in self.items)
-        return (
-            made_from.pop(), ids, [item.member for item in self.items], self.number,
-            self.count, self.url, self.save_as, self.previous_url, self.next_url, self.page_urls,
-        )  # fmt: skip
 
     @property
     def days(self) -> list[RiverDay]:
@@ -298,12 +280,10 @@ def river_items(
     avatar_url: Callable[[Any], str | None],
     initials: Callable[[str], str],
     also_on_of: Callable[[StoredEntry], tuple[AlsoOn, ...]] = lambda entry: (),
-    made_from: str | None = None,
 ) -> list[RiverItem]:
     """The entries (of members in `members`) as the river pages show them, with the title
     and body `text_of` gives for each (entry_text, or what a build kept of it), and the
-    copies of each post `also_on_of` gives (crossposts.py). `made_from`: a digest of all
-    that the items are made from but their members: entries and arguments (RiverItem)."""
+    copies of each post `also_on_of` gives (crossposts.py)."""
     items = []
     for entry in entries:
         member = members.get(entry.member_id)
@@ -328,7 +308,6 @@ def river_items(
                 lang=entry_language(entry, member),
                 is_note=text.is_note,
                 also_on=also_on_of(entry),
-                made_from=made_from,
             )
         )
     return items

@@ -64,13 +64,11 @@ class Shaped:
 
 @dataclass(frozen=True)
 class ShapedKey:
-    """A digest of everything shaping the entries reads (`digest`), and of all of it but the
-    member files (`beside_members`: the store, the kept pictures, the settings and the code).
-    `settled` is False when the store changed too lately to be known by its size and time:
-    both digests are then one of a kind, which no later build matches."""
+    """A digest of everything shaping the entries reads. `settled` is False when the store
+    changed too lately to be known by its size and time: the digest is then one of a kind,
+    which no later build matches."""
 
     digest: str
-    beside_members: str
     settled: bool
 
 
@@ -86,11 +84,7 @@ def shaped_key(settings: dict[str, Any]) -> ShapedKey:
         settled = settled and not key.startswith(RACY)
         parts.append(key.hex())
     members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
-    return ShapedKey(
-        digest=_digest([*parts, files_digest(members)]),
-        beside_members=_digest(parts),
-        settled=settled,
-    )
+    return ShapedKey(digest=_digest([*parts, files_digest(members)]), settled=settled)
 
 
 def _digest(parts: list[str]) -> str:
