@@ -85,9 +85,6 @@ def _outputs(settings: dict) -> set[str | None]:
     return {_real(settings.get("OUTPUT_PATH")), _real(settings.get("CACHE_PATH"))}
 
 
-RACY = b"racy\0"  # how a key no build matches begins
-
-
 def stat_key(path: Path) -> bytes:
     """A large file (the store) by its size and time of change, not its bytes. A file changed
     less than RECENT_SECONDS ago gets a key no build matches: a write within one tick of the
@@ -96,7 +93,7 @@ def stat_key(path: Path) -> bytes:
     if stat.st_size == 0:  # an empty file (a write-ahead log a reader made) holds nothing
         return f"{path}\0empty\n".encode()
     if time.time() - stat.st_mtime < RECENT_SECONDS:
-        return RACY + os.urandom(16)
+        return os.urandom(16)
     return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()
 
 

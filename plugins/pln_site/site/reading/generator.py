@@ -179,8 +179,7 @@ class ReadingGenerator(SiteGenerator):
     def _shaped_entries(self, store: Store) -> list[StoredEntry]:
         """The listed members' entries, shaped, each post once: as the last build left them
         when nothing they come from changed (shapedcache.py), else read and shaped afresh."""
-        shaped_key = shapedcache.shaped_key(self.settings)
-        key, kept_in = shaped_key.digest, shapedcache.cache_file(self.settings)
+        key, kept_in = shapedcache.shaped_key(self.settings), shapedcache.cache_file(self.settings)
         found = shapedcache.load(kept_in, key)
         if found is not None:
             self.texts, self.copies, self.ids = found.texts, found.copies, found.ids

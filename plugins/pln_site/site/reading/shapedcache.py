@@ -32,7 +32,6 @@ from pln_site.files import write_atomically
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.settings import images_path, store_path
 from pln_site.site.fingerprint import (
-    RACY,
     build_fingerprint,
     content_files,
     files_digest,
@@ -62,32 +61,13 @@ class Shaped:
     pictures: dict[str, KeptImage]
 
 
-@dataclass(frozen=True)
-class ShapedKey:
-    """A digest of everything shaping the entries reads. `settled` is False when the store
-    changed too lately to be known by its size and time: the digest is then one of a kind,
-    which no later build matches."""
-
-    digest: str
-    settled: bool
-
-
-def shaped_key(settings: dict[str, Any]) -> ShapedKey:
-    store = store_path(settings)
-    parts = [SHAPED_VERSION, build_fingerprint(settings)]
-    settled = True
-    for path in (store, Path(f"{store}-wal"), images_path(settings) / "index.json"):
-        if not path.is_file():
-            parts.append(f"{path}: none")
-            continue
-        key = stat_key(path)
-        settled = settled and not key.startswith(RACY)
-        parts.append(key.hex())
+def shaped_key(settings: dict[str, Any]) -> str:
+    """A digest of everything shaping the entries reads."""
     members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
-    return ShapedKey(digest=_digest([*parts, files_digest(members)]), settled=settled)
-
-
-def _digest(parts: list[str]) -> str:
+    store = store_path(settings)
+    parts = [SHAPED_VERSION, build_fingerprint(settings), files_digest(members)]
+    for path in (store, Path(f"{store}-wal"), images_path(settings) / "index.json"):
+        parts.append(stat_key(path).hex() if path.is_file() else f"{path}: none")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 

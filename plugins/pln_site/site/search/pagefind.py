@@ -69,15 +69,15 @@ def bundle_folders(settings: dict) -> list[str]:
 def bundles(site: Path, settings: dict) -> list[Bundle]:
     """The site's pages, each part's in a bundle of its own; all in one bundle when a name in
     the site's top folder would not be read as itself in a glob."""
-    main, *parted = bundle_folders(settings)
+    main, *parted = folders = bundle_folders(settings)
     parts = dict(zip(part_folders(settings), parted, strict=True))
-    top = sorted(path.name for path in site.iterdir() if not path.name.startswith(main))
+    top = sorted(path.name for path in site.iterdir() if path.name not in folders)
     if any(GLOB_SPECIALS & set(name) for name in top):
         parts = {}
     pages: dict[str, list[Path]] = {folder: [] for folder in [main, *parts.values()]}
     for page in sorted(site.rglob("*.html")):
         first = page.relative_to(site).parts[0]
-        if first.startswith(main):  # a bundle's own files
+        if first in folders:  # a bundle's own files
             continue
         pages[parts.get(first, main)].append(page)
     rest = [
