@@ -30,6 +30,9 @@ def build_site(content: Path, output: Path, **overrides) -> dict:
             "CACHE_CONTENT": False,
             "CACHE_PATH": str(output.parent / "pelican-cache"),
             "LOAD_CONTENT_CACHE": False,
+            # A store of this build's own: the checkout's cache/planet.sqlite3 would make the
+            # pages depend on whatever the last `invoke fetch` on this machine left there.
+            "PLANET_STORE_PATH": str(output.parent / f"{output.name}.planet.sqlite3"),
             **overrides,
         },
     )
