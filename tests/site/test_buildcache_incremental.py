@@ -99,3 +99,20 @@ def test_an_edit_renders_again_only_the_pages_made_from_what_changed(
     assert changed <= rendered | {name for name in after if not name.endswith(".html")}
     # Every page's making could be traced (an untraced one is rendered every build).
     assert {name for name in after if name.endswith(".html")} <= set(build_record(cache)["pages"])
+
+
+def test_a_member_archived_takes_their_avatar_copy_with_them(tmp_path, monkeypatch):
+    """What the roster writes beside the pages (the avatars' small copies) is on the build's
+    list of outputs too: a member who left leaves no picture online (a case the random edits
+    above found)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    before = site.build(output, cache)
+    site.step = 1
+    site.archive_member(0)  # amara-okafor, who has an avatar
+    after = site.build(output, cache)
+    clean = site.build(tmp_path / "clean", tmp_path / "clean-cache")
+    small_copy = "images/avatars/amara-okafor-128.png"  # the original is content: it stays
+    assert small_copy in before and small_copy not in after
+    assert after == clean

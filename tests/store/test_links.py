@@ -4,12 +4,12 @@ when the entry changes, dropped with it; a store of schema 2 is migrated and kee
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from pln_site.entries import FeedSource, ParsedEntry
 from pln_site.store import EntryLink, FeedChanged, Retention, Store
 from pln_site.store.schema import MIGRATIONS
+from tests.support.old_stores import store_of_schema
 
 UTC = dt.UTC
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -96,20 +96,7 @@ def test_links_go_with_their_entry_by_retention_and_by_pruning(tmp_path: Path):
 
 
 def test_a_store_of_schema_2_is_migrated_and_keeps_its_entries(tmp_path: Path):
-    path = tmp_path / "planet.sqlite3"
-    with sqlite3.connect(path) as db:
-        for script in MIGRATIONS[:2]:
-            db.executescript(script)
-        db.execute("INSERT INTO feeds (url, member_id) VALUES (?, 'ada')", (ADA.url,))
-        db.execute(
-            "INSERT INTO entries (feed_url, key, member_id, link, title, content_html,"
-            " summary_html, first_seen, date) VALUES (?, 'k', 'ada',"
-            " 'https://ada.example/1', 'Kept', '', '', '2024-05-30T00:00:00.000000+00:00',"
-            " '2024-05-30T00:00:00.000000+00:00')",
-            (ADA.url,),
-        )
-        db.execute("PRAGMA user_version = 2")
-    db.close()
+    path = store_of_schema(tmp_path / "planet.sqlite3", 2, feed=ADA.url)
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS)
         assert [entry.title for entry in store.entries()] == ["Kept"]

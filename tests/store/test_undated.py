@@ -4,12 +4,12 @@ met in the feed's first fetch is not news; one that appears in a later fetch is.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 from pln_site.devserver import Route
 from pln_site.store import Store
 from pln_site.store.schema import MIGRATIONS
 from tests.support.fetching import atom_entry, atom_feed, days_ago
+from tests.support.old_stores import store_of_schema
 
 UTC = dt.UTC
 
@@ -105,17 +105,7 @@ def test_an_entry_keeps_its_language_and_a_feeds_shared_guid_keeps_both_posts(se
 
 
 def test_a_store_of_schema_1_is_migrated_and_keeps_its_entries(tmp_path):
-    path = tmp_path / "planet.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.executescript(MIGRATIONS[0])
-        db.execute("INSERT INTO feeds (url, member_id) VALUES ('https://a.example/f', 'ada')")
-        db.execute(
-            "INSERT INTO entries (feed_url, key, member_id, link, title, content_html,"
-            " summary_html, first_seen, date) VALUES ('https://a.example/f', 'k', 'ada',"
-            " 'https://a.example/1', 'Kept', '', '', '2024-01-01T00:00:00.000000+00:00',"
-            " '2024-01-01T00:00:00.000000+00:00')"
-        )
-        db.execute("PRAGMA user_version = 1")
+    path = store_of_schema(tmp_path / "planet.sqlite3", 1)
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS)
         [entry] = store.entries()

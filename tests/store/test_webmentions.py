@@ -4,11 +4,11 @@ entries, each (source, target) once, and a failed resend never forgets an earlie
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from pln_site.store import Store, WebmentionTry
 from pln_site.store.schema import MIGRATIONS
+from tests.support.old_stores import store_of_schema
 
 SOURCE = "https://robin.example/posts/one/"
 TARGET = "https://ada.example/notes/1"
@@ -16,19 +16,7 @@ DAY = dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC)
 
 
 def test_a_store_of_schema_3_is_migrated_and_keeps_its_entries(tmp_path: Path):
-    path = tmp_path / "planet.sqlite3"
-    with sqlite3.connect(path) as db:
-        for script in MIGRATIONS[:3]:
-            db.executescript(script)
-        db.execute("INSERT INTO feeds (url, member_id) VALUES ('https://ada.example/feed', 'ada')")
-        db.execute(
-            "INSERT INTO entries (feed_url, key, member_id, link, title, content_html,"
-            " summary_html, first_seen, date) VALUES ('https://ada.example/feed', 'k', 'ada',"
-            " 'https://ada.example/1', 'Kept', '', '', '2024-05-30T00:00:00.000000+00:00',"
-            " '2024-05-30T00:00:00.000000+00:00')"
-        )
-        db.execute("PRAGMA user_version = 3")
-    db.close()
+    path = store_of_schema(tmp_path / "planet.sqlite3", 3)
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS)
         assert [entry.title for entry in store.entries()] == ["Kept"]

@@ -16,6 +16,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pelican import signals
+
 from pln_site.members.loader import members_from_settings
 from pln_site.members.model import Member
 from pln_site.settings import NETWORK, with_defaults
@@ -179,6 +181,9 @@ class Roster:
             if not avatars.resize_avatar(original, target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(original, target)
+            # Said as Pelican's writer says it of a page: the build's list of what it wrote
+            # (buildcache/outputs.py) then removes the copy once the member is gone.
+            signals.content_written.send(str(target), context=self._context)
 
 
 class TemplateRule:

@@ -22,6 +22,13 @@ class Topic:
     def count(self) -> int:
         return len(self.members)
 
+    def __build_digest__(self) -> tuple[str, str, tuple[str, ...]]:
+        """What a page shows of a topic (pln_site.site.buildcache.digests): its name, slug
+        and who is in it. A page that shows the members' cards passes them on their own
+        (the network's topic pages: `members`), so that editing one member's `why` leaves
+        every page that only names the topic as it was."""
+        return (self.name, self.slug, tuple(member.id for member in self.members))
+
 
 def topic_slug(name: str, regex_subs: Iterable[tuple[str, str]] = ()) -> str:
     """The topic's slug, the way Pelican slugs tags; never empty (e.g. a topic written "++")."""

@@ -10,6 +10,7 @@ whose site is whose, for which copy of a shared link the entries show. Its troub
 from pln_site.store.database import Store
 from pln_site.store.errors import FetchLocked, StoreUnavailable
 from pln_site.store.records import (
+    EntryHead,
     EntryLink,
     EntryUpdate,
     FeedChanged,
@@ -25,6 +26,7 @@ from pln_site.store.records import (
 )
 
 __all__ = [
+    "EntryHead",
     "EntryLink",
     "EntryUpdate",
     "FeedChanged",

@@ -23,6 +23,7 @@ from pln_site.store.connection import connect, reading, transaction
 from pln_site.store.errors import StoreUnavailable, is_storage_trouble
 from pln_site.store.lock import fetch_lock
 from pln_site.store.records import (
+    EntryHead,
     FeedHealth,
     FeedState,
     FeedUpdate,
@@ -153,6 +154,20 @@ class Store:
             yield from reads.iter_entries(db, member_ids, limit, sites)
 
     entries = _as_list(iter_entries)
+
+    def shown_heads(
+        self, member_ids: Iterable[str] | None = None, sites: Sites | None = None
+    ) -> list[EntryHead]:
+        """Which entries `iter_entries` gives, in its order, without their text: a caller that
+        kept what it made of them can read again only the new and changed ones."""
+        with reading(self._open_db, self.path) as db:
+            return reads.shown_heads(db, member_ids, sites)
+
+    def iter_member_entries(self, member_id: str, rowids: Iterable[int]) -> Iterator[StoredEntry]:
+        """One member's entries of `shown_heads`, whole, one at a time (consume it while the
+        store is open)."""
+        with reading(self._open_db, self.path) as db:
+            yield from reads.member_entries(db, member_id, rowids)
 
     def links_since(self, since: dt.datetime) -> list[StoredLink]:
         """The links that entries shown since `since` cite (the reading's hot links)."""

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 from pln_site.entries import StoredEntry
 from pln_site.recommended import BlogrollState, Recommendation
 from pln_site.store.records import (
+    EntryHead,
     FeedHealth,
     FeedState,
     Sites,
@@ -109,6 +110,10 @@ def _with_tuples(person: dict[str, Any]) -> dict[str, Any]:
     return {**person, "topics": tuple(person.get("topics", ()))}
 
 
+# Undated old posts (StoredEntry.undated) after every dated entry, whatever their date.
+_LISTING_ORDER = " ORDER BY undated, date DESC, first_seen DESC"
+
+
 def iter_entries(
     db: sqlite3.Connection,
     member_ids: Iterable[str] | None = None,
@@ -121,21 +126,52 @@ def iter_entries(
     which to keep, the second reads the chosen rows whole, so that only one entry's HTML is
     held at once.
     """
-    where, params = "", []
-    if member_ids is not None:
-        ids = list(member_ids)
-        where = f" WHERE member_id IN ({', '.join('?' for _ in ids)})"
-        params = ids
-    # Undated old posts (StoredEntry.undated) after every dated entry, whatever their date.
-    order = " ORDER BY undated, date DESC, first_seen DESC"
-    heads = db.execute(
-        f"SELECT rowid, link, member_id, first_seen FROM entries{where}{order}", params
-    )
-    kept = _shown(heads.fetchall(), sites)
+    where, params = _members_where(member_ids)
+    kept = [head.rowid for head in shown_heads(db, member_ids, sites)]
     if limit is not None:
         kept = kept[:limit]
-    wanted = set(kept)
-    for row in db.execute(f"SELECT rowid, * FROM entries{where}{order}", params):
+    yield from _rows(db, where, params, set(kept))
+
+
+def shown_heads(
+    db: sqlite3.Connection, member_ids: Iterable[str] | None = None, sites: Sites | None = None
+) -> list[EntryHead]:
+    """The entries `iter_entries` gives, in its order, without reading their text."""
+    where, params = _members_where(member_ids)
+    heads = db.execute(
+        "SELECT rowid, feed_url, key, link, member_id, first_seen, revision "
+        f"FROM entries{where}{_LISTING_ORDER}",
+        params,
+    ).fetchall()
+    kept = set(_shown(heads, sites))
+    return [
+        EntryHead(head["rowid"], head["feed_url"], head["key"], head["member_id"], head["revision"])
+        for head in heads
+        if head["rowid"] in kept
+    ]
+
+
+def member_entries(
+    db: sqlite3.Connection, member_id: str, rowids: Iterable[int]
+) -> Iterator[StoredEntry]:
+    """The entries of one member with the given rowids (from `shown_heads`), whole, in the
+    listing's order, one at a time."""
+    yield from _rows(db, " WHERE member_id = ?", [member_id], set(rowids))
+
+
+def _members_where(member_ids: Iterable[str] | None) -> tuple[str, list[str]]:
+    if member_ids is None:
+        return "", []
+    ids = list(member_ids)
+    return f" WHERE member_id IN ({', '.join('?' for _ in ids)})", ids
+
+
+def _rows(
+    db: sqlite3.Connection, where: str, params: list[str], wanted: set[int]
+) -> Iterator[StoredEntry]:
+    if not wanted:
+        return
+    for row in db.execute(f"SELECT rowid, * FROM entries{where}{_LISTING_ORDER}", params):
         if row["rowid"] in wanted:
             yield _stored_entry(row)
             wanted.discard(row["rowid"])

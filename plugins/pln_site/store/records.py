@@ -175,6 +175,18 @@ def bounded_categories(categories: Iterable[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class EntryHead:
+    """Which entry a listing shows, without its text: `revision` changes with every write of
+    the entry (schema 7), so a build can tell an entry it shaped before from a changed one."""
+
+    rowid: int
+    feed_url: str
+    key: str
+    member_id: str
+    revision: int
+
+
+@dataclass(frozen=True)
 class Sites:
     """Whose site is whose: host -> the members whose own site is on it (their `url` and their
     feeds, as the member files name them; never what a feed says of itself). Usually one

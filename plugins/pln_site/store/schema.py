@@ -113,7 +113,49 @@ MIGRATIONS: list[str] = [
         declares TEXT NOT NULL DEFAULT '[]'
     );
     """,
+    # 7: each entry's revision, from one counter that every insert of an entry and every update
+    # that changes it moves on (whoever writes: the triggers are in the file; a fetch that
+    # stores an entry as it was leaves it), so that a build can tell the entries it shaped
+    # before from new or changed ones without reading their HTML. A column added later must
+    # be added to the update trigger's list too.
+    """
+    CREATE TABLE entry_revisions (last INTEGER NOT NULL);
+    INSERT INTO entry_revisions (last) VALUES (0);
+    ALTER TABLE entries ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    CREATE TRIGGER entries_revised_on_insert AFTER INSERT ON entries BEGIN
+        UPDATE entry_revisions SET last = last + 1;
+        UPDATE entries SET revision = (SELECT last FROM entry_revisions)
+            WHERE rowid = NEW.rowid;
+    END;
+    CREATE TRIGGER entries_revised_on_update AFTER UPDATE ON entries
+        WHEN NEW.revision = OLD.revision AND (
+            NEW.feed_url IS NOT OLD.feed_url OR NEW.key IS NOT OLD.key
+            OR NEW.member_id IS NOT OLD.member_id OR NEW.link IS NOT OLD.link
+            OR NEW.title IS NOT OLD.title OR NEW.author IS NOT OLD.author
+            OR NEW.content_html IS NOT OLD.content_html
+            OR NEW.summary_html IS NOT OLD.summary_html OR NEW.published IS NOT OLD.published
+            OR NEW.updated IS NOT OLD.updated OR NEW.first_seen IS NOT OLD.first_seen
+            OR NEW.date IS NOT OLD.date OR NEW.categories IS NOT OLD.categories
+            OR NEW.language IS NOT OLD.language OR NEW.undated IS NOT OLD.undated
+        ) BEGIN
+        UPDATE entry_revisions SET last = last + 1;
+        UPDATE entries SET revision = (SELECT last FROM entry_revisions)
+            WHERE rowid = NEW.rowid;
+    END;
+    """,
 ]
+
+
+def statements(script: str) -> list[str]:
+    """The SQL statements of `script`, one by one (a trigger's body holds semicolons too)."""
+    found, pending = [], ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip())
+            pending = ""
+    return found
 
 
 def schema_version(db: sqlite3.Connection) -> int:
@@ -146,8 +188,7 @@ def migrate(db: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
     with transaction(db, path):
         version = schema_version(db)  # again: another process may have migrated it meanwhile
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in script.split(";"):
-                if statement.strip():
-                    db.execute(statement)
+            for statement in statements(script):
+                db.execute(statement)
             db.execute(f"PRAGMA user_version = {number}")
             log.info("store %s migrated to schema version %d", path, number)

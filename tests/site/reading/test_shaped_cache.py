@@ -22,7 +22,7 @@ WHEN = dt.datetime(2025, 3, 1, 8, 30, tzinfo=dt.UTC)
 FEED = "https://ada.example/feed.xml"
 
 
-def shaped() -> shapedcache.Shaped:
+def shaped() -> shapedcache.MemberShaped:
     entry = stored_entry(feed=FEED, link="https://ada.example/1", html="", when=WHEN, title="One")
     entry.categories = ["notes", "ما"]
     entry.language = "ar"
@@ -38,31 +38,82 @@ def shaped() -> shapedcache.Shaped:
         feed="https://social.example/@ada.rss", link="https://social.example/@ada/9", html="",
         when=WHEN + dt.timedelta(minutes=3), title="One",
     )  # fmt: skip
-    return shapedcache.Shaped(
+    return shapedcache.MemberShaped(
         entries=[entry],
         texts={(FEED, entry.key): text},
         copies={(FEED, entry.key): [copy]},
-        ids={(FEED, entry.key): "tag:ada.example,2025:1", (copy.feed_url, copy.key): "urn:x"},
-        pictures={"ab.jpg": KeptImage("ab.jpg", 800, 600)},
+        asked={"https://ada.example/ab.jpg": KeptImage("ab.jpg", 800, 600), "https://x/": None},
     )
 
 
-def test_what_is_kept_reads_back_as_it_was_and_only_under_its_key(tmp_path):
-    path = tmp_path / "planet-shaped.json"
-    kept = shaped()
-    shapedcache.save(path, "key-1", kept)
-    assert shapedcache.load(path, "key-1") == kept
-    loaded = shapedcache.load(path, "key-1")
+def cache_in(folder) -> shapedcache.ShapedCache:
+    return shapedcache.ShapedCache({"PLANET_STORE_PATH": str(folder / "planet.sqlite3")})
+
+
+def test_what_is_kept_reads_back_as_it_was_and_only_under_its_signature(tmp_path):
+    cache, kept = cache_in(tmp_path), shaped()
+    cache.save_member("ada", "signature-1", kept)
+    assert cache.load_member("ada", "signature-1") == kept
+    loaded = cache.load_member("ada", "signature-1")
     assert loaded is not None and isinstance(next(iter(loaded.texts.values())).body_html, Markup)
-    assert shapedcache.load(path, "key-2") is None  # something it came from changed
+    assert cache.load_member("ada", "signature-2") is None  # something it came from changed
+    assert cache.load_member("grace", "signature-1") is None
+    index = shapedcache.ShapedIndex({"ada": "signature-1"}, [(FEED, "1")], {(FEED, "1"): "urn:x"})
+    cache.save_index("key-1", index)
+    assert cache.load_index("key-1") == index
+    assert cache.load_index("key-2") is None
 
 
 def test_a_damaged_or_foreign_file_is_not_trusted(tmp_path):
-    path = tmp_path / "planet-shaped.json"
-    for text in ("{", "[]", '{"key": "key-1"}', '{"key": "key-1", "entries": [{"x": 1}]}'):
+    cache = cache_in(tmp_path)
+    cache.save_member("ada", "signature-1", shaped())
+    [path] = (cache.folder / "members").glob("*.json")
+    damaged = ("{", "[]", '{"member": "ada", "signature": "signature-1"}',
+               '{"member": "ada", "signature": "signature-1", "entries": [{"x": 1}], '
+               '"texts": [], "copies": [], "asked": []}')  # fmt: skip
+    for text in damaged:
         path.write_text(text, encoding="utf-8")
-        assert shapedcache.load(path, "key-1") is None
-    assert shapedcache.load(tmp_path / "none.json", "key-1") is None
+        assert cache.load_member("ada", "signature-1") is None
+    (cache.folder / "index.json").write_text('{"key": "key-1", "members": []}', encoding="utf-8")
+    assert cache.load_index("key-1") is None
+
+
+def test_a_picture_kept_or_dropped_since_makes_the_shaped_entries_stale():
+    asked = shaped().asked
+    as_then = {"https://ada.example/ab.jpg": KeptImage("ab.jpg", 800, 600)}
+    assert shapedcache.pictures_unchanged(asked, as_then.get)
+    assert not shapedcache.pictures_unchanged(asked, {}.get)  # the picture's file went
+    assert not shapedcache.pictures_unchanged(
+        asked, {**as_then, "https://x/": KeptImage("x.png", 1, 1)}.get
+    )  # a picture the fetch brought home since
+
+
+def member_files(site: Site) -> dict[str, int]:
+    folder = shapedcache.ShapedCache({"PLANET_STORE_PATH": str(site.store)}).folder / "members"
+    return {path.name: path.stat().st_mtime_ns for path in folder.glob("*.json")}
+
+
+def test_one_member_edited_or_fetched_is_shaped_again_alone(tmp_path, monkeypatch):
+    """The others' shaped entries are taken as they were; the pages are a clean build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    for step, pick in enumerate((0, 1, 2, 3), start=1):
+        site.step = step
+        site.add_entry(pick)  # entries of both members who have feeds
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    before = member_files(site)
+    assert len(before) == 2
+    site.step = 10
+    site.edit_entry(1)  # one of Amara's entries, retitled where it is stored
+    after_fetch = site.build(output, cache)
+    changed = {name for name, mtime in member_files(site).items() if before[name] != mtime}
+    assert len(changed) == 1
+    shown = [text for name, text in after_fetch.items() if name.startswith("reading/")]
+    assert any(b"Retitled at step 10" in text for text in shown)
+    clean = Site(tmp_path / "clean")
+    clean.entries, clean.store = site.entries, site.store
+    assert clean.build(tmp_path / "clean-output", tmp_path / "clean-cache") == after_fetch
 
 
 def test_a_build_from_kept_entries_writes_what_a_fresh_one_writes(tmp_path, monkeypatch):
@@ -78,7 +129,7 @@ def test_a_build_from_kept_entries_writes_what_a_fresh_one_writes(tmp_path, monk
     for written in site.store.parent.glob(f"{site.store.name}*"):
         os.utime(written, (an_hour_ago, an_hour_ago))
     fresh = site.build(output, cache)  # shaped afresh (the store looks changed), and kept
-    kept = shapedcache.cache_file({"PLANET_STORE_PATH": str(site.store)})
+    kept = shapedcache.ShapedCache({"PLANET_STORE_PATH": str(site.store)}).folder / "index.json"
     written_at = kept.stat().st_mtime_ns
     shutil.rmtree(output)
     shutil.rmtree(cache / "buildcache")  # every page rendered again, from the kept entries

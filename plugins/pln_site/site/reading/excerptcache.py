@@ -72,13 +72,15 @@ class ExcerptCache:
         self.notes_used[key] = found
         return found
 
-    def save(self) -> None:
-        """Write the excerpts this build used (atomically); a failure only costs speed."""
-        if self.used == self.known and self.notes_used == self.notes_known:
+    def save(self, *, prune: bool = True) -> None:
+        """Write the excerpts this build used (atomically), and with `prune` false the ones
+        it did not (a build that cut only some entries); a failure only costs speed."""
+        excerpts, notes = self.used, self.notes_used
+        if not prune:
+            excerpts, notes = {**self.known, **excerpts}, {**self.notes_known, **notes}
+        if excerpts == self.known and notes == self.notes_known:
             return
-        document = json.dumps(
-            {"version": EXCERPT_VERSION, "excerpts": self.used, "notes": self.notes_used}
-        )
+        document = json.dumps({"version": EXCERPT_VERSION, "excerpts": excerpts, "notes": notes})
         try:
             write_atomically(self.path, document)
         except OSError as error:

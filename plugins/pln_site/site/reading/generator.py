@@ -14,8 +14,10 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
+
+from pelican import signals
 
 from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
@@ -51,16 +53,16 @@ from pln_site.site.reading.river import (
     entry_language,
     entry_text,
     entry_title,
-    listed_entries,
     member_sites,
     paginate,
     posts_by_member,
     river_items,
 )
+from pln_site.site.reading.shapedcache import MemberShaped, pictures_unchanged
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import READING_KEY, ReadingData
 from pln_site.site.topics import Topic
-from pln_site.store import FeedHealth, Sites, Store, StoredLink
+from pln_site.store import EntryHead, FeedHealth, Sites, Store, StoredLink
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,6 @@ class ReadingGenerator(SiteGenerator):
         self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
-        # What each entry's HTML tells of which post it is, until the copies are found.
-        self.marks: dict[EntryId, PostMarks] = {}
         # A cross-posted post's original -> its copies in the member's other feeds.
         self.copies: dict[EntryId, list[StoredEntry]] = {}
         self.origins: dict[str, FeedOrigin] = {}
@@ -177,57 +177,101 @@ class ReadingGenerator(SiteGenerator):
         return entries, health
 
     def _shaped_entries(self, store: Store) -> list[StoredEntry]:
-        """The listed members' entries, shaped, each post once: as the last build left them
-        when nothing they come from changed (shapedcache.py), else read and shaped afresh."""
-        key, kept_in = shapedcache.shaped_key(self.settings), shapedcache.cache_file(self.settings)
-        found = shapedcache.load(kept_in, key)
-        if found is not None:
-            self.texts, self.copies, self.ids = found.texts, found.copies, found.ids
-            self.pictures.used.update(found.pictures)
-            return found.entries
-        entries = self._shape(store.iter_entries(member_ids=list(self.members), sites=self.sites))
-        entries = listed_entries(entries, self.members)
-        # Each post once, before anything counts or cites them (crossposts.py).
-        collapsed = collapse(entries, self.marks, self._is_home)
-        entries, self.copies = collapsed.entries, collapsed.copies
-        self.marks = {}
+        """The listed members' entries, shaped, each post once, in the river's order. A member
+        whose file and entries did not change since the last build is not shaped again, and
+        when nothing changed at all the store is not asked (shapedcache.py)."""
+        cache = shapedcache.ShapedCache(self.settings)
+        quick_key = cache.quick_key()
+        index = cache.load_index(quick_key)
+        if index is not None:
+            kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
+            if all(self._still_good(found) for found in kept.values()):
+                self.ids = index.ids
+                return self._merged(cast(dict[str, MemberShaped], kept), index.order)
+        heads = store.shown_heads(member_ids=list(self.members), sites=self.sites)
+        by_member: dict[str, list[EntryHead]] = {}
+        for head in heads:
+            by_member.setdefault(head.member_id, []).append(head)
+        any_pictures = self.pictures.has_pictures
+        signatures = {
+            member_id: cache.signature(self.members[member_id], found, any_pictures=any_pictures)
+            for member_id, found in by_member.items()
+        }
+        order = [(head.feed_url, head.key) for head in heads]
+        excerpts: ExcerptCache | None = None  # read only when some member is shaped
+        shaped: dict[str, MemberShaped] = {}
+        reshaped = 0
+        for member_id, signature in signatures.items():
+            found = cache.load_member(member_id, signature)
+            if not self._still_good(found):
+                if excerpts is None:
+                    excerpts = ExcerptCache(_excerpt_cache_path(self.settings))
+                found = self._shape_member(store, by_member[member_id], order, excerpts)
+                cache.save_member(member_id, signature, found)
+                reshaped += 1
+            shaped[member_id] = cast(MemberShaped, found)
+        if excerpts is not None:
+            # Only a build that shaped everyone knows which excerpts no entry needs any more.
+            excerpts.save(prune=reshaped == len(signatures))
+        log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
+        entries = self._merged(shaped, order)
         self.ids = output_ids(entries, self.sites)
-        shaped = shapedcache.Shaped(
-            entries, self.texts, self.copies, self.ids, dict(self.pictures.used)
-        )
-        shapedcache.save(kept_in, key, shaped)
+        cache.forget_others(set(shaped))
+        cache.save_index(quick_key, shapedcache.ShapedIndex(signatures, order, self.ids))
         return entries
 
-    def _shape(self, entries: Iterable[StoredEntry]) -> list[StoredEntry]:
-        """Cut each entry's title and body as it is read (into self.texts) and keep the entry
-        without its HTML: the whole store's HTML is never in memory at once."""
-        # Excerpts are kept next to the store between builds (cutting them is most of the
-        # river's cost, and entries seldom change).
-        cache = ExcerptCache(_excerpt_cache_path(self.settings))
+    def _still_good(self, found: MemberShaped | None) -> bool:
+        """Whether kept shaped entries may stand: found, and their pictures kept as they were."""
+        return found is not None and pictures_unchanged(found.asked, self.pictures.kept)
+
+    def _merged(self, shaped: dict[str, MemberShaped], order: list[EntryId]) -> list[StoredEntry]:
+        """Every member's shaped entries as one river, in `order` (the store's listing)."""
+        position = {entry_id: number for number, entry_id in enumerate(order)}
+        entries = [entry for found in shaped.values() for entry in found.entries]
+        entries.sort(key=lambda entry: position.get((entry.feed_url, entry.key), len(position)))
+        for found in shaped.values():
+            self.texts.update(found.texts)
+            self.copies.update(found.copies)
+            self.pictures.used.update((kept.file, kept) for kept in found.asked.values() if kept)
+        return entries
+
+    def _shape_member(
+        self, store: Store, heads: list[EntryHead], order: list[EntryId], excerpts: ExcerptCache
+    ) -> MemberShaped:
+        """Read one member's shown entries, cut each one's title and body as it is read, and
+        keep the entry without its HTML (the whole store's HTML is never in memory at once);
+        then each post once (crossposts.py)."""
         full = bool(self.settings["PLANET_FULL_CONTENT"])
         excerpt_chars = int(self.settings["PLANET_EXCERPT_LENGTH"])
+        self.pictures.asked = {}
+        texts: dict[EntryId, EntryText] = {}
+        marks: dict[EntryId, PostMarks] = {}
         kept = []
-        for entry in entries:
+        rowids = [head.rowid for head in heads]
+        for entry in store.iter_member_entries(heads[0].member_id, rowids):
             # The one place the lens applies: what it skips is on no page, feed or index.
             feed = self.lenses.feed(entry)
             if not judge(entry, feed).kept:
                 continue
-            self.texts[entry.feed_url, entry.key] = entry_text(
+            texts[entry.feed_url, entry.key] = entry_text(
                 entry,
                 full=full,
                 excerpt_chars=excerpt_chars,
-                excerpt=cache.excerpt,
+                excerpt=excerpts.excerpt,
                 pictures=self.pictures,
                 site_url=str(self.settings.get("SITEURL") or ""),
                 show=self._consent(entry, feed),
-                note_text_of=cache.note_text,
+                note_text_of=excerpts.note_text,
             )
-            marks = post_marks(entry, cache.note_text)
-            if marks.text or marks.syndicated:  # most entries have neither
-                self.marks[entry.feed_url, entry.key] = marks
+            found = post_marks(entry, excerpts.note_text)
+            if found.text or found.syndicated:  # most entries have neither
+                marks[entry.feed_url, entry.key] = found
             kept.append(entry.without_html())
-        cache.save()
-        return kept
+        # In the river's order, whatever order one member's rows come in.
+        position = {entry_id: number for number, entry_id in enumerate(order)}
+        kept.sort(key=lambda entry: position[entry.feed_url, entry.key])
+        collapsed = collapse(kept, marks, self._is_home)
+        return MemberShaped(collapsed.entries, texts, collapsed.copies, self.pictures.asked)
 
     def _consent(self, entry: StoredEntry, feed: Any) -> str | None:
         """How much of `entry` may be republished: its feed's `show`, else its member's, else
@@ -269,7 +313,10 @@ class ReadingGenerator(SiteGenerator):
 
     def generate_output(self, writer: Any) -> None:
         self.roster.write_avatars()
-        self.pictures.publish(Path(self.output_path))
+        for published in self.pictures.publish(Path(self.output_path)):
+            # As Pelican's writer says it of a page: a picture no page shows any more is then
+            # removed from the output (buildcache/outputs.py).
+            signals.content_written.send(str(published), context=self.context)
         items = self._items(self.entries)
         topic_rivers = [(topic, self._topic_items(topic, items)) for topic in self.topics]
         common = {

@@ -61,6 +61,9 @@ class PictureShelf:
     def __init__(self, folder: ImageFolder | None):
         self.folder = folder
         self.used: dict[str, KeptImage] = {}
+        # Every picture looked up, with what was kept of it (None: nothing): what a shaped
+        # entry depends on (shapedcache.py). Whoever shapes empties it between members.
+        self.asked: dict[str, KeptImage | None] = {}
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> PictureShelf:
@@ -69,8 +72,16 @@ class PictureShelf:
         folder = images_path(settings)
         return cls(ImageFolder(folder) if folder.is_dir() else None)
 
+    @property
+    def has_pictures(self) -> bool:
+        """Whether the fetch kept any picture at all (without any, none is looked up)."""
+        return self.folder is not None and bool(self.folder.index)
+
+    def kept(self, url: str) -> KeptImage | None:
+        return self.folder.kept(url) if self.folder else None
+
     def picture(self, url: str, alt: str) -> Picture | None:
-        kept = self.folder.kept(url) if self.folder else None
+        kept = self.asked[url] = self.kept(url)
         if kept is None:
             return None
         self.used[kept.file] = kept
@@ -94,7 +105,7 @@ class PictureShelf:
     def lead_picture(self, html: str) -> Picture | None:
         """The first kept picture of `html`, to show beside an excerpt. Only the tags that
         start with "<img" are read, not the whole text: a build asks this of every entry."""
-        if self.folder is None or not self.folder.index:
+        if not self.has_pictures:
             return None
         position = html.find("<img")
         while position != -1:
@@ -107,18 +118,21 @@ class PictureShelf:
             position = html.find("<img", position + 4)
         return None
 
-    def publish(self, output_path: Path) -> int:
-        """Copy the pictures this build's pages show into the output; returns how many."""
+    def publish(self, output_path: Path) -> list[Path]:
+        """Copy the pictures this build's pages show into the output; returns their paths
+        there (copied now or by an earlier build)."""
         if not self.used or self.folder is None:
-            return 0
+            return []
         target = output_path / PICTURES_FOLDER
         target.mkdir(parents=True, exist_ok=True)
+        published = []
         for name in self.used:
             destination = target / name
             source = self.folder.path / name
             if not destination.exists() or destination.stat().st_size != source.stat().st_size:
                 shutil.copyfile(source, destination)
-        return len(self.used)
+            published.append(destination)
+        return published
 
 
 def img_tag(picture: Picture, site_url: str) -> str:

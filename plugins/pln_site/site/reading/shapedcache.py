@@ -1,28 +1,33 @@
-"""The entries as the last build read and shaped them, kept while nothing they come from changed.
+"""The entries as the last build read and shaped them, kept per member while nothing they come
+from changed.
 
 Reading every stored entry and shaping it (its title, excerpt, note text and cross-post marks,
-the pictures it shows), then finding each post's copies and giving each entry its id in the
-output feeds, is most of a build with little new: about 3 s at 20,000 entries, for a post edit
-that changes none of it. What it gives depends only on the store, the member files (their feeds'
-rules, consent, whose site is whose), the pictures the fetch kept, the settings and the code;
-the key is a digest of all of them (pln_site.site.fingerprint). Any change to one shapes every
-entry again.
+the pictures it shows) is most of a build with little new: about 3 s at 20,000 entries. What a
+member's shaped entries depend on is that member alone: their member file, which of their
+entries the river shows and each one's revision in the store (schema 7: every write of an entry
+moves it on), the pictures looked up and what the fetch kept of each, the settings and the code.
+So a member edit or a fetch that brought ten members news reshapes those members only; the
+rest is read from one small file each. Which entries show at all (each post once, across
+members) and their ids in the output feeds are worked out afresh every time, from the entries'
+heads: that needs no HTML.
 
-The file is JSON, never pickle: the cache folder may come from elsewhere (a CI cache restored),
-and reading it must not run code. A damaged or foreign file is ignored and replaced.
+When nothing at all changed since the last build (the store, the member files, the pictures,
+the settings and the code: `quick_key`), the index file gives the whole result without asking
+the store anything.
+
+The files are JSON, never pickle: the cache folder may come from elsewhere (a CI cache
+restored), and reading it must not run code. A damaged or foreign file is ignored and replaced.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any
 
 from markupsafe import Markup
 
@@ -30,6 +35,7 @@ from pln_site.entries import StoredEntry
 from pln_site.feeds.images import KeptImage
 from pln_site.files import write_atomically
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
+from pln_site.members.model import Member
 from pln_site.settings import images_path, store_path
 from pln_site.site.fingerprint import (
     build_fingerprint,
@@ -40,111 +46,196 @@ from pln_site.site.fingerprint import (
 from pln_site.site.reading.crossposts import EntryId
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText
+from pln_site.store import EntryHead
 
 log = logging.getLogger(__name__)
 
-# Part of the key: a change to what is kept, or how, must bump it.
-SHAPED_VERSION = "2"
+# Part of every key: a change to what is kept, or how, must bump it.
+SHAPED_VERSION = "3"
 _DATES = ("date", "first_seen")
+_ENTRY_FIELDS = tuple(f.name for f in fields(StoredEntry))
+_TEXT_FIELDS = tuple(f.name for f in fields(EntryText))
 
 
 @dataclass
-class Shaped:
-    """What shaping the stored entries gave: the entries the pages show (each post once,
-    without its HTML), what the pages show of each, each post's copies in the member's other
-    feeds, each entry's id in the output feeds, and the pictures they show."""
+class MemberShaped:
+    """What shaping one member's shown entries gave: the entries the pages show (each post
+    once, without its HTML, in the river's order), what the pages show of each, each post's
+    copies in the member's other feeds, and every picture looked up with what the fetch had
+    kept of it then (None: nothing)."""
 
     entries: list[StoredEntry]
     texts: dict[EntryId, EntryText]
     copies: dict[EntryId, list[StoredEntry]]
+    asked: dict[str, KeptImage | None]
+
+
+@dataclass
+class ShapedIndex:
+    """The last build's whole result, found without the store: each member's signature, the
+    shown entries' order and their ids in the output feeds."""
+
+    members: dict[str, str]  # member id -> signature
+    order: list[EntryId]
     ids: dict[EntryId, str]
-    pictures: dict[str, KeptImage]
 
 
-def shaped_key(settings: dict[str, Any]) -> str:
-    """A digest of everything shaping the entries reads."""
-    members = content_files(settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
-    store = store_path(settings)
-    parts = [SHAPED_VERSION, build_fingerprint(settings), files_digest(members)]
-    for path in (store, Path(f"{store}-wal"), images_path(settings) / "index.json"):
-        parts.append(stat_key(path).hex() if path.is_file() else f"{path}: none")
+class ShapedCache:
+    """The folder beside the store: cache/planet.sqlite3 keeps its shaped entries in
+    cache/planet-shaped/ (index.json, and members/<digest>.json for each member)."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        store = store_path(settings)
+        self.folder = store.with_name(f"{store.stem}-shaped")
+        self.settings = settings
+        self._fingerprint: str | None = None
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            self._fingerprint = build_fingerprint(self.settings)
+        return self._fingerprint
+
+    def quick_key(self) -> str:
+        """A digest of everything shaping reads, taken without opening the store: the store's
+        files by size and time of change, every member file by its bytes."""
+        members = content_files(self.settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
+        store = store_path(self.settings)
+        parts = [SHAPED_VERSION, self.fingerprint, files_digest(members)]
+        pictures = images_path(self.settings) / "index.json"
+        for path in (store, Path(f"{store}-wal"), pictures):
+            parts.append(stat_key(path).hex() if path.is_file() else f"{path}: none")
+        return _digest(parts)
+
+    def signature(self, member: Member, heads: list[EntryHead], *, any_pictures: bool) -> str:
+        """A digest of what shaping `member`'s entries reads, but the pictures (checked one by
+        one: `pictures_unchanged`): their member file as loaded, which entries show, each at
+        its revision, and whether the fetch kept any picture (with none, none is looked up)."""
+        shown = ";".join(f"{head.rowid}.{head.revision}" for head in heads)
+        # The repr, not model_dump: the exports leave out fields that shaping reads (a feed's
+        # `show`, `keep` and `skip`).
+        parts = [SHAPED_VERSION, self.fingerprint, repr(member), shown]
+        return _digest([*parts, f"pictures: {any_pictures}"])
+
+    # -- the index ----------------------------------------------------------------------------
+
+    def load_index(self, quick_key: str) -> ShapedIndex | None:
+        data = _read_json(self.folder / "index.json")
+        if data is None or data.get("key") != quick_key:
+            return None
+        try:
+            return ShapedIndex(
+                members={str(k): str(v) for k, v in data["members"].items()},
+                order=[(str(feed), str(key)) for feed, key in data["order"]],
+                ids={(str(feed), str(key)): str(found) for feed, key, found in data["ids"]},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            log.info("reading: ignoring the shaped entries' index (%s)", error)
+            return None
+
+    def save_index(self, quick_key: str, index: ShapedIndex) -> None:
+        data = {
+            "key": quick_key,
+            "members": index.members,
+            "order": [list(found) for found in index.order],
+            "ids": [[feed, key, found] for (feed, key), found in index.ids.items()],
+        }
+        self._write(self.folder / "index.json", data)
+
+    # -- one member's shaped entries -----------------------------------------------------------
+
+    def load_member(self, member_id: str, signature: str) -> MemberShaped | None:
+        data = _read_json(self._member_file(member_id))
+        if data is None or data.get("member") != member_id or data.get("signature") != signature:
+            return None
+        try:
+            return MemberShaped(
+                entries=[_entry(item) for item in data["entries"]],
+                texts={(feed, k): _text(text) for feed, k, text in data["texts"]},
+                copies={
+                    (feed, k): [_entry(copy) for copy in found] for feed, k, found in data["copies"]
+                },
+                asked={
+                    str(url): KeptImage(*kept) if kept is not None else None
+                    for url, kept in data["asked"]
+                },
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            log.info("reading: ignoring the shaped entries of %s (%s)", member_id, error)
+            return None
+
+    def save_member(self, member_id: str, signature: str, shaped: MemberShaped) -> None:
+        data = {
+            "member": member_id,
+            "signature": signature,
+            "entries": [_entry_data(entry) for entry in shaped.entries],
+            "texts": [[feed, k, _text_data(text)] for (feed, k), text in shaped.texts.items()],
+            "copies": [
+                [feed, k, [_entry_data(copy) for copy in found]]
+                for (feed, k), found in shaped.copies.items()
+            ],
+            "asked": [
+                [url, [kept.file, kept.width, kept.height] if kept is not None else None]
+                for url, kept in shaped.asked.items()
+            ],
+        }
+        self._write(self._member_file(member_id), data)
+
+    def forget_others(self, member_ids: set[str]) -> None:
+        """Remove the files of members no longer listed (a member file deleted, unlisted)."""
+        kept = {self._member_file(member_id).name for member_id in member_ids}
+        for path in (self.folder / "members").glob("*.json"):
+            if path.name not in kept:
+                path.unlink(missing_ok=True)
+
+    def _member_file(self, member_id: str) -> Path:
+        # By digest: a member id is a file name already, but this way no id can lead elsewhere.
+        name = hashlib.sha256(member_id.encode("utf-8")).hexdigest()[:24]
+        return self.folder / "members" / f"{name}.json"
+
+    def _write(self, path: Path, data: dict[str, Any]) -> None:
+        """A failure only costs speed."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(path, json.dumps(data))
+        except OSError as error:
+            log.warning("reading: could not keep the shaped entries in %s (%s)", path, error)
+
+
+def pictures_unchanged(asked: dict[str, KeptImage | None], kept_now: Any) -> bool:
+    """Whether every picture that shaping looked up is kept (or not) as it was then:
+    `kept_now(url)` says what the fetch keeps now (PictureShelf.kept)."""
+    return all(kept_now(url) == kept for url, kept in asked.items())
+
+
+def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def cache_file(settings: dict[str, Any]) -> Path:
-    """Beside the store: cache/planet.sqlite3 keeps its shaped entries in
-    cache/planet-shaped.json."""
-    store = store_path(settings)
-    return store.with_name(f"{store.stem}-shaped.json")
-
-
-def load(path: Path, key: str) -> Shaped | None:
-    """The shaped entries kept under `key`; None when there are none (or not for this key)."""
+def _read_json(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
-        return Shaped(
-            entries=[_entry(item) for item in data["entries"]],
-            texts={(feed, k): _text(text) for feed, k, text in data["texts"]},
-            copies={
-                (feed, k): [_entry(copy) for copy in copies] for feed, k, copies in data["copies"]
-            },
-            ids={(feed, k): str(found) for feed, k, found in data["ids"]},
-            pictures={item[0]: KeptImage(*item) for item in data["pictures"]},
-        )
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, TypeError, KeyError) as error:
+    except (OSError, ValueError) as error:
         log.info("reading: ignoring the shaped entries in %s (%s)", path, error)
         return None
-
-
-def save(path: Path, key: str, shaped: Shaped) -> None:
-    """Keep `shaped` under `key` (written whole, one record at a time: the file of 20,000
-    entries is never in memory at once); a failure only costs speed."""
-
-    def write(out: BinaryIO) -> None:
-        text = io.TextIOWrapper(out, encoding="utf-8")
-        text.write(f'{{"key": {json.dumps(key)}')
-        _write_list(text, "entries", (_entry_data(entry) for entry in shaped.entries))
-        texts = ([feed, k, _text_data(shown)] for (feed, k), shown in shaped.texts.items())
-        _write_list(text, "texts", texts)
-        copies = (
-            [feed, k, [_entry_data(copy) for copy in found]]
-            for (feed, k), found in shaped.copies.items()
-        )
-        _write_list(text, "copies", copies)
-        _write_list(text, "ids", ([feed, k, found] for (feed, k), found in shaped.ids.items()))
-        pictures = ([kept.file, kept.width, kept.height] for kept in shaped.pictures.values())
-        _write_list(text, "pictures", pictures)
-        text.write("}")
-        text.flush()
-        text.detach()  # the file is closed by its owner
-
-    try:
-        write_atomically(path, write)
-    except OSError as error:
-        log.warning("reading: could not keep the shaped entries in %s (%s)", path, error)
-
-
-def _write_list(text: TextIO, name: str, items: Iterable[Any]) -> None:
-    text.write(f', "{name}": [')
-    for number, item in enumerate(items):
-        text.write(("," if number else "") + json.dumps(item))
-    text.write("]")
+    return data if isinstance(data, dict) else None
 
 
 def _entry_data(entry: StoredEntry) -> dict[str, Any]:
-    data = asdict(entry)
+    # Field by field, not dataclasses.asdict: that deep-copies every value, at 20,000 entries
+    # most of the time the file costs.
+    data = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
     for name in _DATES:
         data[name] = data[name].isoformat()
     return data
 
 
 def _entry(data: dict[str, Any]) -> StoredEntry:
-    known = {f.name for f in fields(StoredEntry)}
-    if set(data) != known:
+    if set(data) != set(_ENTRY_FIELDS):
         raise ValueError(f"an entry with the fields {sorted(data)}")
     for name in _DATES:
         data[name] = dt.datetime.fromisoformat(data[name])
@@ -152,14 +243,19 @@ def _entry(data: dict[str, Any]) -> StoredEntry:
 
 
 def _text_data(text: EntryText) -> dict[str, Any]:
-    data = asdict(text)
+    data = {name: getattr(text, name) for name in _TEXT_FIELDS}
     data["body_html"] = str(text.body_html)
+    picture = data["picture"]
+    data["picture"] = None if picture is None else [picture.src, picture.width, picture.height,
+                                                   picture.alt]  # fmt: skip
     return data
 
 
 def _text(data: dict[str, Any]) -> EntryText:
+    if set(data) != set(_TEXT_FIELDS):
+        raise ValueError(f"an entry's text with the fields {sorted(data)}")
     picture = data.pop("picture")
     return EntryText(
         **{**data, "body_html": Markup(data["body_html"])},
-        picture=Picture(**picture) if picture else None,
+        picture=Picture(*picture) if picture else None,
     )
