@@ -297,6 +297,11 @@ class Member(_Strict):
     # say (FeedRef.show); None: PLANET_FULL_CONTENT decides. Not in the exports, as the feed's.
     show: Show | None = Field(default=None, exclude=True)
 
+    def __build_digest__(self) -> str:
+        """What a page can show of this member, for the build cache (site/buildcache): every
+        field, as the repr (plain data all of it, and one call instead of a walk of each)."""
+        return repr(self)
+
     @field_validator("feeds")
     @classmethod
     def _platforms_are_profiles(cls, feeds: list[FeedRef], info: ValidationInfo) -> list[FeedRef]:

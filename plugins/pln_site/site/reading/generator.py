@@ -96,6 +96,8 @@ class ReadingGenerator(SiteGenerator):
         self.texts: dict[tuple[str, str], EntryText] = {}
         # A cross-posted post's original -> its copies in the member's other feeds.
         self.copies: dict[EntryId, list[StoredEntry]] = {}
+        # Member id -> what their items are made from (shapedcache.MemberShaped.token).
+        self.made_from: dict[str, str] = {}
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
@@ -229,7 +231,9 @@ class ReadingGenerator(SiteGenerator):
         position = {entry_id: number for number, entry_id in enumerate(order)}
         entries = [entry for found in shaped.values() for entry in found.entries]
         entries.sort(key=lambda entry: position.get((entry.feed_url, entry.key), len(position)))
-        for found in shaped.values():
+        for member_id, found in shaped.items():
+            if found.token:
+                self.made_from[member_id] = found.token
             self.texts.update(found.texts)
             self.copies.update(found.copies)
             self.pictures.used.update((kept.file, kept) for kept in found.asked.values() if kept)
@@ -405,6 +409,7 @@ class ReadingGenerator(SiteGenerator):
             avatar_url=self.roster.shown_avatar_url,
             initials=self.roster.initials,
             also_on_of=self._also_on,
+            made_from_of=lambda entry: self.made_from.get(entry.member_id),
         )
 
     def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:

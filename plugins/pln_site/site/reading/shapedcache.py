@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,9 @@ class MemberShaped:
     texts: dict[EntryId, EntryText]
     copies: dict[EntryId, list[StoredEntry]]
     asked: dict[str, KeptImage | None]
+    # A digest of all of the above and of the signature it was kept under (its file's bytes):
+    # the same token, the same river items (RiverItem.made_from). Empty until kept or loaded.
+    token: str = field(default="", compare=False)
 
 
 @dataclass
@@ -142,13 +145,16 @@ class ShapedCache:
             "order": [list(found) for found in index.order],
             "ids": [[feed, key, found] for (feed, key), found in index.ids.items()],
         }
-        self._write(self.folder / "index.json", data)
+        self._write(self.folder / "index.json", json.dumps(data))
 
     # -- one member's shaped entries -----------------------------------------------------------
 
     def load_member(self, member_id: str, signature: str) -> MemberShaped | None:
-        data = _read_json(self._member_file(member_id))
-        if data is None or data.get("member") != member_id or data.get("signature") != signature:
+        text = _read_text(self._member_file(member_id))
+        data = _parsed(text)
+        if text is None or data is None:
+            return None
+        if data.get("member") != member_id or data.get("signature") != signature:
             return None
         try:
             return MemberShaped(
@@ -161,12 +167,14 @@ class ShapedCache:
                     str(url): KeptImage(*kept) if kept is not None else None
                     for url, kept in data["asked"]
                 },
+                token=_token(text),
             )
         except (KeyError, TypeError, ValueError) as error:
             log.info("reading: ignoring the shaped entries of %s (%s)", member_id, error)
             return None
 
     def save_member(self, member_id: str, signature: str, shaped: MemberShaped) -> None:
+        """Keep `shaped` under `signature`, and give it its token."""
         data = {
             "member": member_id,
             "signature": signature,
@@ -181,7 +189,9 @@ class ShapedCache:
                 for url, kept in shaped.asked.items()
             ],
         }
-        self._write(self._member_file(member_id), data)
+        text = json.dumps(data)
+        shaped.token = _token(text)
+        self._write(self._member_file(member_id), text)
 
     def forget_others(self, member_ids: set[str]) -> None:
         """Remove the files of members no longer listed (a member file deleted, unlisted)."""
@@ -195,11 +205,11 @@ class ShapedCache:
         name = hashlib.sha256(member_id.encode("utf-8")).hexdigest()[:24]
         return self.folder / "members" / f"{name}.json"
 
-    def _write(self, path: Path, data: dict[str, Any]) -> None:
+    def _write(self, path: Path, text: str) -> None:
         """A failure only costs speed."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(path, json.dumps(data))
+            write_atomically(path, text)
         except OSError as error:
             log.warning("reading: could not keep the shaped entries in %s (%s)", path, error)
 
@@ -214,13 +224,31 @@ def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def _token(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _read_json(path: Path) -> dict[str, Any] | None:
+    return _parsed(_read_text(path))
+
+
+def _read_text(path: Path) -> str | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as error:
         log.info("reading: ignoring the shaped entries in %s (%s)", path, error)
+        return None
+
+
+def _parsed(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        log.info("reading: ignoring damaged shaped entries (%s)", error)
         return None
     return data if isinstance(data, dict) else None
 
