@@ -116,3 +116,22 @@ def test_a_member_archived_takes_their_avatar_copy_with_them(tmp_path, monkeypat
     small_copy = "images/avatars/amara-okafor-128.png"  # the original is content: it stays
     assert small_copy in before and small_copy not in after
     assert after == clean
+
+
+def test_a_page_taken_from_the_last_build_is_left_as_it_is_on_disk(tmp_path, monkeypatch):
+    """Its file keeps its time of change: a deployment that sends what changed sends the post
+    and its lists, not every page."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    times = {path: path.stat().st_mtime_ns for path in output.rglob("*.html")}
+    site.step = 1
+    site.edit_post_text(0)
+    site.build(output, cache)
+    touched = {path.relative_to(output).as_posix() for path in times
+               if path.stat().st_mtime_ns != times[path]}  # fmt: skip
+    rendered = rendered_pages(cache)
+    assert "posts/hello-network/index.html" in touched
+    assert touched == {name for name in rendered if name.endswith(".html")}
+    assert len(touched) < len(times) / 2

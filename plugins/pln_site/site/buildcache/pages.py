@@ -60,6 +60,8 @@ class ReusingWriter(Writer):
         self.rendered: list[str] = []  # the pages rendered from their templates, in order
         self._digests: dict[int, PageDigests] = {}
         self._trees: dict[str, Any] = {}  # parsed templates by file, shared by the generators
+        # The files whose text was just taken from them as they are: not written again.
+        self._as_they_are: set[str] = set()
         _writers[os.path.abspath(output_path)] = self
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -81,6 +83,24 @@ class ReusingWriter(Writer):
         names = self.template_names[key]
         return None if names is None else digests.page(names, context)
 
+    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
+        """Pelican's, but a page whose text was just taken from its file is not written again:
+        the file stays as it is, and its time of change says when it last changed (a
+        deployment that syncs by time sends only the pages that did). Pelican keeps its list
+        of written files, and what it would not overwrite, as ever."""
+        written = getattr(self, "_written_files", None)
+        overridden = getattr(self, "_overridden_files", None)
+        key = os.path.abspath(filename)
+        if key not in self._as_they_are or not isinstance(written, set):
+            return super()._open_w(filename, encoding, override)
+        self._as_they_are.discard(key)
+        if not isinstance(overridden, set) or filename in written or filename in overridden:
+            return super()._open_w(filename, encoding, override)  # Pelican's rules decide
+        if override:
+            overridden.add(filename)
+        written.add(filename)
+        return open(os.devnull, "w", encoding=encoding)
+
     def text_of(self, name: str, digest: str | None) -> str | None:
         """The page `name` as the last build wrote it, if it may stand for a new rendering."""
         known = self.reusable.get(name)
@@ -92,9 +112,11 @@ class ReusingWriter(Writer):
             if [stat.st_size, stat.st_mtime_ns] != known[:2]:
                 return None
             with open(path, encoding="utf-8") as file:
-                return file.read()
+                text = file.read()
         except (OSError, UnicodeDecodeError):
             return None
+        self._as_they_are.add(os.path.abspath(path))
+        return text
 
 
 class _ReuseOrRender:
