@@ -53,22 +53,24 @@ def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
         raise port_problem(port, error, task="dev") from None
     _show_warnings()
     serving = threading.Thread(target=server.serve_forever, name="dev-server", daemon=True)
+    search = SearchIndexer(settings_path)
     try:
-        _build(settings_path, events)
+        _build(settings_path, events, search)
         serving.start()
         print(f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
         print("Watching for changes; the open pages reload after each build.", flush=True)
         for changed in _changes(settings_path, settings):
             print(f"Changed: {terminal_text(changed)}", flush=True)
-            _build(settings_path, events)
+            _build(settings_path, events, search)
     finally:
         events.close()
+        search.wait()
         if serving.is_alive():
             server.shutdown()
         server.server_close()
 
 
-def _build(settings_path: Path, events: BuildEvents) -> None:
+def _build(settings_path: Path, events: BuildEvents, search: SearchIndexer) -> None:
     problems = build_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL)
     state = BuildState(new_build_id(), tuple(p.as_json() for p in problems))
     events.publish(state)
@@ -76,9 +78,32 @@ def _build(settings_path: Path, events: BuildEvents) -> None:
         print("Build failed: the pages show the last good build. Fix and save.", flush=True)
         return
     print("Built; the open pages reload.", flush=True)
-    # Search last: the reload does not wait for the index, which the next search then reads.
-    if index_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL) == []:
-        print("Search index updated.", flush=True)
+    search.start()
+
+
+class SearchIndexer:
+    """The search index, made after each good build in the background: neither the reload nor
+    the next build waits for it. One index at a time: a new one starts when the last is done
+    (an index made while the next build rewrote its pages is made again after that build:
+    the pages' fingerprint differs)."""
+
+    def __init__(self, settings_path: Path) -> None:
+        self.settings_path = settings_path
+        self._running: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.wait()
+        self._running = threading.Thread(target=self._index, name="dev-search", daemon=True)
+        self._running.start()
+
+    def wait(self) -> None:
+        if self._running is not None:
+            self._running.join()
+            self._running = None
+
+    def _index(self) -> None:
+        if index_for_dev(self.settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL) == []:
+            print("Search index updated.", flush=True)
 
 
 def _changes(settings_path: Path, settings: dict) -> Iterator[str]:

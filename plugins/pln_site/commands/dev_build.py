@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -109,12 +110,17 @@ def _problem_of(error: Exception, file: Path | None = None) -> BuildProblem:
 
 
 class _ErrorRecords(logging.Handler):
+    """The errors logged by this thread alone: the search index of the last build is made in
+    another (dev.SearchIndexer) while the next build runs."""
+
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
         self.problems: list[BuildProblem] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.problems.append(BuildProblem(record.getMessage()))
+        if record.thread == self.thread:
+            self.problems.append(BuildProblem(record.getMessage()))
 
 
 @contextmanager
