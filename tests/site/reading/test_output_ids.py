@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pln_site.entries import StoredEntry
-from pln_site.site.reading.generator import output_ids
+from pln_site.site.reading.feedids import output_ids
 from pln_site.store import Sites
 
 UTC = dt.UTC

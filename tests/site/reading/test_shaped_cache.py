@@ -59,7 +59,10 @@ def test_what_is_kept_reads_back_as_it_was_and_only_under_its_signature(tmp_path
     assert cache.load_member("ada", "signature-2") is None  # something it came from changed
     assert cache.load_member("grace", "signature-1") is None
     index = shapedcache.ShapedIndex({"ada": "signature-1"}, [(FEED, "1")], {(FEED, "1"): "urn:x"})
+    older = tmp_path / "planet-shaped.json"  # where older code kept every member's at once
+    older.write_text("{}", encoding="utf-8")
     cache.save_index("key-1", index)
+    assert not older.exists()
     assert cache.load_index("key-1") == index
     assert cache.load_index("key-2") is None
 

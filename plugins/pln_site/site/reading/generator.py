@@ -9,33 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import sqlite3
-import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, cast
-from urllib.parse import urlsplit
+from typing import Any
 
 from pelican import signals
 
 from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
-from pln_site.members.lens import Lenses, judge
 from pln_site.settings import store_path
 from pln_site.site.base import SiteGenerator
 from pln_site.site.feedlinks import distinct_updates
-from pln_site.site.reading import shapedcache
 from pln_site.site.reading.crossposts import (
     AlsoOn,
     EntryId,
-    PostMarks,
     also_on,
-    collapse,
     feed_label,
-    post_marks,
 )
-from pln_site.site.reading.excerptcache import ExcerptCache
+from pln_site.site.reading.feedids import derived_id, uuid_urn
 from pln_site.site.reading.hotlinks import HotLink, HotLinks, hot_link_html, hot_links
 from pln_site.site.reading.outfeeds import (
     FeedInfo,
@@ -51,31 +43,21 @@ from pln_site.site.reading.river import (
     RiverItem,
     capped,
     entry_language,
-    entry_text,
     entry_title,
     member_sites,
     paginate,
     posts_by_member,
     river_items,
 )
-from pln_site.site.reading.shapedcache import MemberShaped, pictures_unchanged
+from pln_site.site.reading.shaping import RiverShaper
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import READING_KEY, ReadingData
 from pln_site.site.topics import Topic
-from pln_site.store import EntryHead, FeedHealth, Sites, Store, StoredLink
+from pln_site.store import FeedHealth, Store, StoredLink
 
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-ID_SCHEMES = frozenset({"http", "https", "tag", "urn"})
-# RFC 4151's tag URI, with a lower-case authority (the W3C Feed Validator refuses others):
-# feeds send "tag:https://host,2024:..." and the like, which are kept only as our own ids.
-_DNS_NAME = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-_TAG_CHARS = r"[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*"
-TAG_URI = re.compile(
-    rf"tag:(?:[a-z0-9._-]+@)?{_DNS_NAME},\d{{4}}(?:-\d{{2}}(?:-\d{{2}})?)?:{_TAG_CHARS}"
-    rf"(?:#{_TAG_CHARS})?"
-)
 
 
 class ReadingGenerator(SiteGenerator):
@@ -89,8 +71,6 @@ class ReadingGenerator(SiteGenerator):
         self.topics: list[Topic] = self.roster.topics
         # Whose site is whose: which copy of a shared link or id is whose (see Sites).
         self.sites = member_sites(self.members.values())
-        # Each feed's keep/skip rules and what it consents to show (members/lens.py).
-        self.lenses = Lenses(list(self.members.values()))
         self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
         self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
         self.texts: dict[tuple[str, str], EntryText] = {}
@@ -138,13 +118,6 @@ class ReadingGenerator(SiteGenerator):
         known = self.texts.get((entry.feed_url, entry.key))
         return known.title if known else entry_title(entry)[0]
 
-    def _is_home(self, entry: StoredEntry) -> bool:
-        """Whether `entry` comes from its member's own site: a feed of theirs with no
-        platform."""
-        member = self.members.get(entry.member_id)
-        feeds = member.feeds if member is not None else []
-        return any(ref.url == entry.feed_url and not ref.platform for ref in feeds)
-
     def _also_on(self, entry: StoredEntry) -> tuple[AlsoOn, ...]:
         member = self.members.get(entry.member_id)
         return also_on(
@@ -179,111 +152,12 @@ class ReadingGenerator(SiteGenerator):
         return entries, health
 
     def _shaped_entries(self, store: Store) -> list[StoredEntry]:
-        """The listed members' entries, shaped, each post once, in the river's order. A member
-        whose file and entries did not change since the last build is not shaped again, and
-        when nothing changed at all the store is not asked (shapedcache.py)."""
-        cache = shapedcache.ShapedCache(self.settings)
-        quick_key = cache.quick_key()
-        index = cache.load_index(quick_key)
-        if index is not None:
-            kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
-            if all(self._still_good(found) for found in kept.values()):
-                self.ids = index.ids
-                return self._merged(cast(dict[str, MemberShaped], kept), index.order)
-        heads = store.shown_heads(member_ids=list(self.members), sites=self.sites)
-        by_member: dict[str, list[EntryHead]] = {}
-        for head in heads:
-            by_member.setdefault(head.member_id, []).append(head)
-        any_pictures = self.pictures.has_pictures
-        signatures = {
-            member_id: cache.signature(self.members[member_id], found, any_pictures=any_pictures)
-            for member_id, found in by_member.items()
-        }
-        order = [(head.feed_url, head.key) for head in heads]
-        excerpts: ExcerptCache | None = None  # read only when some member is shaped
-        shaped: dict[str, MemberShaped] = {}
-        reshaped = 0
-        for member_id, signature in signatures.items():
-            found = cache.load_member(member_id, signature)
-            if not self._still_good(found):
-                if excerpts is None:
-                    excerpts = ExcerptCache(_excerpt_cache_path(self.settings))
-                found = self._shape_member(store, by_member[member_id], order, excerpts)
-                cache.save_member(member_id, signature, found)
-                reshaped += 1
-            shaped[member_id] = cast(MemberShaped, found)
-        if excerpts is not None:
-            # Only a build that shaped everyone knows which excerpts no entry needs any more.
-            excerpts.save(prune=reshaped == len(signatures))
-        log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
-        entries = self._merged(shaped, order)
-        self.ids = output_ids(entries, self.sites)
-        cache.forget_others(set(shaped))
-        cache.save_index(quick_key, shapedcache.ShapedIndex(signatures, order, self.ids))
-        return entries
-
-    def _still_good(self, found: MemberShaped | None) -> bool:
-        """Whether kept shaped entries may stand: found, and their pictures kept as they were."""
-        return found is not None and pictures_unchanged(found.asked, self.pictures.kept)
-
-    def _merged(self, shaped: dict[str, MemberShaped], order: list[EntryId]) -> list[StoredEntry]:
-        """Every member's shaped entries as one river, in `order` (the store's listing)."""
-        position = {entry_id: number for number, entry_id in enumerate(order)}
-        entries = [entry for found in shaped.values() for entry in found.entries]
-        entries.sort(key=lambda entry: position.get((entry.feed_url, entry.key), len(position)))
-        for member_id, found in shaped.items():
-            if found.token:
-                self.made_from[member_id] = found.token
-            self.texts.update(found.texts)
-            self.copies.update(found.copies)
-            self.pictures.used.update((kept.file, kept) for kept in found.asked.values() if kept)
-        return entries
-
-    def _shape_member(
-        self, store: Store, heads: list[EntryHead], order: list[EntryId], excerpts: ExcerptCache
-    ) -> MemberShaped:
-        """Read one member's shown entries, cut each one's title and body as it is read, and
-        keep the entry without its HTML (the whole store's HTML is never in memory at once);
-        then each post once (crossposts.py)."""
-        full = bool(self.settings["PLANET_FULL_CONTENT"])
-        excerpt_chars = int(self.settings["PLANET_EXCERPT_LENGTH"])
-        self.pictures.asked = {}
-        texts: dict[EntryId, EntryText] = {}
-        marks: dict[EntryId, PostMarks] = {}
-        kept = []
-        rowids = [head.rowid for head in heads]
-        for entry in store.iter_member_entries(heads[0].member_id, rowids):
-            # The one place the lens applies: what it skips is on no page, feed or index.
-            feed = self.lenses.feed(entry)
-            if not judge(entry, feed).kept:
-                continue
-            texts[entry.feed_url, entry.key] = entry_text(
-                entry,
-                full=full,
-                excerpt_chars=excerpt_chars,
-                excerpt=excerpts.excerpt,
-                pictures=self.pictures,
-                site_url=str(self.settings.get("SITEURL") or ""),
-                show=self._consent(entry, feed),
-                note_text_of=excerpts.note_text,
-            )
-            found = post_marks(entry, excerpts.note_text)
-            if found.text or found.syndicated:  # most entries have neither
-                marks[entry.feed_url, entry.key] = found
-            kept.append(entry.without_html())
-        # In the river's order, whatever order one member's rows come in.
-        position = {entry_id: number for number, entry_id in enumerate(order)}
-        kept.sort(key=lambda entry: position[entry.feed_url, entry.key])
-        collapsed = collapse(kept, marks, self._is_home)
-        return MemberShaped(collapsed.entries, texts, collapsed.copies, self.pictures.asked)
-
-    def _consent(self, entry: StoredEntry, feed: Any) -> str | None:
-        """How much of `entry` may be republished: its feed's `show`, else its member's, else
-        None (PLANET_FULL_CONTENT decides)."""
-        if feed is not None and feed.show:
-            return str(feed.show)
-        member = self.members.get(entry.member_id)
-        return str(member.show) if member is not None and member.show else None
+        """The listed members' entries, shaped, each post once, in the river's order
+        (shaping.py)."""
+        river = RiverShaper(self.settings, self.members, self.sites, self.pictures).shaped(store)
+        self.texts, self.copies, self.ids = river.texts, river.copies, river.ids
+        self.made_from = river.made_from
+        return river.entries
 
     def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
         """feed URL -> what the feed is called, for <source> in the output feeds."""
@@ -387,7 +261,7 @@ class ReadingGenerator(SiteGenerator):
             return self.feed_link_from(save_as, page) if page else citation.member.url
 
         return FeedItem(
-            id=_uuid_urn(f"hot link\n{hot.anchor}"),
+            id=uuid_urn(f"hot link\n{hot.anchor}"),
             url=hot.url,
             title=hot.title,
             has_title=True,
@@ -531,7 +405,7 @@ class ReadingGenerator(SiteGenerator):
             description=description,
             home_url=self.feed_link_from(save_as, home_url),
             self_url=self.feed_link_from(save_as, self_url),
-            id=absolute_self or _uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
+            id=absolute_self or uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
             updated=updated,
         )
 
@@ -546,7 +420,7 @@ class ReadingGenerator(SiteGenerator):
         entry, member = item.entry, item.member
         avatar = self.feed_absolute(item.avatar_url) if item.avatar_url else None
         return FeedItem(
-            id=self.ids.get((entry.feed_url, entry.key)) or _derived_id(entry),
+            id=self.ids.get((entry.feed_url, entry.key)) or derived_id(entry),
             url=entry.link,
             title=item.title,
             has_title=item.has_title,
@@ -562,94 +436,3 @@ class ReadingGenerator(SiteGenerator):
             origin=self.origins.get(entry.feed_url)
             or FeedOrigin(url=entry.feed_url, title=member.name, html_url=member.url),
         )
-
-
-def _excerpt_cache_path(settings: dict) -> Path:
-    """Beside the store: cache/planet.sqlite3 keeps its excerpts in cache/planet-excerpts.json."""
-    store = store_path(settings)
-    return store.with_name(f"{store.stem}-excerpts.json")
-
-
-def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, str], str]:
-    """(feed, key) -> each entry's id in the output feeds; no two entries share one, so that a
-    reader never takes one member's entry for an edit of another's.
-
-    An entry keeps its original id (an absolute IRI, as an aggregator should keep it) unless
-    another entry claims the same id and has the better claim, or the id is on another
-    member's site and not on its own member's: a copied id. Of the entries claiming one id,
-    the entry it was derived for comes first (an original id equal to it is forged), then one
-    of a member on whose site the id is, then the one first seen; the others get an id derived
-    from their member, feed and key. Ids stay the same from build to build.
-    """
-    claims: dict[str, list[StoredEntry]] = {}
-    originals: dict[tuple[str, str], str | None] = {}
-    for entry in entries:
-        original = originals[entry.feed_url, entry.key] = _original_id(entry)
-        claims.setdefault(original or _derived_id(entry), []).append(entry)
-    taken = set(claims)  # a fresh id never lands on an id another entry claims
-    ids: dict[tuple[str, str], str] = {}
-    for claimed, claimants in claims.items():
-        owners = sites.owners(claimed)
-        first = min(
-            claimants,
-            key=lambda entry: _claim_rank(
-                entry, originals[entry.feed_url, entry.key], claimed, owners
-            ),
-        )
-        for entry in claimants:
-            # An id on other members' site, not on this member's: a copy, never kept.
-            copied = bool(owners) and entry.member_id not in owners
-            if entry is first and not copied:
-                ids[entry.feed_url, entry.key] = claimed
-            else:
-                ids[entry.feed_url, entry.key] = _fresh_id(entry, taken)
-    return ids
-
-
-def _claim_rank(
-    entry: StoredEntry, original: str | None, claimed: str, owners: frozenset[str]
-) -> tuple:
-    return (
-        original == claimed,  # False first: the id was derived for this entry
-        entry.member_id not in owners,
-        entry.first_seen,
-        entry.member_id,
-        entry.feed_url,
-        entry.key,
-    )
-
-
-def _fresh_id(entry: StoredEntry, taken: set[str]) -> str:
-    """An id for an entry that may not keep the one it claims: from its member, feed and key
-    (and a counter, should even that be claimed already)."""
-    base = f"{entry.member_id}\n{entry.feed_url}\n{entry.key}"
-    found, count = _uuid_urn(base), 0
-    while found in taken:
-        count += 1
-        found = _uuid_urn(f"{base}\n{count}")
-    taken.add(found)
-    return found
-
-
-def _original_id(entry: StoredEntry) -> str | None:
-    """The entry's own id when it is an absolute IRI, else None."""
-    key = entry.key.strip()
-    try:
-        scheme = urlsplit(key).scheme.lower()
-    except ValueError:
-        scheme = ""
-    if scheme not in ID_SCHEMES or any(char.isspace() for char in key):
-        return None
-    if scheme == "tag" and TAG_URI.fullmatch(key) is None:
-        return None
-    return key
-
-
-def _derived_id(entry: StoredEntry) -> str:
-    """A stable UUID URN made from the feed and the entry's key (for an entry whose key is no
-    IRI: a link, or a hash)."""
-    return _uuid_urn(f"{entry.feed_url}\n{entry.key}")
-
-
-def _uuid_urn(text: str) -> str:
-    return uuid.uuid5(uuid.NAMESPACE_URL, text).urn

@@ -146,6 +146,8 @@ class ShapedCache:
             "ids": [[feed, key, found] for (feed, key), found in index.ids.items()],
         }
         self._write(self.folder / "index.json", json.dumps(data))
+        # What older code kept in one file beside this folder: the folder replaces it.
+        self.folder.with_name(f"{self.folder.name}.json").unlink(missing_ok=True)
 
     # -- one member's shaped entries -----------------------------------------------------------
 
