@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,21 @@ def test_a_page_taken_from_the_last_build_is_left_as_it_is_on_disk(tmp_path, mon
     assert "posts/hello-network/index.html" in touched
     assert touched == {name for name in rendered if name.endswith(".html")}
     assert len(touched) < len(times) / 2
+
+
+def test_a_note_rewritten_in_place_is_renamed_on_every_page_that_lists_it(tmp_path, monkeypatch):
+    """A titleless post is named by the start of its text, which its stored fields without
+    their HTML do not show: the pages know a member's posts by their shaped entries."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.step = 1
+    site.edit_note(1)  # a note of Amara's
+    site.build(output, cache)
+    site.step = 2
+    site.edit_note(1)  # its text edited where it is stored, still without a title
+    after = site.build(output, cache)
+    clean = site.build(tmp_path / "clean", tmp_path / "clean-cache")
+    assert [name for name in clean if after.get(name) != clean[name]] == []
+    member_page = BeautifulSoup(after["network/amara-okafor/index.html"], "html.parser")
+    assert "A short note of step 2" in member_page.get_text(" ", strip=True)

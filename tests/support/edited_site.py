@@ -135,15 +135,31 @@ class Site:
         if keys:
             self._save(source, _pick(keys, pick), f"Retitled at step {self.step}")
 
-    def _save(self, source: FeedSource, key: str, title: str) -> None:
+    def edit_note(self, pick: int) -> None:
+        """A titleless post (a toot), stored anew or rewritten in place: pages name it by a
+        stand-in cut from its text."""
+        source = AMARA if pick % 2 else DANA
+        known = self.entries[source].get("note")
+        text = f"A short note of step {self.step}"
+        self._save(source, "note", "", text=text, published=known.published if known else None)
+
+    def _save(
+        self,
+        source: FeedSource,
+        key: str,
+        title: str,
+        *,
+        text: str = "",
+        published: dt.datetime | None = None,
+    ) -> None:
         self.entries[source][key] = ParsedEntry(
             key=key,
             link=f"{source.url.rsplit('/', 1)[0]}/{key}",
             title=title,
             author=None,
-            content_html=f"<p>{title}: some text.</p>",
+            content_html=f"<p>{text or title}: some text.</p>",
             summary_html="",
-            published=NOW - dt.timedelta(hours=len(self.entries[source])),
+            published=published or NOW - dt.timedelta(hours=len(self.entries[source])),
             updated=None,
         )
         update = FeedChanged(

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pln_site.entries import StoredEntry
@@ -53,9 +53,19 @@ class ReadingData:
     topic_atom_url: Callable[[Topic], str | None] = no_page
     # The language of a post's title and text (a BCP 47 tag, for `lang`), None when unknown.
     language_of: Callable[[StoredEntry], str | None] = no_language
+    # member id -> what their posts as shown are made from (their shaped entries' digest,
+    # RiverItem.made_from): what the build cache knows their posts by.
+    made_from: Mapping[str, str] = field(default_factory=dict)
 
-    def posts_of(self, member_id: str) -> Sequence[StoredEntry]:
-        return self.posts_by_member.get(member_id, ())
+    def __build_digest__(self) -> tuple[Any, ...]:
+        """What pages can show of the reading feed, for the build cache: each member's posts
+        (MemberPosts), whether there is a store, and its rules."""
+        posts = {member_id: self.posts_of(member_id) for member_id in self.posts_by_member}
+        functions = (self.title_of, self.topic_page_url, self.topic_atom_url, self.language_of)
+        return (posts, self.store_found, functions)
+
+    def posts_of(self, member_id: str) -> MemberPosts:
+        return MemberPosts(self.posts_by_member.get(member_id, ()), self.made_from.get(member_id))
 
     def latest(self, member_id: str) -> StoredEntry | None:
         """The member's newest post, None when the store has none."""
@@ -69,6 +79,23 @@ class ReadingData:
             *self.posts_by_member.values(), key=lambda entry: entry.date, reverse=True
         )
         return list(itertools.islice(merged, max(count, 0)))
+
+
+class MemberPosts(list[StoredEntry]):
+    """A member's newest posts, newest first, as pages list them. The build cache knows them by
+    what they are made from (`made_from`: their member's shaped entries, which cover the
+    titles `ReadingData.title_of` gives a note, unlike a post's fields without its text) and
+    which they are; without it, by the posts themselves."""
+
+    def __init__(self, posts: Iterable[StoredEntry], made_from: str | None = None) -> None:
+        super().__init__(posts)
+        self.made_from = made_from
+
+    def __build_digest__(self) -> Any:
+        if not self.made_from:
+            return list(self)
+        shown = "\0".join(f"{entry.feed_url}\0{entry.key}" for entry in self)
+        return f"made from\0{self.made_from}\0{shown}"  # one string: cheaper to walk
 
 
 def reading_data(context: Mapping[str, Any]) -> ReadingData | None:

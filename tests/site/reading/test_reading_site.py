@@ -345,7 +345,7 @@ def test_other_pages_get_the_posts_as_reading_data(site: Built) -> None:
             p.link for p in posts_of(member_id)
         ]
         assert reading.latest(member_id).link == posts_of(member_id)[0].link
-    assert reading.posts_of("dov") == () and reading.latest("dov") is None
+    assert list(reading.posts_of("dov")) == [] and reading.latest("dov") is None
     note = next(e for e in reading.posts_of("ada") if e.link == "http://ada.example/note-1")
     assert reading.title_of(note).startswith("Just a short note about tests today")
     python = next(topic for topic in roster_for(generator).topics if topic.slug == "python")

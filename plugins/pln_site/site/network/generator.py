@@ -171,7 +171,7 @@ class NetworkGenerator(SiteGenerator):
                 page_url,
                 member=member,
                 person_jsonld=script_json(data),
-                member_posts=list(reading.posts_of(member.id)) if reading else [],
+                member_posts=reading.posts_of(member.id) if reading else [],
                 entry_title_of=reading.title_of if reading else own_title,
                 entry_language_of=reading.language_of if reading else no_language,
                 member_mentions=list(mentions.get(member.id, [])),

@@ -111,6 +111,7 @@ class ReadingGenerator(SiteGenerator):
             topic_page_url=self.topic_page_url,
             topic_atom_url=self.topic_atom_url,
             language_of=self.language_of,
+            made_from=self.made_from,
         )
         log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
 
