@@ -176,8 +176,9 @@ def bounded_categories(categories: Iterable[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class EntryHead:
-    """Which entry a listing shows, without its text: `revision` changes with every write of
-    the entry (schema 7), so a build can tell an entry it shaped before from a changed one."""
+    """Which entry a listing shows, without its text: `revision` changes with every write that
+    changes the entry (schema 7), so a build can tell an entry it shaped before from a changed
+    one."""
 
     rowid: int
     feed_url: str

@@ -14,7 +14,6 @@ from pln_site.site.reading.river import (
     entry_language,
     entry_text,
     group_by_day,
-    listed_entries,
     paginate,
     posts_by_member,
     river_items,
@@ -61,16 +60,6 @@ def items_for(entries, *, full=False, excerpt_chars=400):
         avatar_url=lambda m: None,
         initials=lambda name: name[:1],
     )
-
-
-def test_only_listed_members_entries_stay_in_order() -> None:
-    when = dt.datetime(2024, 5, 1, tzinfo=UTC)
-    entries = [
-        stored("1", "ada", when=when),
-        stored("2", "dov", when=when),
-        stored("3", "bea", when=when),
-    ]
-    assert [e.key for e in listed_entries(entries, ["ada", "bea"])] == ["1", "3"]
 
 
 def test_posts_by_member_keeps_the_newest_few_per_member() -> None:

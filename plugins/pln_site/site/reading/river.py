@@ -112,10 +112,9 @@ class RiverPage:
         every build), else its fields."""
         made: list[str] = []
         for item in self.items:
-            made_of = item.__build_digest__()
             if item.made_from is None:
                 return {f.name: getattr(self, f.name) for f in fields(self)}
-            made.append("\0".join(made_of))
+            made.append("\0".join(item.__build_digest__()))
         others = [getattr(self, f.name) for f in fields(self) if f.name != "items"]
         return ("\n".join(made), others)
 
@@ -128,12 +127,6 @@ class RiverPage:
         """(number, url) of the pages to list: the first, the last and those near this one;
         (None, None) stands for a run of pages left out."""
         return page_window(self.number, self.page_urls)
-
-
-def listed_entries(entries: Iterable[StoredEntry], member_ids: Iterable[str]) -> list[StoredEntry]:
-    """Only the entries of the given (listed) members, in the order given."""
-    wanted = set(member_ids)
-    return [entry for entry in entries if entry.member_id in wanted]
 
 
 def member_sites(members: Iterable[Any]) -> Sites:

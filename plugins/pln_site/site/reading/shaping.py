@@ -71,7 +71,8 @@ class RiverShaper:
         if index is not None:
             kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
             if all(self._still_good(found) for found in kept.values()):
-                return self._merged(cast(dict[str, MemberShaped], kept), index.order, index.ids)
+                position = _positions(index.order)
+                return self._merged(cast(dict[str, MemberShaped], kept), position, index.ids)
         heads = store.shown_heads(member_ids=list(self.members), sites=self.sites)
         by_member: dict[str, list[EntryHead]] = {}
         for head in heads:
@@ -82,6 +83,7 @@ class RiverShaper:
             for member_id, found in by_member.items()
         }
         order = [(head.feed_url, head.key) for head in heads]
+        position = _positions(order)
         excerpts: ExcerptCache | None = None  # read only when some member is shaped
         shaped: dict[str, MemberShaped] = {}
         reshaped = 0
@@ -90,7 +92,7 @@ class RiverShaper:
             if not self._still_good(found):
                 if excerpts is None:
                     excerpts = ExcerptCache(_excerpt_cache_path(self.settings))
-                found = self._shape_member(store, by_member[member_id], order, excerpts)
+                found = self._shape_member(store, by_member[member_id], position, excerpts)
                 cache.save_member(member_id, signature, found)
                 reshaped += 1
             shaped[member_id] = cast(MemberShaped, found)
@@ -98,7 +100,7 @@ class RiverShaper:
             # Only a build that shaped everyone knows which excerpts no entry needs any more.
             excerpts.save(prune=reshaped == len(signatures))
         log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
-        river = self._merged(shaped, order, {})
+        river = self._merged(shaped, position, {})
         river.ids = output_ids(river.entries, self.sites)
         cache.forget_others(set(shaped))
         cache.save_index(quick_key, ShapedIndex(signatures, order, river.ids))
@@ -109,10 +111,9 @@ class RiverShaper:
         return found is not None and pictures_unchanged(found.asked, self.pictures.kept)
 
     def _merged(
-        self, shaped: dict[str, MemberShaped], order: list[EntryId], ids: dict[EntryId, str]
+        self, shaped: dict[str, MemberShaped], position: dict[EntryId, int], ids: dict[EntryId, str]
     ) -> ShapedRiver:
-        """Every member's shaped entries as one river, in `order` (the store's listing)."""
-        position = {entry_id: number for number, entry_id in enumerate(order)}
+        """Every member's shaped entries as one river, by `position` (in the store's listing)."""
         river = ShapedRiver([entry for found in shaped.values() for entry in found.entries], ids)
         river.entries.sort(key=lambda e: position.get((e.feed_url, e.key), len(position)))
         for member_id, found in shaped.items():
@@ -124,7 +125,11 @@ class RiverShaper:
         return river
 
     def _shape_member(
-        self, store: Store, heads: list[EntryHead], order: list[EntryId], excerpts: ExcerptCache
+        self,
+        store: Store,
+        heads: list[EntryHead],
+        position: dict[EntryId, int],
+        excerpts: ExcerptCache,
     ) -> MemberShaped:
         """Read one member's shown entries, cut each one's title and body as it is read, and
         keep the entry without its HTML (the whole store's HTML is never in memory at once);
@@ -156,7 +161,6 @@ class RiverShaper:
                 marks[entry.feed_url, entry.key] = found
             kept.append(entry.without_html())
         # In the river's order, whatever order one member's rows come in.
-        position = {entry_id: number for number, entry_id in enumerate(order)}
         kept.sort(key=lambda entry: position[entry.feed_url, entry.key])
         collapsed = collapse(kept, marks, self._is_home)
         return MemberShaped(collapsed.entries, texts, collapsed.copies, self.pictures.asked)
@@ -175,6 +179,11 @@ class RiverShaper:
         member = self.members.get(entry.member_id)
         feeds = member.feeds if member is not None else []
         return any(ref.url == entry.feed_url and not ref.platform for ref in feeds)
+
+
+def _positions(order: list[EntryId]) -> dict[EntryId, int]:
+    """Each entry's place in the river: made once per build, not once per member shaped."""
+    return {entry_id: number for number, entry_id in enumerate(order)}
 
 
 def _excerpt_cache_path(settings: dict) -> Path:
