@@ -33,6 +33,7 @@ from pln_site.store.records import (
     WebmentionTry,
 )
 from pln_site.store.schema import MIGRATIONS, migrate, schema_version
+from pln_site.urls import same_url_key
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -156,12 +157,16 @@ class Store:
     entries = _as_list(iter_entries)
 
     def shown_heads(
-        self, member_ids: Iterable[str] | None = None, sites: Sites | None = None
+        self,
+        member_ids: Iterable[str] | None = None,
+        sites: Sites | None = None,
+        link_key: Callable[[str], str] = same_url_key,
     ) -> list[EntryHead]:
         """Which entries `iter_entries` gives, in its order, without their text: a caller that
-        kept what it made of them can read again only the new and changed ones."""
+        kept what it made of them can read again only the new and changed ones. `link_key`
+        decides which links are one post (urls.same_url_key, or one remembering its answers)."""
         with reading(self._open_db, self.path) as db:
-            return reads.shown_heads(db, member_ids, sites)
+            return reads.shown_heads(db, member_ids, sites, link_key)
 
     def iter_member_entries(self, member_id: str, rowids: Iterable[int]) -> Iterator[StoredEntry]:
         """One member's entries of `shown_heads`, whole, one at a time (consume it while the

@@ -134,16 +134,20 @@ def iter_entries(
 
 
 def shown_heads(
-    db: sqlite3.Connection, member_ids: Iterable[str] | None = None, sites: Sites | None = None
+    db: sqlite3.Connection,
+    member_ids: Iterable[str] | None = None,
+    sites: Sites | None = None,
+    link_key: Callable[[str], str] = same_url_key,
 ) -> list[EntryHead]:
-    """The entries `iter_entries` gives, in its order, without reading their text."""
+    """The entries `iter_entries` gives, in its order, without reading their text (`link_key`:
+    urls.same_url_key, or one that remembers its answers)."""
     where, params = _members_where(member_ids)
     heads = db.execute(
         "SELECT rowid, feed_url, key, link, member_id, first_seen, revision "
         f"FROM entries{where}{_LISTING_ORDER}",
         params,
     ).fetchall()
-    kept = set(_shown(heads, sites))
+    kept = set(_shown(heads, sites, link_key))
     return [
         EntryHead(head["rowid"], head["feed_url"], head["key"], head["member_id"], head["revision"])
         for head in heads
@@ -179,7 +183,9 @@ def _rows(
                 break
 
 
-def _shown(heads: list[sqlite3.Row], sites: Sites | None) -> list[int]:
+def _shown(
+    heads: list[sqlite3.Row], sites: Sites | None, link_key: Callable[[str], str] = same_url_key
+) -> list[int]:
     """The rowids to show, in order, of entries that share a link (the same page by
     urls.same_url_key: a re-post with a new id, or one post in two of a member's feeds).
 
@@ -189,7 +195,7 @@ def _shown(heads: list[sqlite3.Row], sites: Sites | None) -> list[int]:
     link on nobody's site shows once for each member who posted it. Without `sites` (a caller
     that knows no member files), the copy first seen shows, whoever posted it.
     """
-    posts = [same_url_key(head["link"]) if head["link"] else None for head in heads]
+    posts = [link_key(head["link"]) if head["link"] else None for head in heads]
     if sites is None:
         return _first_of_each_link(heads, posts)
     firsts: dict[tuple[str, str], sqlite3.Row] = {}  # (post, member) -> their first copy

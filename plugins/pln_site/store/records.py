@@ -11,7 +11,7 @@ shared link is shown; `bounded_categories` is the cap on what one entry may carr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from pln_site.entries import FeedSource, ParsedEntry
@@ -194,6 +194,9 @@ class Sites:
     member a host; several when they share one, such as a blog platform's."""
 
     members_by_host: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # How a URL's host is found (urls.site_host); a build passes one that remembers its answers
+    # from the last build (shapedcache.Remembered), the same for every URL.
+    host_of: Callable[[str], str | None] = field(default=site_host, compare=False, repr=False)
 
     @classmethod
     def of(cls, urls_by_member: Mapping[str, Iterable[str | None]]) -> Sites:
@@ -207,7 +210,7 @@ class Sites:
 
     def owners(self, url: str | None) -> frozenset[str]:
         """The members on whose own site `url` is; empty when it is on nobody's."""
-        host = site_host(url)
+        host = self.host_of(url) if url else None
         return self.members_by_host.get(host, frozenset()) if host else frozenset()
 
 

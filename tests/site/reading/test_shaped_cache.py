@@ -141,3 +141,36 @@ def test_a_build_from_kept_entries_writes_what_a_fresh_one_writes(tmp_path, monk
     assert again == fresh
     river = [text for name, text in fresh.items() if name.startswith("reading/")]
     assert any(b"Entry of step" in text for text in river)
+
+
+def test_remembered_answers_come_from_the_last_build_and_only_new_ones_are_computed():
+    computed = []
+
+    def shout(text: str) -> str:
+        computed.append(text)
+        return text.upper()
+
+    remembered = shapedcache.Remembered(shout, {"a": "kept A"})
+    assert [remembered("a"), remembered("b"), remembered("b")] == ["kept A", "B", "B"]
+    assert computed == ["b"]  # asked twice, computed once; "a" never
+    assert remembered.new == 1
+    assert remembered.asked == {"a": "kept A", "b": "B"}
+
+
+def test_the_remembered_answers_are_kept_only_for_the_same_code_and_settings(tmp_path):
+    cache = cache_in(tmp_path)
+    computes = {"upper": str.upper, "length": len}
+    first = cache.load_remembered(computes)
+    assert first["upper"]("ada") == "ADA" and first["length"]("ada") == 3
+    cache.save_remembered(first)
+    again = cache.load_remembered(computes)
+    assert again["upper"].known == {"ada": "ADA"} and again["length"].known == {"ada": 3}
+    kept = cache.folder / "urls.json"
+    written_at = kept.stat().st_mtime_ns
+    again["upper"]("ada")
+    cache.save_remembered(again)  # nothing new: the file stays as it is
+    assert kept.stat().st_mtime_ns == written_at
+    other_settings = shapedcache.ShapedCache({**cache.settings, "PLANET_EXCERPT_LENGTH": 10})
+    assert other_settings.load_remembered(computes)["upper"].known == {}
+    kept.write_text("[", encoding="utf-8")
+    assert cache_in(tmp_path).load_remembered(computes)["upper"].known == {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from pln_site.entries import StoredEntry
@@ -23,7 +23,11 @@ TAG_URI = re.compile(
 )
 
 
-def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, str], str]:
+def output_ids(
+    entries: Iterable[StoredEntry],
+    sites: Sites,
+    original_id: Callable[[str], str | None] | None = None,
+) -> dict[tuple[str, str], str]:
     """(feed, key) -> each entry's id in the output feeds; no two entries share one, so that a
     reader never takes one member's entry for an edit of another's.
 
@@ -33,11 +37,14 @@ def output_ids(entries: Iterable[StoredEntry], sites: Sites) -> dict[tuple[str, 
     the entry it was derived for comes first (an original id equal to it is forged), then one
     of a member on whose site the id is, then the one first seen; the others get an id derived
     from their member, feed and key. Ids stay the same from build to build.
+
+    `original_id` is `original_id_of`, or one that remembers its answers from the last build.
     """
+    original_id = original_id or original_id_of
     claims: dict[str, list[StoredEntry]] = {}
     originals: dict[tuple[str, str], str | None] = {}
     for entry in entries:
-        original = originals[entry.feed_url, entry.key] = _original_id(entry)
+        original = originals[entry.feed_url, entry.key] = original_id(entry.key)
         claims.setdefault(original or derived_id(entry), []).append(entry)
     taken = set(claims)  # a fresh id never lands on an id another entry claims
     ids: dict[tuple[str, str], str] = {}
@@ -84,9 +91,9 @@ def _fresh_id(entry: StoredEntry, taken: set[str]) -> str:
     return found
 
 
-def _original_id(entry: StoredEntry) -> str | None:
-    """The entry's own id when it is an absolute IRI, else None."""
-    key = entry.key.strip()
+def original_id_of(entry_key: str) -> str | None:
+    """An entry's own id (its key in the store) when it is an absolute IRI, else None."""
+    key = entry_key.strip()
     try:
         scheme = urlsplit(key).scheme.lower()
     except ValueError:

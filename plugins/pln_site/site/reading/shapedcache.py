@@ -11,6 +11,11 @@ rest is read from one small file each. Which entries show at all (each post once
 members) and their ids in the output feeds are worked out afresh every time, from the entries'
 heads: that needs no HTML.
 
+The slow path asks three questions of every shown entry's link and id (urls.same_url_key,
+urls.site_host, feedids.original_id_of): pure functions of a string, whose answers are kept in
+urls.json (`Remembered`) under the code's and settings' fingerprint: at 20,000 entries that is
+most of a member edit's work before any page.
+
 When nothing at all changed since the last build (the store, the member files, the pictures,
 the settings and the code: `quick_key`), the index file gives the whole result without asking
 the store anything.
@@ -25,9 +30,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from markupsafe import Markup
 
@@ -71,6 +77,29 @@ class MemberShaped:
     # A digest of all of the above and of the signature it was kept under (its file's bytes):
     # the same token, the same river items (RiverItem.made_from). Empty until kept or loaded.
     token: str = field(default="", compare=False)
+
+
+T = TypeVar("T")
+
+
+class Remembered(Generic[T]):
+    """`compute` (a pure function of one string), answering from `known` where it can; it
+    records what it was asked this build (`asked`) and how many answers were new (`new`)."""
+
+    def __init__(self, compute: Callable[[str], T], known: dict[str, T] | None = None) -> None:
+        self.compute = compute
+        self.known = known or {}
+        self.asked: dict[str, T] = {}
+        self.new = 0
+
+    def __call__(self, text: str) -> T:
+        try:
+            answer = self.known[text]
+        except KeyError:
+            answer = self.known[text] = self.compute(text)
+            self.new += 1
+        self.asked[text] = answer
+        return answer
 
 
 @dataclass
@@ -148,6 +177,27 @@ class ShapedCache:
         self._write(self.folder / "index.json", json.dumps(data))
         # What older code kept in one file beside this folder: the folder replaces it.
         self.folder.with_name(f"{self.folder.name}.json").unlink(missing_ok=True)
+
+    # -- what the slow path asks of every link and id ----------------------------------------
+
+    def load_remembered(self, computes: dict[str, Callable[[str], Any]]) -> dict[str, Remembered]:
+        """One `Remembered` for each of `computes` (name -> function), with the answers the
+        last build kept, when the code and settings are the same (the fingerprint)."""
+        data = _read_json(self.folder / "urls.json")
+        if data is None or data.get("key") != self.fingerprint:
+            data = {}
+        found = {}
+        for name, compute in computes.items():
+            known = data.get(name)
+            found[name] = Remembered(compute, known if isinstance(known, dict) else None)
+        return found
+
+    def save_remembered(self, remembered: dict[str, Remembered]) -> None:
+        """Keep what this build asked, when anything was new (nothing else: no file grows
+        with entries long gone)."""
+        if any(memo.new for memo in remembered.values()):
+            data = {name: memo.asked for name, memo in remembered.items()}
+            self._write(self.folder / "urls.json", json.dumps({"key": self.fingerprint, **data}))
 
     # -- one member's shaped entries -----------------------------------------------------------
 

@@ -8,7 +8,7 @@ for the whole river.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,7 +18,7 @@ from pln_site.members.model import Member
 from pln_site.settings import store_path
 from pln_site.site.reading.crossposts import EntryId, PostMarks, collapse, post_marks
 from pln_site.site.reading.excerptcache import ExcerptCache
-from pln_site.site.reading.feedids import output_ids
+from pln_site.site.reading.feedids import original_id_of, output_ids
 from pln_site.site.reading.pictures import PictureShelf
 from pln_site.site.reading.river import EntryText, entry_text
 from pln_site.site.reading.shapedcache import (
@@ -28,6 +28,7 @@ from pln_site.site.reading.shapedcache import (
     pictures_unchanged,
 )
 from pln_site.store import EntryHead, Sites, Store
+from pln_site.urls import same_url_key, site_host
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,11 @@ class RiverShaper:
             if all(self._still_good(found) for found in kept.values()):
                 position = _positions(index.order)
                 return self._merged(cast(dict[str, MemberShaped], kept), position, index.ids)
-        heads = store.shown_heads(member_ids=list(self.members), sites=self.sites)
+        remembered = cache.load_remembered(
+            {"link_key": same_url_key, "site_host": site_host, "original_id": original_id_of}
+        )
+        sites = replace(self.sites, host_of=remembered["site_host"])
+        heads = store.shown_heads(list(self.members), sites, remembered["link_key"])
         by_member: dict[str, list[EntryHead]] = {}
         for head in heads:
             by_member.setdefault(head.member_id, []).append(head)
@@ -101,7 +106,8 @@ class RiverShaper:
             excerpts.save(prune=reshaped == len(signatures))
         log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
         river = self._merged(shaped, position, {})
-        river.ids = output_ids(river.entries, self.sites)
+        river.ids = output_ids(river.entries, sites, remembered["original_id"])
+        cache.save_remembered(remembered)
         cache.forget_others(set(shaped))
         cache.save_index(quick_key, ShapedIndex(signatures, order, river.ids))
         return river
