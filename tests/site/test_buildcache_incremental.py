@@ -10,14 +10,18 @@ folder with an empty cache (the clean build). Every file of the two must be the 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pln_site.site.network import generator as network_generator
+from pln_site.site.reading import generator as reading_generator
 from tests.support.edited_site import EDITS, PINNED, Site
 
 
@@ -136,6 +140,48 @@ def test_a_page_taken_from_the_last_build_is_left_as_it_is_on_disk(tmp_path, mon
     assert "posts/hello-network/index.html" in touched
     assert touched == {name for name in rendered if name.endswith(".html")}
     assert len(touched) < len(times) / 2
+
+
+def test_a_feed_or_blogroll_made_from_what_it_was_made_from_is_not_made_again(
+    tmp_path, monkeypatch
+):
+    """Feeds and blogrolls are not pages: they are made (serialized) only when what they are
+    made from changed, and then they say what changed."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    made: list[str] = []
+
+    def counted(module, name: str) -> None:
+        make = getattr(module, name)
+
+        @functools.wraps(make)
+        def making(*args, **kwargs):
+            made.append(name)
+            return make(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, making)
+
+    for name in ("atom_feed", "rss_feed", "json_feed"):
+        counted(reading_generator, name)
+    counted(network_generator, "blogroll_opml")
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    assert {"atom_feed", "rss_feed", "json_feed", "blogroll_opml"} <= set(made)
+    made.clear()
+    site.step = 1
+    site.edit_post_text(0)
+    after_post = site.build(output, cache)
+    assert made == []
+    site.step = 2
+    site.add_entry(1)  # a new entry of Amara's: the feeds that carry her entries change
+    after_fetch = site.build(output, cache)
+    assert "atom_feed" in made and "blogroll_opml" not in made
+    titles = [title.text for title in ElementTree.fromstring(after_fetch["reading/atom.xml"])
+              .iter("{http://www.w3.org/2005/Atom}title")]  # fmt: skip
+    assert "Entry of step 2" in titles
+    assert after_fetch["reading/atom.xml"] != after_post["reading/atom.xml"]
+    clean = site.build(tmp_path / "clean", tmp_path / "clean-cache")
+    assert after_fetch == clean
 
 
 def test_a_note_rewritten_in_place_is_renamed_on_every_page_that_lists_it(tmp_path, monkeypatch):

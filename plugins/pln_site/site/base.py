@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -52,6 +53,23 @@ def link_from(page_save_as: str, target_url: str, siteurl: str | None) -> str:
 TEXT_TEMPLATE = "pln_site_text_file"
 
 
+class MadeText:
+    """A finished file's text, made only when the page is rendered: the build cache knows it by
+    `make` (a function with its arguments, such as `functools.partial(atom_feed, info, items)`),
+    so a file made from what it was made from last time is not made again."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.make = make
+
+    def __build_digest__(self) -> Callable[[], str]:
+        return self.make
+
+    def __html__(self) -> str:  # the text as it is: autoescape leaves it alone
+        return self.make()
+
+    __str__ = __html__
+
+
 class SiteGenerator(Generator):
     """A Pelican generator of one pln_site plugin's pages. Subclasses set `templates_dir`."""
 
@@ -85,14 +103,15 @@ class SiteGenerator(Generator):
             **extra,
         )
 
-    def write_text(self, writer: Any, save_as: str, text: str) -> None:
+    def write_text(self, writer: Any, save_as: str, text: str | Callable[[], str]) -> None:
         """A finished non-HTML file (a feed, a script, JSON), written as it is, through Pelican's
-        writer (which refuses to write one path twice)."""
+        writer (which refuses to write one path twice). `text` may be the function that makes
+        it, with its arguments (a partial): then it is made only when the file is not reused
+        from the last build (MadeText)."""
         if not save_as:
             return
-        writer.write_file(
-            save_as, self.env.get_template(TEXT_TEMPLATE), self.context, body=Markup(text)
-        )
+        body = Markup(text) if isinstance(text, str) else MadeText(text)
+        writer.write_file(save_as, self.env.get_template(TEXT_TEMPLATE), self.context, body=body)
 
     def absolute(self, url: str) -> str | None:
         """`url` on the published site, when SITEURL is absolute; else None."""

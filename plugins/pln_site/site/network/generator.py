@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -229,8 +230,10 @@ class NetworkGenerator(SiteGenerator):
                 self._opml(topic.members, f"{sitename}: {title}" if sitename else title),
             )
 
-    def _opml(self, members: Sequence[Member], title: str) -> str:
-        return blogroll_opml(
+    def _opml(self, members: Sequence[Member], title: str) -> Callable[[], str]:
+        """The blogroll of `members`, made only when it is not reused (write_text)."""
+        return partial(
+            blogroll_opml,
             members,
             title=title,
             owner_name=self.settings.get("AUTHOR"),

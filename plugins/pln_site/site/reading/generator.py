@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +255,7 @@ class ReadingGenerator(SiteGenerator):
             save_as,
             items,
         )
-        self.write_text(writer, save_as, atom_feed(info, items))
+        self.write_text(writer, save_as, partial(atom_feed, info, items))
 
     def _hot_link_item(self, hot: HotLink, updated: dt.datetime, save_as: str) -> FeedItem:
         def member_link(citation: Any) -> str | None:
@@ -371,7 +372,7 @@ class ReadingGenerator(SiteGenerator):
             info = self._feed_info(
                 title, description, home, self.settings[f"PLANET_{kind}_URL"], save_as, newest
             )
-            self.write_text(writer, save_as, write(info, newest))
+            self.write_text(writer, save_as, partial(write, info, newest))
         topic_save_as = self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS")
         if not topic_save_as:
             return
@@ -388,7 +389,7 @@ class ReadingGenerator(SiteGenerator):
                 save_as,
                 chosen,
             )
-            self.write_text(writer, save_as, atom_feed(info, chosen))
+            self.write_text(writer, save_as, partial(atom_feed, info, chosen))
 
     def _feed_info(
         self,
