@@ -1,4 +1,4 @@
-"""What the benchmarks led to: excerpts cut from a prefix and kept between builds, and a
+"""What the benchmarks led to: excerpts cut from the start of a post and kept between builds, and a
 pagination that does not list every page on every page. Each must give the same result as
 the slow way."""
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pln_site.site.reading.excerpt as excerpt_module
-from pln_site.site.reading.excerpt import excerpt_html
+from pln_site.site.reading.excerpt import excerpt_html, is_cut
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.river import page_window
 
@@ -33,20 +33,30 @@ def html_documents(draw):
     return "".join(parts)
 
 
-def _excerpt_fed_in_chunks(chunk: int, document: str, limit: int) -> str:
-    original = excerpt_module._CHUNK
-    excerpt_module._CHUNK = chunk
-    try:
-        return excerpt_html(document, limit)
-    finally:
-        excerpt_module._CHUNK = original
-
-
 @settings(max_examples=300, deadline=None)
-@given(html_documents(), st.integers(1, 120), st.integers(1, 64))
-def test_feeding_the_parser_in_chunks_changes_nothing(document, limit, chunk):
-    whole = _excerpt_fed_in_chunks(10**9, document, limit)
-    assert _excerpt_fed_in_chunks(chunk, document, limit) == whole
+@given(html_documents(), st.integers(1, 120), html_documents())
+def test_what_follows_a_cut_changes_nothing(document, limit, more):
+    """An excerpt stops reading at its cut: whatever follows the text it cut cannot change it."""
+    cut = excerpt_html(document, limit)
+    if is_cut(cut):
+        assert excerpt_html(f"{document}<p>{more}</p>", limit) == cut
+
+
+def test_a_long_post_is_read_only_as_far_as_its_excerpt(monkeypatch):
+    read = []
+    tokens = excerpt_module._tokens
+
+    def counted(value):
+        for token in tokens(value):
+            read.append(token)
+            yield token
+
+    monkeypatch.setattr(excerpt_module, "_tokens", counted)
+    post = "".join(
+        f"<p>Paragraph {n} of a long post, with <em>some</em> words.</p>" for n in range(5000)
+    )
+    assert is_cut(excerpt_module.excerpt_html(post, 120))
+    assert len(read) < 40  # of 20,000 tags
 
 
 def test_the_excerpt_cache_returns_what_excerpt_html_returns_and_keeps_it(tmp_path):

@@ -128,3 +128,31 @@ def test_headings_move_below_the_entry_title_and_nothing_else_changes():
 def test_an_excerpt_says_whether_it_left_text_out():
     assert is_cut(excerpt_html(LONG, 40))
     assert not is_cut(excerpt_html("<p>short</p>", 40))
+
+
+def test_a_quoted_greater_than_sign_stays_inside_its_attribute():
+    """A ">" in a quoted attribute value does not end the tag (the sanitizer writes it as
+    "&gt;", but an excerpt of older stored HTML must not come apart)."""
+    out = excerpt_html(
+        '<p>See <a href="https://a.example/" title="a > b">the comparison</a>.</p>', 400
+    )
+    link = BeautifulSoup(out, "html.parser").find("a")
+    assert link is not None and link["title"] == "a > b"
+    assert link.get_text() == "the comparison"
+    assert balanced(out)
+
+
+def test_comments_and_declarations_are_left_out_and_tags_are_closed_by_their_names():
+    out = excerpt_html("<!DOCTYPE html><P>One <!-- a note --><EM>two three four five</EM></P>", 10)
+    parsed = BeautifulSoup(out, "html.parser")
+    assert parsed.get_text() == "One two…"
+    assert balanced(out)
+    assert "<!--" not in out and "DOCTYPE" not in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="<>/=\"' abp&;!-", max_size=80), st.integers(1, 60))
+def test_any_text_gives_balanced_markup_within_its_budget(text, limit):
+    out = excerpt_html(clean_html(text, "https://a.example/"), limit)
+    assert balanced(out)
+    assert len(parse_html(out).text) <= limit + 1  # the ellipsis
