@@ -198,7 +198,7 @@ class ReadingGenerator(SiteGenerator):
             # removed from the output (buildcache/outputs.py).
             signals.content_written.send(str(published), context=self.context)
         items = self._items(self.entries)
-        topic_rivers = [(topic, self._topic_items(topic, items)) for topic in self.topics]
+        topic_rivers = list(zip(self.topics, self._topic_items(items), strict=True))
         common = {
             "reading_topics": [(topic, len(found)) for topic, found in topic_rivers if found],
             "reading_topic_url": self.topic_url,
@@ -212,7 +212,7 @@ class ReadingGenerator(SiteGenerator):
         self._write_river(writer, items, common)
         for topic, found in topic_rivers:
             self._write_topic(writer, topic, found, common)
-        self._write_feeds(writer, items, common)
+        self._write_feeds(writer, items, topic_rivers)
         self._write_links(writer, common)
 
     def links_page_url(self) -> str | None:
@@ -288,9 +288,18 @@ class ReadingGenerator(SiteGenerator):
             made_from_of=lambda entry: self.made_from.get(entry.member_id),
         )
 
-    def _topic_items(self, topic: Topic, items: list[RiverItem]) -> list[RiverItem]:
-        ids = {member.id for member in topic.members}
-        return [item for item in items if item.entry.member_id in ids]
+    def _topic_items(self, items: list[RiverItem]) -> list[list[RiverItem]]:
+        """Each topic's items (self.topics' order), in the river's order: one pass over the
+        river, not one per topic (30 topics and 20,000 entries made 600,000 checks)."""
+        found: list[list[RiverItem]] = [[] for _ in self.topics]
+        topics_of: dict[str, list[list[RiverItem]]] = {}
+        for topic, mine in zip(self.topics, found, strict=True):
+            for member in topic.members:
+                topics_of.setdefault(member.id, []).append(mine)
+        for item in items:
+            for mine in topics_of.get(item.entry.member_id, ()):
+                mine.append(item)
+        return found
 
     def topic_url(self, topic: Topic) -> str:
         return self.settings["PLANET_TOPIC_URL"].format(slug=topic.slug)
@@ -358,7 +367,12 @@ class ReadingGenerator(SiteGenerator):
 
     # -- feeds ------------------------------------------------------------------------------
 
-    def _write_feeds(self, writer: Any, items: list[RiverItem], common: dict) -> None:
+    def _write_feeds(
+        self,
+        writer: Any,
+        items: list[RiverItem],
+        topic_rivers: list[tuple[Topic, list[RiverItem]]],
+    ) -> None:
         cap = int(self.settings["PLANET_FEED_MAX_ITEMS"])
         newest = self._feed_items(capped(items, cap, self.per_member))
         sitename = str(self.settings.get("SITENAME", "")).strip()
@@ -376,9 +390,7 @@ class ReadingGenerator(SiteGenerator):
         topic_save_as = self.settings.get("PLANET_TOPIC_ATOM_SAVE_AS")
         if not topic_save_as:
             return
-        for topic in self.topics:
-            ids = {member.id for member in topic.members}
-            mine = [item for item in items if item.entry.member_id in ids]
+        for topic, mine in topic_rivers:
             chosen = self._feed_items(capped(mine, cap, self.per_member))
             save_as = topic_save_as.format(slug=topic.slug)
             info = self._feed_info(

@@ -27,8 +27,16 @@ ET.register_namespace("atom", ATOM_NS)
 ET.register_namespace("dc", DC_NS)
 
 
+class _KnownByRepr:
+    """Known to the build cache by its repr: every field in one string, which is cheaper than
+    walking the fields one by one (a build digests some 1,500 feed items)."""
+
+    def __build_digest__(self) -> str:
+        return repr(self)
+
+
 @dataclass(frozen=True)
-class FeedOrigin:
+class FeedOrigin(_KnownByRepr):
     """The feed an entry was fetched from."""
 
     url: str
@@ -38,7 +46,7 @@ class FeedOrigin:
 
 
 @dataclass(frozen=True)
-class FeedItem:
+class FeedItem(_KnownByRepr):
     """One entry of an output feed."""
 
     id: str  # an absolute IRI
@@ -60,7 +68,7 @@ class FeedItem:
 
 
 @dataclass(frozen=True)
-class FeedInfo:
+class FeedInfo(_KnownByRepr):
     """What the whole feed says about itself."""
 
     title: str
