@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 import pytest
 
+from pln_site.site.search.pagefind import index_site
 from tests.support.edited_site import Site
 from tests.support.requirements_check import require
 from tests.support.search_index import indexed_words
@@ -89,6 +91,28 @@ def test_a_build_with_no_changed_page_keeps_the_index_and_a_changed_page_renews_
     changed = {**POSTS, name: text + "\nA sentence about lighthouses.\n"}
     build_theme_site(tmp_path, posts=changed, PLUGINS=PLUGINS)
     assert entry.stat().st_mtime_ns != first, "a page changed, yet the index was kept"
+
+
+def test_the_index_follows_what_the_pages_say_not_their_times(tmp_path):
+    """The index is kept while no page was written; a page written again as it was keeps it
+    too, and a page changed behind the build's back renews it, even with the same size and its
+    old time of change set back."""
+    require("pagefind_bin", "pip install 'pagefind[bin]'")
+    output, settings = build_theme_site(tmp_path, PLUGINS=PLUGINS)
+    entry = output / "pagefind" / "pagefind-entry.json"
+    first = entry.stat().st_mtime_ns
+    page = next(path for path in html_pages(output) if "Notes are better" in path.read_text())
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text, encoding="utf-8")  # as it was
+    assert index_site(settings)
+    assert entry.stat().st_mtime_ns == first, "no page says anything new, yet it was indexed"
+    before = page.stat()
+    page.write_text(text.replace("Notes are better", "Notes are bolder"), encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    assert index_site(settings)
+    assert entry.stat().st_mtime_ns != first, "a page says something new, yet the index was kept"
+    assert any("bolder" in words for words in indexed_words(output).values())
 
 
 def test_each_part_of_the_site_has_its_own_index_and_an_edit_renews_only_its_part(tmp_path):
