@@ -7,6 +7,7 @@ must write exactly what a build from scratch writes.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -20,6 +21,8 @@ from jinja2 import DictLoader, Environment, pass_context
 
 from pln_site.devserver import Route
 from pln_site.entries import FeedSource
+from pln_site.site.base import MadeText
+from pln_site.site.buildcache.digests import PageDigests
 from pln_site.site.buildcache.templates import keep_compiled
 from pln_site.site.fingerprint import build_fingerprint
 from tests.support.fetching import simple_feed
@@ -213,3 +216,22 @@ def test_templates_compiled_for_other_filters_are_not_reused(tmp_path: Path) -> 
         keep_compiled(SimpleNamespace(env=env), tmp_path)
         rendered.append(env.get_template("page.html").render(who="Ada"))
     assert rendered == ["plain hi", "Ada hi"]
+
+
+def test_a_text_made_by_a_function_is_known_by_its_function_and_every_argument() -> None:
+    """A feed or blogroll passed as the function that makes it (MadeText): a change to any of
+    its arguments, keywords too, makes it again; the same arguments let the last one stand."""
+
+    def digest(*args, **kwargs) -> str | None:
+        body = MadeText(functools.partial(_made_text, *args, **kwargs))
+        return PageDigests({}).page(["body"], {"body": body})
+
+    first = digest("Blogroll", generated="2026-12-01T10:00")
+    assert first is not None
+    assert digest("Blogroll", generated="2026-12-01T10:00") == first
+    assert digest("Blogroll", generated="2026-12-01T11:00") != first
+    assert digest("Reading", generated="2026-12-01T10:00") != first
+
+
+def _made_text(title: str, *, generated: str) -> str:
+    return f"{title} {generated}"

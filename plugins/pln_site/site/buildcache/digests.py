@@ -288,14 +288,15 @@ def _content_fields(content: Content, full: bool) -> dict[str, Any]:
 
 def _callable_fields(function: Any) -> tuple[Any, ...]:
     """A function as what it computes from: its name, its code, the values it closes over and,
-    for a method, its object (the code itself is in the build's fingerprint)."""
+    for a method, its object, for a partial its function and arguments, keywords too (the code
+    itself is in the build's fingerprint)."""
     target = getattr(function, "__func__", function)
     code = getattr(target, "__code__", None)
     cells = tuple(cell.cell_contents for cell in getattr(target, "__closure__", None) or ())
     owner = getattr(function, "__self__", None)
-    partial_parts = (getattr(function, "func", None), getattr(function, "args", None))
+    partial_parts = tuple(getattr(function, name, None) for name in ("func", "args", "keywords"))
     name = (getattr(target, "__module__", ""), getattr(target, "__qualname__", repr(type(target))))
-    if code is None and owner is None and partial_parts == (None, None):
+    if code is None and owner is None and partial_parts == (None, None, None):
         # A builtin or a callable object: a name is all it is known by.
         if not hasattr(target, "__qualname__"):
             raise Untraceable(type(function).__qualname__)
