@@ -302,10 +302,19 @@ def river_items(
     each post `also_on_of` gives (crossposts.py) and what `made_from_of` says each is made
     from (RiverItem.made_from)."""
     items = []
+    # What each item shows of its member, worked out once a member, not once an entry.
+    shown: dict[str, tuple[str | None, str | None, str]] = {}
     for entry in entries:
         member = members.get(entry.member_id)
         if member is None:
             continue
+        if entry.member_id not in shown:
+            shown[entry.member_id] = (
+                member_page_url(member),
+                avatar_url(member),
+                initials(member.name),
+            )
+        page_url, avatar, letters = shown[entry.member_id]
         text = text_of(entry)
         items.append(
             RiverItem(
@@ -319,9 +328,9 @@ def river_items(
                 picture=text.picture,
                 show=text.show,
                 local_date=entry.date.astimezone(tz),
-                member_page_url=member_page_url(member),
-                avatar_url=avatar_url(member),
-                initials=initials(member.name),
+                member_page_url=page_url,
+                avatar_url=avatar,
+                initials=letters,
                 lang=entry_language(entry, member),
                 is_note=text.is_note,
                 also_on=also_on_of(entry),
