@@ -101,7 +101,7 @@ def test_refused_pictures_are_recorded_with_their_reason_and_not_asked_for_again
         "/page.png",
         Route(body=b"<html><body>not a picture</body></html>", content_type="text/html"),
     )
-    server.route("/slow.png", Route(body=png((10, 10)), delay=3, content_type="image/png"))
+    server.route("/slow.png", Route(body=png((10, 10)), delay=6, content_type="image/png"))
     server.route("/huge.jpg", Route(body=b"\xff" * 300_000, content_type="image/jpeg"))
     urls = [
         server.url(p) for p in ("/bomb.png", "/page.png", "/slow.png", "/huge.jpg", "/gone.png")
@@ -111,7 +111,7 @@ def test_refused_pictures_are_recorded_with_their_reason_and_not_asked_for_again
         atom_entry("tag:ada.example,2024:2", "Two", days_ago(2), content=f'<img src="{urls[2]}"><img src="{urls[3]}">'),
         atom_entry("tag:ada.example,2024:3", "Three", days_ago(3), content=f'<img src="{urls[4]}">'),
     )))  # fmt: skip
-    settings = {**IMAGES_ON, "PLANET_TIMEOUT": 1, "PLANET_IMAGE_MAX_BYTES": 200_000}
+    settings = {**IMAGES_ON, "PLANET_TIMEOUT": 3, "PLANET_IMAGE_MAX_BYTES": 200_000}
 
     report = fetch(server.url("/feed.xml"), **settings)
 
