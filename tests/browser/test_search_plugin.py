@@ -9,6 +9,9 @@ import os
 
 import pytest
 
+from pln_site.site import fingerprint
+from pln_site.site.search import pagefind
+from pln_site.site.search.pagefind import bundle_fingerprint as fingerprint_of
 from pln_site.site.search.pagefind import index_site
 from tests.support.edited_site import Site
 from tests.support.requirements_check import require
@@ -93,18 +96,32 @@ def test_a_build_with_no_changed_page_keeps_the_index_and_a_changed_page_renews_
     assert entry.stat().st_mtime_ns != first, "a page changed, yet the index was kept"
 
 
-def test_the_index_follows_what_the_pages_say_not_their_times(tmp_path):
-    """The index is kept while no page was written; a page written again as it was keeps it
-    too, and a page changed behind the build's back renews it, even with the same size and its
-    old time of change set back."""
+def test_the_index_follows_what_the_pages_say_not_their_times(tmp_path, monkeypatch):
+    """While no page was written the index is kept without reading one; a page written again
+    as it was keeps it too, and a page changed behind the build's back renews it, even with the
+    same size and its old time of change set back."""
     require("pagefind_bin", "pip install 'pagefind[bin]'")
+    # Every file counts as settled at once: else one written in the last moments is read
+    # whatever its times say, and the times would not be what decides here.
+    monkeypatch.setattr(fingerprint, "RECENT_SECONDS", 0.0)
     output, settings = build_theme_site(tmp_path, PLUGINS=PLUGINS)
     entry = output / "pagefind" / "pagefind-entry.json"
     first = entry.stat().st_mtime_ns
+    read: list[str] = []  # the bundles whose pages were read, of those that have pages
+
+    def reading(site, bundle, binary):
+        if bundle.pages:
+            read.append(bundle.folder)
+        return fingerprint_of(site, bundle, binary)
+
+    monkeypatch.setattr(pagefind, "bundle_fingerprint", reading)
+    assert index_site(settings)
+    assert read == [], "no page was written, yet the pages were read"
     page = next(path for path in html_pages(output) if "Notes are better" in path.read_text())
     text = page.read_text(encoding="utf-8")
     page.write_text(text, encoding="utf-8")  # as it was
     assert index_site(settings)
+    assert read == ["pagefind"], "a page was written, yet the pages were not read"
     assert entry.stat().st_mtime_ns == first, "no page says anything new, yet it was indexed"
     before = page.stat()
     page.write_text(text.replace("Notes are better", "Notes are bolder"), encoding="utf-8")

@@ -86,15 +86,18 @@ def _outputs(settings: dict) -> set[str | None]:
 
 
 def stat_key(path: Path) -> bytes:
-    """A large file (the store) by its size and time of change, not its bytes. A file changed
-    less than RECENT_SECONDS ago gets a key no build matches: a write within one tick of the
-    clock keeps the time, and the next build would miss it (git's "racily clean" files)."""
+    """A file by its size and times of change, not its bytes (the store; a search bundle's
+    pages). Both times: the ctime moves on every write and cannot be set back, as the mtime
+    can. A file written less than RECENT_SECONDS ago gets a key no build matches: a write
+    within one tick of the clock keeps the times, and the next build would miss it (git's
+    "racily clean" files)."""
     stat = path.stat()
     if stat.st_size == 0:  # an empty file (a write-ahead log a reader made) holds nothing
         return f"{path}\0empty\n".encode()
     if time.time() - stat.st_mtime < RECENT_SECONDS:
         return os.urandom(16)
-    return f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}\n".encode()
+    times = f"{stat.st_mtime_ns}\0{stat.st_ctime_ns}"
+    return f"{path}\0{stat.st_size}\0{times}\0{stat.st_ino}\n".encode()
 
 
 def _plugin_files(plugins: list[Any], skipped: set[str | None]) -> Iterator[Path]:
