@@ -11,6 +11,7 @@ from pathlib import Path
 from pelican import Pelican
 
 from pln_site.commands.check import check_members
+from pln_site.commands.gc_tuning import fewer_collections
 from pln_site.errors import SiteError
 from pln_site.messages import terminal_text
 from pln_site.settings import SEARCH
@@ -49,7 +50,8 @@ def index_for_search(settings: dict) -> None:
 
 def _run_pelican(settings: dict) -> int:
     try:
-        Pelican(settings).run()
+        with fewer_collections():
+            Pelican(settings).run()
     except SiteError as error:  # unknown mentions, settings a build cannot use
         print(terminal_text(error, lines=True), file=sys.stderr)
         return 1

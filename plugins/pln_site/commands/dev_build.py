@@ -19,6 +19,7 @@ from jinja2 import TemplateSyntaxError
 from pelican import Pelican
 
 from pln_site.commands.build import index_for_search, pelican_settings
+from pln_site.commands.gc_tuning import fewer_collections
 from pln_site.commands.settings import load_settings
 from pln_site.errors import SiteError
 from pln_site.members.loader import members_from_settings
@@ -86,7 +87,8 @@ def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
         ]
     with _logged_errors() as logged:
         try:
-            Pelican(pelican_settings(settings)).run()
+            with fewer_collections():
+                Pelican(pelican_settings(settings)).run()
         except Exception as error:  # a Pelican or template error: shown, and the loop goes on
             return [*logged, _problem_of(error)]
     return logged  # Pelican logs a post it cannot read and goes on without it
