@@ -81,6 +81,34 @@ def test_a_damaged_or_foreign_file_is_not_trusted(tmp_path):
     assert cache.load_index("key-1") is None
 
 
+def test_a_process_that_builds_again_decodes_only_the_files_that_changed(tmp_path, monkeypatch):
+    """`invoke dev` builds again and again in one process: a member's file as it was last time
+    gives the objects it gave then; one written since, here or by another process, is read."""
+    decoded = []
+    decode = shapedcache.ShapedCache._decode
+    monkeypatch.setattr(
+        shapedcache.ShapedCache, "_decode",
+        lambda self, member_id, *rest: decoded.append(member_id) or decode(self, member_id, *rest),
+    )  # fmt: skip
+    cache_in(tmp_path).save_member("ada", "signature-1", shaped())
+    cache_in(tmp_path).save_member("grace", "signature-1", shaped())
+    first = cache_in(tmp_path).load_member("ada", "signature-1")
+    again = cache_in(tmp_path).load_member("ada", "signature-1")  # the next build's cache
+    assert first is not None and again is first
+    assert cache_in(tmp_path).load_member("ada", "signature-2") is None  # still under its key
+    assert decoded == ["ada"]
+    changed = shaped()
+    changed.entries[0].title = "One, retitled"
+    cache_in(tmp_path).save_member("ada", "signature-1", changed)
+    assert cache_in(tmp_path).load_member("ada", "signature-1") == changed
+    assert decoded == ["ada", "ada"]
+    elsewhere = tmp_path / "another-site"  # one site's files at a time are kept
+    cache_in(elsewhere).save_member("ada", "signature-1", shaped())
+    assert cache_in(elsewhere).load_member("ada", "signature-1") == shaped()
+    assert cache_in(tmp_path).load_member("ada", "signature-1") == changed
+    assert decoded == ["ada", "ada", "ada", "ada"]
+
+
 def test_a_picture_kept_or_dropped_since_makes_the_shaped_entries_stale():
     asked = shaped().asked
     as_then = {"https://ada.example/ab.jpg": KeptImage("ab.jpg", 800, 600)}
