@@ -235,3 +235,18 @@ def test_a_text_made_by_a_function_is_known_by_its_function_and_every_argument()
 
 def _made_text(title: str, *, generated: str) -> str:
     return f"{title} {generated}"
+
+
+def test_a_site_wide_value_is_known_by_what_it_is_even_when_the_site_gives_another():
+    """Each site-wide value's part of the digests is worked out once a build; a page given its
+    own value of that name, or a value the site's context took since, is digested afresh."""
+    site = {"SITENAME": "Ada's notes", "menu": ["Home", "Network"]}
+    digests = PageDigests(site)
+    first = digests.page(["SITENAME", "menu"], dict(site))
+    assert digests.page(["SITENAME", "menu"], dict(site)) == first
+    own = digests.page(["SITENAME", "menu"], {**site, "menu": ["Home"]})
+    assert own not in (None, first)
+    site["SITENAME"] = "Ada's reading"  # a generator set the site's context afresh
+    renamed = digests.page(["SITENAME", "menu"], dict(site))
+    assert renamed not in (None, first, own)
+    assert renamed == PageDigests(dict(site)).page(["SITENAME", "menu"], dict(site))

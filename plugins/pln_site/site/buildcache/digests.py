@@ -171,6 +171,9 @@ def _used_macros(tree: nodes.Template, alias: str) -> set[str] | None:
     return set(attributes) if uses == len(attributes) else None
 
 
+_ABSENT = object()  # a name the site's context does not hold: never site-wide
+
+
 class PageDigests:
     """Digests of the values of one build's pages, each site-wide value walked only once."""
 
@@ -178,6 +181,9 @@ class PageDigests:
         self._site_context = site_context
         # id -> (value, digest): the value is kept so that its id cannot be reused meanwhile.
         self._memo: dict[tuple[int, bool], tuple[Any, bytes]] = {}
+        # name -> (site-wide value, the part of a page's digest it gives): most of the forty-odd
+        # names a page reads are settings, the same object on every page.
+        self._site_parts: dict[str, tuple[Any, bytes]] = {}
 
     def page(self, names: Iterable[str], context: Mapping[str, Any]) -> str | None:
         """The digest of the page whose template reads `names` from `context`; None when one
@@ -185,10 +191,7 @@ class PageDigests:
         digest = hashlib.blake2b(digest_size=20)
         try:
             for name in sorted(names):
-                value = context.get(name)
-                own = value is not self._site_context.get(name)
-                walked = self._value(value, full=own, path=set())
-                digest.update(_hash(name.encode("utf-8"), walked))
+                digest.update(self._part(name, context.get(name)))
         except Untraceable as unknown:
             log.debug(
                 "buildcache: %s is rendered every build: its %r holds a %s, which is untraced",
@@ -196,6 +199,18 @@ class PageDigests:
             )  # fmt: skip
             return None
         return digest.hexdigest()
+
+    def _part(self, name: str, value: Any) -> bytes:
+        """What `name` given `value` adds to a page's digest."""
+        site_wide = value is self._site_context.get(name, _ABSENT)
+        known = self._site_parts.get(name)
+        if site_wide and known is not None and known[0] is value:
+            return known[1]
+        walked = self._value(value, full=not site_wide, path=set())
+        part = _hash(name.encode("utf-8"), walked)
+        if site_wide:
+            self._site_parts[name] = (value, part)
+        return part
 
     # -- walking a value down to data ---------------------------------------------------------
 
