@@ -1,13 +1,16 @@
-"""Edit to browser with `invoke dev`: the time from saving a post to its new text in the open
-tab's page, on the example site (the demo's content and store), in headless Chromium.
+"""Edit to browser with `invoke dev`: the time from saving a post (or a member file) to its new
+text in the open tab's page, in headless Chromium.
 
-    python -m bench.dev_reload [--edits 10]
+    python -m bench.dev_reload [--edits 10] [--members 500]
 
-Copies content/ into a temporary folder, fills its store as `invoke demo` does, starts `invoke
-dev` there on a free port, opens the post in Chromium (Debian's `chromium`, driven by
-playwright), then saves the post again and again with a new sentence, each time waiting for the
-sentence in the page's DOM. Prints each edit's time and their median. What a save costs is a
-whole build of the site (Pelican, the plugins, the search index) plus the reload.
+Without --members: copies content/ into a temporary folder and fills its store as `invoke demo`
+does (the example site). With --members N: a site made by bench/bigsite.py (N members, 40
+entries each, 200 posts), the size the writer's-loop goals are set at; then member edits are
+timed too (a member's `why`, on their page). Starts `invoke dev` there on a free port, opens
+the page in Chromium (Debian's `chromium`, driven by playwright), then saves the file again and
+again with a new sentence, each time waiting for the sentence in the page's DOM. Prints each
+edit's time and their median. What a save costs is a build of what changed (Pelican, the
+plugins; the search index comes after the reload) plus the reload.
 """
 
 from __future__ import annotations
@@ -24,12 +27,18 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from .paths import PROJECT
 
 POST = Path("posts") / "how-i-read-feeds.md"
 POST_URL = "posts/how-i-read-feeds/"
+# How one save adds a sentence to a file: (path, its text as it was, the sentence).
+Edit = Callable[[Path, str, str], None]
+
+BIG_POST, BIG_POST_URL = Path("posts") / "post-0000.md", "posts/post-0000/"
+BIG_MEMBER, BIG_MEMBER_URL = Path("network") / "member-0000.yaml", "network/member-0000/"
 START_SECONDS = 180
 EDIT_SECONDS = 120
 
@@ -58,6 +67,37 @@ def prepare_site(root: Path) -> Path:
     return settings_file
 
 
+def prepare_big_site(root: Path, members: int) -> Path:
+    """A bigsite.py site of `members` members in `root`; its settings file."""
+    from .bigsite import make_site
+
+    make_site(root, members=members, entries=40 * members, posts=200)
+    settings_file = root / "sitesettings.py"
+    values = {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(root / "output"),
+        "THEME": str(PROJECT / "theme"),
+        "PLANET_STORE_PATH": str(root / "store.sqlite3"),
+        "CACHE_PATH": str(root / "cache" / "pelican"),
+    }
+    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
+    lines += [f"{name} = {value!r}" for name, value in values.items()]
+    settings_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return settings_file
+
+
+def append_to_post(path: Path, original: str, sentence: str) -> None:
+    path.write_text(f"{original}\n{sentence}\n", encoding="utf-8")
+
+
+def append_to_why(path: Path, original: str, sentence: str) -> None:
+    import yaml
+
+    data = yaml.safe_load(original)
+    data["why"] = f"{data['why']} {sentence}"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -78,7 +118,11 @@ def wait_for_server(url: str, dev: subprocess.Popen) -> None:
     raise SystemExit(f"invoke dev did not serve {url}")
 
 
-def measure(root: Path, settings_file: Path, edits: int) -> list[float]:
+def measure(
+    root: Path, settings_file: Path, edits: int, targets: list[tuple[Path, str, Edit]]
+) -> dict[str, list[float]]:
+    """For each (file under content/, page URL, how to add a sentence): `edits` saves, each
+    timed from the write to the sentence in the open page's DOM; seconds by file name."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -92,23 +136,26 @@ def measure(root: Path, settings_file: Path, edits: int) -> list[float]:
          "-s", str(settings_file), "--port", str(port)],
         cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    post = root / "content" / POST
-    original = post.read_text(encoding="utf-8")
-    seconds: list[float] = []
+    seconds: dict[str, list[float]] = {}
     try:
         wait_for_server(url, dev)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium)
             try:
-                tab = browser.new_page()
-                tab.goto(url + POST_URL)
-                for number in range(1, edits + 1):
-                    sentence = f"Edit {number}: {uuid.uuid4().hex}."
-                    start = time.perf_counter()
-                    post.write_text(f"{original}\n{sentence}\n", encoding="utf-8")
-                    tab.get_by_text(sentence).wait_for(timeout=EDIT_SECONDS * 1000)
-                    seconds.append(time.perf_counter() - start)
-                    print(f"edit {number}: {seconds[-1]:.2f} s", flush=True)
+                for file, page_url, add in targets:
+                    path = root / "content" / file
+                    original = path.read_text(encoding="utf-8")
+                    tab = browser.new_page()
+                    tab.goto(url + page_url)
+                    timed = seconds[file.name] = []
+                    for number in range(1, edits + 1):
+                        sentence = f"Edit {number}: {uuid.uuid4().hex}."
+                        start = time.perf_counter()
+                        add(path, original, sentence)
+                        tab.get_by_text(sentence).wait_for(timeout=EDIT_SECONDS * 1000)
+                        timed.append(time.perf_counter() - start)
+                        print(f"{file.name}, edit {number}: {timed[-1]:.2f} s", flush=True)
+                    tab.close()
             finally:
                 browser.close()
     finally:
@@ -125,16 +172,29 @@ def measure(root: Path, settings_file: Path, edits: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("--edits", type=int, default=10, help="how many saves (default 10)")
+    options.add_argument(
+        "--members", type=int, default=0,
+        help="a bigsite.py site of this many members instead of the example site",
+    )  # fmt: skip
     arguments = options.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dev-reload-") as folder:
         root = Path(folder)
-        settings_file = prepare_site(root)
-        seconds = measure(root, settings_file, arguments.edits)
-    print(
-        f"edit to browser, {len(seconds)} saves of a post on the example site: "
-        f"median {statistics.median(seconds):.2f} s (fastest {min(seconds):.2f} s, "
-        f"slowest {max(seconds):.2f} s)"
-    )
+        if arguments.members:
+            settings_file = prepare_big_site(root, arguments.members)
+            targets = [(BIG_POST, BIG_POST_URL, append_to_post),
+                       (BIG_MEMBER, BIG_MEMBER_URL, append_to_why)]  # fmt: skip
+            where = f"a site of {arguments.members} members"
+        else:
+            settings_file = prepare_site(root)
+            targets = [(POST, POST_URL, append_to_post)]
+            where = "the example site"
+        seconds = measure(root, settings_file, arguments.edits, targets)
+    for name, timed in seconds.items():
+        print(
+            f"edit to browser, {len(timed)} saves of {name} on {where}: "
+            f"median {statistics.median(timed):.2f} s (fastest {min(timed):.2f} s, "
+            f"slowest {max(timed):.2f} s)"
+        )
     return 0
 
 
