@@ -75,6 +75,23 @@ def test_a_saved_post_is_rebuilt_and_announced(tmp_path):
         assert "/posts/hello-network/" in pages_with_word(site.root / "output", "watched")
 
 
+def test_with_the_store_in_the_sites_own_folder_a_saved_post_is_rebuilt_once(tmp_path):
+    """`PLANET_STORE_PATH = "planet.sqlite3"`: the store's folder is the one the posts are in.
+    An edit is still seen, and what the build writes beside the store (the shaped entries and
+    excerpts it keeps, SQLite's files) starts no build of its own."""
+    site = dev_site(tmp_path)
+    site.write_settings(PLANET_STORE_PATH=str(site.root / "planet.sqlite3"))
+    with running_dev(site) as dev:
+        events = build_events(dev)
+        current = next(events)
+        edit(site.content / POST, OLD_TEXT, NEW_TEXT)
+        built = next_build(events, after=current)
+        assert built["problems"] == []
+        assert NEW_TEXT in page(f"{dev.url}posts/hello-network/").get_text(" ", strip=True)
+        time.sleep(3)  # longer than the watcher's quiet time: a build of its writes would start
+        assert dev.stdout.count("Changed:") == 1, dev.stdout
+
+
 def test_a_broken_member_file_is_announced_with_its_file_and_line_and_its_fix_clears_it(
     tmp_path,
 ):

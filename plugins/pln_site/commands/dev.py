@@ -33,6 +33,7 @@ from pln_site.commands.dev_server import (
 from pln_site.commands.serve import port_problem
 from pln_site.commands.settings import load_settings
 from pln_site.messages import display_path, terminal_text
+from pln_site.settings import images_path, store_path
 
 # Editors save in several steps (a temporary file, a rename): changes that come within this
 # many milliseconds of each other make one build.
@@ -108,12 +109,12 @@ class SearchIndexer:
 
 def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
     """One line per batch of changes that a build reads (the first path of the batch)."""
-    store = Path(settings["PLANET_STORE_PATH"])
+    store = store_path(settings)
     store.parent.mkdir(parents=True, exist_ok=True)  # a site not fetched yet has no cache/
-    roots = [settings["PATH"], settings["THEME"], settings_path, store.parent]
-    roots += _plugin_folders()
-    paths = sorted({Path(root).resolve() for root in roots if Path(root).exists()})
-    relevant = BuildInputs(store=store.resolve(), output=Path(settings["OUTPUT_PATH"]).resolve())
+    inputs = [settings["PATH"], settings["THEME"], settings_path, *_plugin_folders()]
+    sources = sorted({Path(root).resolve() for root in inputs if Path(root).exists()})
+    relevant = BuildInputs.of(settings, sources)
+    paths = sorted({*sources, store.parent.resolve()})
     built_on = _store_state(store)
     for batch in watch(*paths, watch_filter=relevant, debounce=MOST_MS, step=QUIET_MS):
         changed = sorted(path for _change, path in batch)
@@ -148,19 +149,30 @@ def _plugin_folders() -> list[Path]:
 
 
 class BuildInputs(DefaultFilter):
-    """The editor's files (DefaultFilter leaves out swap files, backups, caches), and of the
-    store's folder the store alone: the rest of it (Pelican's cache, the excerpts, the build's
-    records) is what the build itself writes, and would start the next build."""
+    """What a build reads: the editor's files under the sources (content, theme, settings, the
+    plugins' templates; DefaultFilter leaves out swap files, backups, caches) and, of the
+    store's folder, the store alone. Not what the build itself writes (the output, Pelican's
+    cache, what it keeps beside the store), which would start the next build: the store's
+    folder may be the site's own (`PLANET_STORE_PATH = "planet.sqlite3"`), with the posts, a
+    log of the terminal and the output in it."""
 
-    def __init__(self, store: Path, output: Path) -> None:
+    def __init__(self, store: Path, sources: tuple[str, ...], written: tuple[str, ...]) -> None:
         super().__init__()
         self.store_files = {str(store), f"{store}-wal"}
-        self.written = (f"{store.parent}{os.sep}", f"{output}{os.sep}")
+        self.sources = sources
+        self.written = written
+
+    @classmethod
+    def of(cls, settings: dict, sources: list[Path]) -> BuildInputs:
+        folders = [settings["OUTPUT_PATH"], settings.get("CACHE_PATH"), images_path(settings)]
+        written = tuple(f"{Path(folder).resolve()}{os.sep}" for folder in folders if folder)
+        under = tuple(str(path) if path.is_file() else f"{path}{os.sep}" for path in sources)
+        return cls(store_path(settings).resolve(), under, written)
 
     def __call__(self, change: Change, path: str) -> bool:
         if path in self.store_files:
             return True
-        if path.startswith(self.written):
+        if path.startswith(self.written) or not path.startswith(self.sources):
             return False
         return super().__call__(change, path)
 
