@@ -10,6 +10,7 @@ good build. Ctrl-C stops the watcher and the server; the task ends it as every c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -39,6 +40,7 @@ from pln_site.settings import images_path, store_path
 # many milliseconds of each other make one build.
 QUIET_MS = 50
 MOST_MS = 1600
+BACKGROUND_NICENESS = 10  # the search index's: a build and the reload come first
 
 
 def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
@@ -84,27 +86,48 @@ def _build(settings_path: Path, events: BuildEvents, search: SearchIndexer) -> N
 
 class SearchIndexer:
     """The search index, made after each good build in the background: neither the reload nor
-    the next build waits for it. One index at a time: a new one starts when the last is done
-    (an index made while the next build rewrote its pages is made again after that build:
-    the pages' fingerprint differs)."""
+    the next build waits for it, and it has the processor only when the builds leave it (a
+    lower priority, for its thread and for pagefind). One index at a time: a build that ends
+    while one is being made asks for another after it (an index made while the next build
+    rewrote its pages is made again: the pages' fingerprint differs)."""
 
     def __init__(self, settings_path: Path) -> None:
         self.settings_path = settings_path
         self._running: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._again = False
 
     def start(self) -> None:
-        self.wait()
-        self._running = threading.Thread(target=self._index, name="dev-search", daemon=True)
-        self._running.start()
+        with self._lock:
+            if self._running is not None and self._running.is_alive():
+                self._again = True
+                return
+            self._running = threading.Thread(target=self._index, name="dev-search", daemon=True)
+            self._running.start()
 
     def wait(self) -> None:
-        if self._running is not None:
-            self._running.join()
-            self._running = None
+        with self._lock:
+            running = self._running
+        if running is not None:
+            running.join()
 
     def _index(self) -> None:
-        if index_for_dev(self.settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL) == []:
-            print("Search index updated.", flush=True)
+        _in_the_background()
+        while True:
+            if index_for_dev(self.settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL) == []:
+                print("Search index updated.", flush=True)
+            with self._lock:
+                if not self._again:
+                    return
+                self._again = False
+
+
+def _in_the_background() -> None:
+    """Lower this thread's priority, and that of the programs it starts (on Linux each thread
+    has a nice value of its own; elsewhere nothing changes)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
 def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
@@ -165,9 +188,13 @@ class BuildInputs(DefaultFilter):
     @classmethod
     def of(cls, settings: dict, sources: list[Path]) -> BuildInputs:
         folders = [settings["OUTPUT_PATH"], settings.get("CACHE_PATH"), images_path(settings)]
-        written = tuple(f"{Path(folder).resolve()}{os.sep}" for folder in folders if folder)
+        store = store_path(settings).resolve()
+        written = [f"{Path(folder).resolve()}{os.sep}" for folder in folders if folder]
+        # Kept beside the store (shaped entries, excerpts) and SQLite's own files: written by
+        # the build even when the store is under the content folder.
+        written += [f"{store.parent / store.stem}-", f"{store}-"]
         under = tuple(str(path) if path.is_file() else f"{path}{os.sep}" for path in sources)
-        return cls(store_path(settings).resolve(), under, written)
+        return cls(store, under, tuple(written))
 
     def __call__(self, change: Change, path: str) -> bool:
         if path in self.store_files:
