@@ -360,3 +360,38 @@ def test_seven_spellings_of_one_feed_are_one_duplicate(site, spelling):
     problem = only_problem(site)
     assert (problem.path, problem.field) == (other, "feeds[0].url")
     assert "duplicate feed" in problem.message
+
+
+def test_loading_again_parses_only_the_files_that_changed(site, monkeypatch):
+    """`invoke dev` loads the members after every save: a file as it was gives the same member
+    back without being read as YAML again; an edited one, or one whose avatar may have come or
+    gone, is checked afresh, and a broken file is still reported every time."""
+    from pln_site.members import loader
+
+    parsed: list[str] = []
+    read_yaml = loader._read_yaml
+    monkeypatch.setattr(
+        loader, "_read_yaml", lambda path: parsed.append(path.name) or read_yaml(path)
+    )
+    write(site, "ada.yaml", VALID)
+    write(
+        site, "grace.yaml", VALID.replace("Ada Example", "Grace Example").replace("ada.", "grace.")
+    )
+    first = load_members(site / "network", site / "avatars")
+    assert sorted(parsed) == ["ada.yaml", "grace.yaml"]
+    again = load_members(site / "network", site / "avatars")
+    assert again == first and again[0] is first[0]
+    assert sorted(parsed) == ["ada.yaml", "grace.yaml"]
+    write(
+        site, "grace.yaml", VALID.replace("Ada Example", "Grace Hopper").replace("ada.", "grace.")
+    )
+    edited = load_members(site / "network", site / "avatars")
+    assert [member.name for member in edited] == ["Ada Example", "Grace Hopper"]
+    assert edited[0] is first[0]
+    assert parsed[2:] == ["grace.yaml"]
+    write(site, "ada.yaml", VALID + "avatar: ada.png\n")
+    assert only_problem(site).field == "avatar"  # no such picture yet
+    assert only_problem(site).field == "avatar"  # and still, from what was kept
+    (site / "avatars" / "ada.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    reloaded = load_members(site / "network", site / "avatars")
+    assert [member.avatar for member in reloaded] == ["ada.png", None]
