@@ -25,7 +25,9 @@ def build(settings: dict) -> int:
     can fork, and the search index is made after that process has exited: the indexer needs
     about as much memory as the build, and this way the two never hold it at the same time.
     """
-    if check_members(settings, out=sys.stderr) != 0:
+    with fewer_collections():  # it makes the objects of every member at once
+        checked = check_members(settings, out=sys.stderr)
+    if checked != 0:
         print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
         return 1
     code = _run_apart(_run_pelican, pelican_settings(settings))

@@ -75,6 +75,11 @@ def index_for_dev(settings_file: Path, **dev_settings: object) -> list[BuildProb
 
 
 def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
+    with fewer_collections():  # the member check too: it makes every member's objects at once
+        return _build_collecting_rarely(settings_file, dev_settings)
+
+
+def _build_collecting_rarely(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
     try:  # read afresh each time: the settings file is one of the files being edited
         settings = load_settings(settings_file, **dev_settings)
     except Exception as error:  # a settings file is Python: any error can come out of it
@@ -87,8 +92,7 @@ def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
         ]
     with _logged_errors() as logged:
         try:
-            with fewer_collections():
-                Pelican(pelican_settings(settings)).run()
+            Pelican(pelican_settings(settings)).run()
         except Exception as error:  # a Pelican or template error: shown, and the loop goes on
             return [*logged, _problem_of(error)]
     return logged  # Pelican logs a post it cannot read and goes on without it
