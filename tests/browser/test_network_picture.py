@@ -93,6 +93,20 @@ def test_long_names_widen_the_picture_rather_than_overlap():
     assert graph.topic_x - graph.member_x >= 70
 
 
+def test_the_same_members_and_topics_are_laid_out_once_and_a_rename_lays_out_again():
+    """`invoke dev` builds after every save: a post edit leaves the picture as it was."""
+    first = network_graph(MEMBERS, group_topics(MEMBERS))
+    same = [member(m.id, m.topics) for m in MEMBERS]  # the files read again: equal members
+    assert network_graph(same, group_topics(same)) is first
+    renamed = [*same[:-1], same[-1].model_copy(update={"name": "Di Ng"})]
+    redrawn = network_graph(renamed, group_topics(renamed))
+    assert "Di Ng" in [node.full_label for node in redrawn.members]
+    moved = [*same[:-1], member("di", ["python"])]
+    assert {(e.member, e.topic) for e in network_graph(moved, group_topics(moved)).edges} >= {
+        ("di", "python")
+    }
+
+
 def test_growth_is_the_running_total_per_year():
     chart = growth_chart([Row("2019", 2), Row("2020", 0), Row("2021", 3)])
     assert [(c.label, c.total, c.added) for c in chart.columns] == [
