@@ -79,8 +79,8 @@ def _laid_out(
     members: tuple[tuple[str, str], ...], topics: tuple[tuple[str, str, int, tuple[str, ...]], ...]
 ) -> Graph:
     member_topics: dict[str, list[str]] = {member_id: [] for member_id, _ in members}
-    for slug, _, _, topic_members in topics:
-        for member_id in set(topic_members) & member_topics.keys():
+    for slug, _, _, ids in topics:
+        for member_id in set(ids) & member_topics.keys():
             member_topics[member_id].append(slug)
     topic_members = {slug: list(ids) for slug, _, _, ids in topics}
     member_order = [member_id for member_id, _ in members]
