@@ -157,11 +157,16 @@ def edit_post(root: Path, index: int = 0) -> None:
     path.write_text(path.read_text() + f"\nOne more sentence, {dt.datetime.now():%H:%M:%S.%f}.\n")
 
 
+EDIT_MARK = " Also, "  # what edit_member adds to a why: the next edit replaces it
+
+
 def edit_member(root: Path, index: int = 0) -> None:
-    """Change one member's why."""
+    """Change one member's why (the same length after every edit: a why that grew with each
+    run would fail the member check after a dozen runs on one site)."""
     path = root / "content" / "network" / f"member-{index:04d}.yaml"
     data = yaml.safe_load(path.read_text())
-    data["why"] = f"{data['why']} Also, {dt.datetime.now():%H:%M:%S.%f}."
+    why = data["why"].split(EDIT_MARK)[0]
+    data["why"] = f"{why}{EDIT_MARK}{dt.datetime.now():%H:%M:%S.%f}."
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
