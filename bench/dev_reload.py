@@ -50,17 +50,7 @@ def prepare_site(root: Path) -> Path:
     from pln_site.commands.settings import load_settings
 
     shutil.copytree(PROJECT / "content", root / "content")
-    settings_file = root / "sitesettings.py"
-    values = {
-        "PATH": str(root / "content"),
-        "OUTPUT_PATH": str(root / "output"),
-        "THEME": str(PROJECT / "theme"),
-        "PLANET_STORE_PATH": str(root / "cache" / "planet.sqlite3"),
-        "CACHE_PATH": str(root / "cache" / "pelican"),
-    }
-    lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
-    lines += [f"{name} = {value!r}" for name, value in values.items()]
-    settings_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings_file = write_settings(root, root / "cache" / "planet.sqlite3")
     with contextlib.redirect_stdout(io.StringIO()) as printed:
         if run_demo(load_settings(settings_file), build=site.build) != 0:
             raise SystemExit(f"the demo did not build:\n{printed.getvalue()}")
@@ -72,16 +62,22 @@ def prepare_big_site(root: Path, members: int) -> Path:
     from .bigsite import make_site
 
     make_site(root, members=members, entries=40 * members, posts=200)
-    settings_file = root / "sitesettings.py"
+    return write_settings(root, root / "store.sqlite3")  # where bigsite.py puts the store
+
+
+def write_settings(root: Path, store: Path) -> Path:
+    """sitesettings.py in `root`: the project's pelicanconf, with the site's folders under `root`
+    and its store at `store`."""
     values = {
         "PATH": str(root / "content"),
         "OUTPUT_PATH": str(root / "output"),
         "THEME": str(PROJECT / "theme"),
-        "PLANET_STORE_PATH": str(root / "store.sqlite3"),
+        "PLANET_STORE_PATH": str(store),
         "CACHE_PATH": str(root / "cache" / "pelican"),
     }
     lines = ["import sys", f"sys.path.insert(0, {str(PROJECT)!r})", "from pelicanconf import *"]
     lines += [f"{name} = {value!r}" for name, value in values.items()]
+    settings_file = root / "sitesettings.py"
     settings_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return settings_file
 

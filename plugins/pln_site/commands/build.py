@@ -18,6 +18,7 @@ from pln_site.settings import SEARCH
 from pln_site.site.plugin import enabled
 
 
+@fewer_collections()  # the forked child inherits the collector's thresholds
 def build(settings: dict) -> int:
     """Check the member files, build the site, then index it for search.
 
@@ -25,9 +26,7 @@ def build(settings: dict) -> int:
     can fork, and the search index is made after that process has exited: the indexer needs
     about as much memory as the build, and this way the two never hold it at the same time.
     """
-    with fewer_collections():  # it makes the objects of every member at once
-        checked = check_members(settings, out=sys.stderr)
-    if checked != 0:
+    if check_members(settings, out=sys.stderr) != 0:
         print("Build stopped before writing anything: fix the member files above.", file=sys.stderr)
         return 1
     code = _run_apart(_run_pelican, pelican_settings(settings))
@@ -52,8 +51,7 @@ def index_for_search(settings: dict) -> None:
 
 def _run_pelican(settings: dict) -> int:
     try:
-        with fewer_collections():
-            Pelican(settings).run()
+        Pelican(settings).run()
     except SiteError as error:  # unknown mentions, settings a build cannot use
         print(terminal_text(error, lines=True), file=sys.stderr)
         return 1

@@ -74,12 +74,8 @@ def index_for_dev(settings_file: Path, **dev_settings: object) -> list[BuildProb
     return [*logged, *problems]
 
 
+@fewer_collections()  # the member check too: it makes every member's objects at once
 def _build(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
-    with fewer_collections():  # the member check too: it makes every member's objects at once
-        return _build_collecting_rarely(settings_file, dev_settings)
-
-
-def _build_collecting_rarely(settings_file: Path, dev_settings: dict) -> list[BuildProblem]:
     try:  # read afresh each time: the settings file is one of the files being edited
         settings = load_settings(settings_file, **dev_settings)
     except Exception as error:  # a settings file is Python: any error can come out of it

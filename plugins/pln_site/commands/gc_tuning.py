@@ -22,7 +22,7 @@ BUILD_THRESHOLDS = (10_000, 10, 100)
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """The collector's thresholds raised for the duration (restored after: `invoke dev` goes on
-    serving between builds)."""
+    serving between builds); also a decorator, `@fewer_collections()`."""
     before = gc.get_threshold()
     gc.set_threshold(*BUILD_THRESHOLDS)
     try:
