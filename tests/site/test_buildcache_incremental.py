@@ -200,3 +200,98 @@ def test_a_note_rewritten_in_place_is_renamed_on_every_page_that_lists_it(tmp_pa
     assert [name for name in clean if after.get(name) != clean[name]] == []
     member_page = BeautifulSoup(after["network/amara-okafor/index.html"], "html.parser")
     assert "A short note of step 2" in member_page.get_text(" ", strip=True)
+
+
+def test_an_edited_post_leaves_the_reading_pages_as_they_were_without_making_them(
+    tmp_path, monkeypatch
+):
+    """The reading pages and feeds are made from the store, the members and what the site's
+    menu shows: a post edited changes none of these, so the build does not even make the
+    river's items; a new page in the menu makes them all again, with the menu's new link."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    made: list[int] = []
+    make_items = reading_generator.river_items
+
+    def counted(entries, *args, **kwargs):
+        made.append(len(entries))
+        return make_items(entries, *args, **kwargs)
+
+    monkeypatch.setattr(reading_generator, "river_items", counted)
+    site = Site(tmp_path)
+    site.step = 1
+    site.add_entry(1)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    before = site.build(output, cache)
+    assert made == [1]
+    reading = sorted(name for name in before if name.startswith("reading/"))
+    times = {name: (output / name).stat().st_mtime_ns for name in reading}
+    site.step = 2
+    site.edit_post_text(0)
+    after = site.build(output, cache)
+    assert made == [1]
+    assert {name: after[name] for name in reading} == {name: before[name] for name in reading}
+    assert {name: (output / name).stat().st_mtime_ns for name in reading} == times
+    assert not {name for name in rendered_pages(cache) if name.startswith("reading/")}
+    # Nothing was lost from the build's record: the next build can take them again.
+    assert set(reading) <= set(build_record(cache)["pages"]) | {
+        name for name in reading if not name.endswith((".html", ".xml", ".json"))
+    }
+
+    (site.content / "pages" / "now.md").write_text(
+        "Title: What I do now\n\nReading, mostly.\n", encoding="utf-8"
+    )
+    with_page = site.build(output, cache)
+    assert made == [1, 1]
+    river = BeautifulSoup(with_page["reading/index.html"], "html.parser")
+    assert "What I do now" in [link.get_text(strip=True) for link in river.select("nav a")]
+    assert with_page == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def test_a_reading_page_changed_in_the_output_is_made_again_with_its_set(tmp_path, monkeypatch):
+    """A reading page that is no longer the file the last build wrote is not taken: the set's
+    pages are made again, and the page is as a clean build writes it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    before = site.build(output, cache)
+    (output / "reading" / "index.html").write_text("changed by hand", encoding="utf-8")
+    site.step = 1
+    site.edit_post_text(0)
+    after = site.build(output, cache)
+    assert after["reading/index.html"] == before["reading/index.html"]
+    assert "reading/index.html" in rendered_pages(cache)
+
+
+def test_an_edited_post_leaves_the_directorys_lists_as_they_were_without_making_them(
+    tmp_path, monkeypatch
+):
+    """The directory, its topics, stats, picture, blogrolls and exports are made from the
+    members and their posts: a post edited leaves them as they were (the picture is not even
+    laid out), a member edited makes them again, and the result is a clean build's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    laid_out: list[int] = []
+    graph = network_generator.network_graph
+
+    def counted(members, *args, **kwargs):
+        laid_out.append(len(members))
+        return graph(members, *args, **kwargs)
+
+    monkeypatch.setattr(network_generator, "network_graph", counted)
+    site = Site(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    assert len(laid_out) == 1
+    site.step = 1
+    site.edit_post_text(0)
+    site.build(output, cache)
+    assert len(laid_out) == 1
+    assert not {name for name in rendered_pages(cache) if name.startswith("network/topics")}
+    site.step = 2
+    site.edit_member_name(1)
+    after = site.build(output, cache)
+    assert len(laid_out) == 2
+    directory = BeautifulSoup(after["network/index.html"], "html.parser")
+    assert "Person 2" in [
+        card.get_text(" ", strip=True) for card in directory.select(".h-card .p-name")
+    ]
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -112,6 +112,27 @@ class SiteGenerator(Generator):
             return
         body = Markup(text) if isinstance(text, str) else MadeText(text)
         writer.write_file(save_as, self.env.get_template(TEXT_TEMPLATE), self.context, body=body)
+
+    def write_set(
+        self,
+        writer: Any,
+        name: str,
+        made_from: Any,
+        templates: Sequence[str],
+        write: Callable[[], None],
+    ) -> None:
+        """Write a set of pages with `write`, unless the build cache takes them all from the
+        last build: when they were made from the same `made_from` (what all of their own
+        values are computed from) and the site-wide values their `templates` read are the
+        same (site/buildcache/pages.py). Without the build cache, `write` runs."""
+        made_from_last_build = getattr(writer, "pages_made_from", None)
+        if made_from_last_build is None:
+            write()
+            return
+        found = [self.get_template(template) for template in templates]
+        with made_from_last_build(name, made_from, found, self.context) as taken:
+            if not taken:
+                write()
 
     def absolute(self, url: str) -> str | None:
         """`url` on the published site, when SITEURL is absolute; else None."""

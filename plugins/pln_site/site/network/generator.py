@@ -38,6 +38,15 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PLUGIN_DIR / "templates"
 SCRIPT_FILE = PLUGIN_DIR / "static" / "network.js"
 SORT_ORDERS = ("name", "newest", "oldest")  # "name" is the directory's own order
+# The templates of the directory's pages but the members' own (the rest are text files).
+LIST_TEMPLATES = (
+    "network_index",
+    "network_card",
+    "network_topics",
+    "network_topic",
+    "network_stats",
+    "network_graph",
+)
 
 
 class NetworkGenerator(SiteGenerator):
@@ -106,8 +115,16 @@ class NetworkGenerator(SiteGenerator):
 
     def generate_output(self, writer: Any) -> None:
         self.roster.write_avatars()
-        self._write_directory(writer)
+        # Every page but the members' own is made from the roster and the members' posts: an
+        # edited post leaves them as the last build wrote them. A member's page also lists
+        # the posts that mention them, so each is traced on its own.
+        made_from = (self.roster, reading_data(self.context))
+        write_lists = partial(self._write_lists, writer)
+        self.write_set(writer, "network", made_from, LIST_TEMPLATES, write_lists)
         self._write_members(writer)
+
+    def _write_lists(self, writer: Any) -> None:
+        self._write_directory(writer)
         self._write_topics(writer)
         self._write_stats(writer)
         self._write_graph(writer)

@@ -20,7 +20,7 @@ from pelican import signals
 from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
 from pln_site.settings import store_path
-from pln_site.site.base import SiteGenerator
+from pln_site.site.base import SiteGenerator, pinned_build_time
 from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.reading.crossposts import (
     AlsoOn,
@@ -59,6 +59,8 @@ from pln_site.store import FeedHealth, Store, StoredLink
 log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The templates of the reading pages (the feeds are text: they read only what they are given).
+READING_TEMPLATES = ("reading_index", "reading_topic", "reading_links")
 
 
 class ReadingGenerator(SiteGenerator):
@@ -82,6 +84,8 @@ class ReadingGenerator(SiteGenerator):
         self.origins: dict[str, FeedOrigin] = {}
         self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
         self.store_found = False
+        # What the shaped entries were made from (shaping.ShapedRiver.key); empty: no store.
+        self.shaped_key = ""
         # What the shown entries of the last PLANET_HOT_DAYS cite (hotlinks.py).
         self.links: list[StoredLink] = []
         self.hot = HotLinks(hot=[], between_members=[])
@@ -159,6 +163,7 @@ class ReadingGenerator(SiteGenerator):
         river = RiverShaper(self.settings, self.members, self.sites, self.pictures).shaped(store)
         self.texts, self.copies, self.ids = river.texts, river.copies, river.ids
         self.made_from = river.made_from
+        self.shaped_key = river.key
         return river.entries
 
     def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
@@ -197,6 +202,14 @@ class ReadingGenerator(SiteGenerator):
             # As Pelican's writer says it of a page: a picture no page shows any more is then
             # removed from the output (buildcache/outputs.py).
             signals.content_written.send(str(published), context=self.context)
+        # Every reading page and feed is made from the store and the member files (the
+        # shaped entries' key), the roster and the hot links (which move on with the clock):
+        # with those as they were, an edited post leaves them all as the last build wrote them.
+        made_from = (self.shaped_key, self.store_found, self.roster, self.hot)
+        write_all = partial(self._write_all, writer)
+        self.write_set(writer, "reading", made_from, READING_TEMPLATES, write_all)
+
+    def _write_all(self, writer: Any) -> None:
         items = self._items(self.entries)
         topic_rivers = self._topic_rivers(items)
         common = {
@@ -413,15 +426,24 @@ class ReadingGenerator(SiteGenerator):
         items: list[FeedItem],
     ) -> FeedInfo:
         absolute_self = self.absolute(self_url)
-        updated = max((item.updated or item.published for item in items), default=self.now)
+        updated = max((item.updated or item.published for item in items), default=None)
         return FeedInfo(
             title=title,
             description=description,
             home_url=self.feed_link_from(save_as, home_url),
             self_url=self.feed_link_from(save_as, self_url),
             id=absolute_self or uuid_urn(f"{self.settings.get('SITENAME', '')}\n{self_url}"),
-            updated=updated,
+            updated=updated or self._last_change(),
         )
+
+    def _last_change(self) -> dt.datetime:
+        """When an empty feed was last updated: when the river last changed (its newest entry;
+        with none, the start of the build's day). Not the build's time: a feed made again on
+        every build could never be taken from the last one (the build cache)."""
+        if self.entries:
+            return self.entries[0].date  # the river's order: newest first
+        pinned = pinned_build_time()
+        return pinned or self.now.replace(hour=0, minute=0, second=0, microsecond=0)
 
     def _feed_items(self, items: Sequence[RiverItem]) -> list[FeedItem]:
         """The items of one output feed, newest first, no two updated in the same second."""

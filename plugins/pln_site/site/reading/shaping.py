@@ -44,6 +44,8 @@ class ShapedRiver:
     texts: dict[EntryId, EntryText] = field(default_factory=dict)
     copies: dict[EntryId, list[StoredEntry]] = field(default_factory=dict)
     made_from: dict[str, str] = field(default_factory=dict)
+    # A digest of all it was made from (ShapedCache.quick_key); it may change when they did not.
+    key: str = ""
 
 
 class RiverShaper:
@@ -73,7 +75,9 @@ class RiverShaper:
             kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
             if all(self._still_good(found) for found in kept.values()):
                 position = _positions(index.order)
-                return self._merged(cast(dict[str, MemberShaped], kept), position, index.ids)
+                river = self._merged(cast(dict[str, MemberShaped], kept), position, index.ids)
+                river.key = quick_key
+                return river
         remembered = cache.load_remembered(
             {"link_key": same_url_key, "site_host": site_host, "original_id": original_id_of}
         )
@@ -107,6 +111,7 @@ class RiverShaper:
         log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
         river = self._merged(shaped, position, {})
         river.ids = output_ids(river.entries, sites, remembered["original_id"])
+        river.key = quick_key
         cache.save_remembered(remembered)
         cache.forget_others(set(shaped))
         cache.save_index(quick_key, ShapedIndex(signatures, order, river.ids))
