@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -294,4 +295,69 @@ def test_an_edited_post_leaves_the_directorys_lists_as_they_were_without_making_
     assert "Person 2" in [
         card.get_text(" ", strip=True) for card in directory.select(".h-card .p-name")
     ]
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def test_a_post_is_known_on_the_pages_of_the_members_it_mentions_by_its_listing(
+    tmp_path, monkeypatch
+):
+    """A member's page lists the posts that draw on their work by title, link and date: a new
+    sentence in such a post leaves every directory page as it was; a new title makes that
+    member's page again, and no other member's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    post = site.content / "posts" / "drawing-on-amara.md"
+    post.write_text(
+        "Title: Drawing on Amara\nDate: 2025-12-01\nMentions: amara-okafor\n\nFirst words.\n",
+        encoding="utf-8",
+    )
+    output, cache = tmp_path / "output", tmp_path / "cache"
+
+    def drew_on(built: dict[str, bytes]) -> list[str]:
+        page = BeautifulSoup(built["network/amara-okafor/index.html"], "html.parser")
+        return [link.get_text(strip=True) for link in page.select(".network-mentions a")]
+
+    assert drew_on(site.build(output, cache)) == ["Drawing on Amara"]
+    post.write_text(post.read_text(encoding="utf-8") + "\nMore words.\n", encoding="utf-8")
+    site.build(output, cache)
+    rendered = rendered_pages(cache)
+    assert "posts/drawing-on-amara/index.html" in rendered
+    assert not {name for name in rendered if name.startswith("network/")}
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Drawing on Amara", "Learning from Amara"),
+        encoding="utf-8",
+    )
+    after = site.build(output, cache)
+    assert drew_on(after) == ["Learning from Amara"]
+    rendered = rendered_pages(cache)
+    assert "network/amara-okafor/index.html" in rendered
+    assert not {name for name in rendered if name.startswith("network/bruno-lima/")}
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def test_a_posts_new_text_renders_again_the_index_pages_that_show_it_not_every_one(
+    tmp_path, monkeypatch
+):
+    """Each index page shows its own page of posts (and links to the others): a new sentence
+    in the newest post is on the first page, which the second links back to; the pages
+    further on are taken from the last build."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    site.settings["DEFAULT_PAGINATION"] = 2  # type: ignore[assignment]
+    posts = site.content / "posts"
+    for day in range(1, 11):
+        (posts / f"day-{day:02}.md").write_text(
+            f"Title: Day {day}\nDate: 2025-11-{day:02}\n\nWhat day {day} taught me.\n",
+            encoding="utf-8",
+        )
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    before = site.build(output, cache)
+    index_pages = {name for name in before if re.fullmatch(r"index\d*\.html", name)}
+    assert len(index_pages) >= 5
+    newest = posts / "day-10.md"
+    newest.write_text(newest.read_text(encoding="utf-8") + "One more sentence.\n", "utf-8")
+    after = site.build(output, cache)
+    first = BeautifulSoup(after["index.html"], "html.parser").get_text(" ", strip=True)
+    assert "One more sentence." in first
+    assert rendered_pages(cache) & index_pages == {"index.html", "index2.html"}
     assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")

@@ -98,6 +98,12 @@ class MemberPosts(list[StoredEntry]):
         return f"made from\0{self.made_from}\0{shown}"  # one string: cheaper to walk
 
 
+class PostList(list[Any]):
+    """Posts of the blog as a list shows them (their link, title, date, category, tags), not
+    their text: the build cache knows them so (digests.py), as it knows the site's own lists.
+    A page given one is made again when a post's listing changes, not when its text does."""
+
+
 def reading_data(context: Mapping[str, Any]) -> ReadingData | None:
     """The reading plugin's data in `context`, None without the reading plugin."""
     found = context.get(READING_KEY)

@@ -31,7 +31,10 @@ from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, meta, nod
 from pelican.contents import Content
 from pelican.generators import Generator
 from pelican.paginator import Page as PaginatedPage
+from pelican.paginator import Paginator
 from pelican.urlwrappers import URLWrapper
+
+from pln_site.site.shared import PostList
 
 log = logging.getLogger(__name__)
 
@@ -256,12 +259,21 @@ class PageDigests:
             return _hash(kind, *(part for pair in pairs for part in pair))
         if isinstance(value, set | frozenset):
             return _hash(kind, *sorted(walk(item) for item in value))
+        if isinstance(value, PostList):  # posts as a list shows them, whoever's page it is
+            return _hash(kind, *(self._value(post, full=False, path=path) for post in value))
         if isinstance(value, list | tuple):
             return _hash(kind, *(walk(item) for item in value))
         if isinstance(value, Content):
             return _hash(kind, walk(_content_fields(value, full)))
         if isinstance(value, URLWrapper):  # a category, tag or author
             return _hash(kind, walk((value.name, value.slug, value.url, value.save_as)))
+        if isinstance(value, Paginator):
+            # Every page of a paginated list (a page's links to the others), its posts as a
+            # list shows them: an index page shows its own page's posts (a PaginatedPage) in
+            # full, not all of them, so one post's new text is not every index page's.
+            shape = (value.name, value.url, value.per_page, value.orphans)
+            posts = (self._value(post, full=False, path=path) for post in value.object_list)
+            return _hash(kind, walk(shape), *posts)
         if isinstance(value, PaginatedPage):
             fields = (value.number, value.object_list, value.paginator.num_pages, value.base_name)
             return _hash(kind, walk(fields))

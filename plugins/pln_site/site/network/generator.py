@@ -28,7 +28,7 @@ from pln_site.site.network.jsonld import person_data, script_json
 from pln_site.site.network.opml import blogroll_opml
 from pln_site.site.network.stats import network_stats
 from pln_site.site.roster import roster_for
-from pln_site.site.shared import no_language, own_title, reading_data
+from pln_site.site.shared import PostList, no_language, own_title, reading_data
 from pln_site.site.topics import Topic
 from pln_site.urls import site_host
 
@@ -38,10 +38,11 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PLUGIN_DIR / "templates"
 SCRIPT_FILE = PLUGIN_DIR / "static" / "network.js"
 SORT_ORDERS = ("name", "newest", "oldest")  # "name" is the directory's own order
-# The templates of the directory's pages but the members' own (the rest are text files).
-LIST_TEMPLATES = (
+# The templates of the directory's pages (the rest are text files).
+NETWORK_TEMPLATES = (
     "network_index",
     "network_card",
+    "network_member",
     "network_topics",
     "network_topic",
     "network_stats",
@@ -115,16 +116,21 @@ class NetworkGenerator(SiteGenerator):
 
     def generate_output(self, writer: Any) -> None:
         self.roster.write_avatars()
-        # Every page but the members' own is made from the roster and the members' posts: an
-        # edited post leaves them as the last build wrote them. A member's page also lists
-        # the posts that mention them, so each is traced on its own.
-        made_from = (self.roster, reading_data(self.context))
-        write_lists = partial(self._write_lists, writer)
-        self.write_set(writer, "network", made_from, LIST_TEMPLATES, write_lists)
-        self._write_members(writer)
+        # Every page is made from the roster, the members' posts and the blog's posts that
+        # mention a member, as a list shows them: an edited post's text leaves them all as the
+        # last build wrote them.
+        made_from = (self.roster, reading_data(self.context), self._mentions())
+        write_all = partial(self._write_all, writer)
+        self.write_set(writer, "network", made_from, NETWORK_TEMPLATES, write_all)
 
-    def _write_lists(self, writer: Any) -> None:
+    def _mentions(self) -> dict[str, PostList]:
+        """Member id -> the blog's posts that draw on their work (the mentions plugin's)."""
+        found = self.context.get("mentions_by_member") or {}
+        return {member_id: PostList(posts) for member_id, posts in found.items()}
+
+    def _write_all(self, writer: Any) -> None:
         self._write_directory(writer)
+        self._write_members(writer)
         self._write_topics(writer)
         self._write_stats(writer)
         self._write_graph(writer)
@@ -175,7 +181,7 @@ class NetworkGenerator(SiteGenerator):
         # Each page is given its member's posts and mentions, not the whole reading feed: the
         # build cache then renders it again only when those change.
         reading = reading_data(self.context)
-        mentions = self.context.get("mentions_by_member") or {}
+        mentions = self._mentions()
         for member in self.members:
             page_url = self.roster.member_url(member)
             absolute_page = self.absolute(page_url)
@@ -192,7 +198,7 @@ class NetworkGenerator(SiteGenerator):
                 member_posts=reading.posts_of(member.id) if reading else [],
                 entry_title_of=reading.title_of if reading else own_title,
                 entry_language_of=reading.language_of if reading else no_language,
-                member_mentions=list(mentions.get(member.id, [])),
+                member_mentions=mentions.get(member.id, PostList()),
                 **self._common(),
             )
 
