@@ -61,6 +61,20 @@ def test_after_any_edits_the_incremental_build_is_the_clean_build(
     assert reused > 0
 
 
+def sizes_given(monkeypatch, module, name: str) -> list[int]:
+    """The length of the first argument of each call of `module.name` from now on."""
+    calls: list[int] = []
+    function = getattr(module, name)
+
+    @functools.wraps(function)
+    def counted(first, *args, **kwargs):
+        calls.append(len(first))
+        return function(first, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
 def build_record(cache: Path) -> dict:
     [record] = (cache / "buildcache").glob("pages-*.json")
     return json.loads(record.read_text(encoding="utf-8"))
@@ -210,14 +224,7 @@ def test_an_edited_post_leaves_the_reading_pages_as_they_were_without_making_the
     menu shows: a post edited changes none of these, so the build does not even make the
     river's items; a new page in the menu makes them all again, with the menu's new link."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
-    made: list[int] = []
-    make_items = reading_generator.river_items
-
-    def counted(entries, *args, **kwargs):
-        made.append(len(entries))
-        return make_items(entries, *args, **kwargs)
-
-    monkeypatch.setattr(reading_generator, "river_items", counted)
+    made = sizes_given(monkeypatch, reading_generator, "river_items")  # entries made into items
     site = Site(tmp_path)
     site.step = 1
     site.add_entry(1)
@@ -270,14 +277,7 @@ def test_an_edited_post_leaves_the_directorys_lists_as_they_were_without_making_
     members and their posts: a post edited leaves them as they were (the picture is not even
     laid out), a member edited makes them again, and the result is a clean build's."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
-    laid_out: list[int] = []
-    graph = network_generator.network_graph
-
-    def counted(members, *args, **kwargs):
-        laid_out.append(len(members))
-        return graph(members, *args, **kwargs)
-
-    monkeypatch.setattr(network_generator, "network_graph", counted)
+    laid_out = sizes_given(monkeypatch, network_generator, "network_graph")  # members laid out
     site = Site(tmp_path)
     output, cache = tmp_path / "output", tmp_path / "cache"
     site.build(output, cache)
