@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from pln_site.site.network import generator as network_generator
 from pln_site.site.reading import generator as reading_generator
+from pln_site.site.reading import shaping
 from tests.support.edited_site import EDITS, PINNED, Site
 
 
@@ -61,17 +62,18 @@ def test_after_any_edits_the_incremental_build_is_the_clean_build(
     assert reused > 0
 
 
-def sizes_given(monkeypatch, module, name: str) -> list[int]:
-    """The length of the first argument of each call of `module.name` from now on."""
+def sizes_given(monkeypatch, owner, name: str, argument: int = 0) -> list[int]:
+    """The length of the argument at `argument` (a method's self is 0) of each call of
+    `owner.name` from now on."""
     calls: list[int] = []
-    function = getattr(module, name)
+    function = getattr(owner, name)
 
     @functools.wraps(function)
-    def counted(first, *args, **kwargs):
-        calls.append(len(first))
-        return function(first, *args, **kwargs)
+    def counted(*args, **kwargs):
+        calls.append(len(args[argument]))
+        return function(*args, **kwargs)
 
-    monkeypatch.setattr(module, name, counted)
+    monkeypatch.setattr(owner, name, counted)
     return calls
 
 
@@ -360,4 +362,27 @@ def test_a_posts_new_text_renders_again_the_index_pages_that_show_it_not_every_o
     first = BeautifulSoup(after["index.html"], "html.parser").get_text(" ", strip=True)
     assert "One more sentence." in first
     assert rendered_pages(cache) & index_pages == {"index.html", "index2.html"}
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def test_a_members_new_name_shows_in_the_river_without_shaping_their_entries_again(
+    tmp_path, monkeypatch
+):
+    """Shaping reads a member's site, feeds and show rules, not their name, why or topics: a
+    new name is on every river item of theirs, and no entry is read from the store again."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    site.step = 1
+    site.add_entry(1)  # an entry of Amara's
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    shaped = sizes_given(monkeypatch, shaping.RiverShaper, "_shape_member", argument=2)
+    listed = sizes_given(monkeypatch, shaping.Store, "shown_heads", argument=1)
+    site.step = 2
+    site.edit_member_name(0)  # amara-okafor.yaml
+    after = site.build(output, cache)
+    assert shaped == [] and listed == []
+    river = BeautifulSoup(after["reading/index.html"], "html.parser")
+    authors = {author.get_text(" ", strip=True) for author in river.select(".h-entry .p-author")}
+    assert "Person 2" in " ".join(authors)
     assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")

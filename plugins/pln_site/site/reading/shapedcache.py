@@ -6,6 +6,9 @@ the pictures it shows) is most of a build with little new: about 3 s at 20,000 e
 member's shaped entries depend on is that member alone: their member file, which of their
 entries the river shows and each one's revision in the store (schema 7: every write of an entry
 moves it on), the pictures looked up and what the fetch kept of each, the settings and the code.
+Of the member file, shaping reads the member's id, site, feeds (with their keep, skip and show
+rules) and show (`shaping_view`): a new `why`, name or topic shapes nothing again, and the
+pages that show those know them from the member (shaping.ShapedRiver.made_from).
 So a member edit or a fetch that brought ten members news reshapes those members only; the
 rest is read from one small file each. Which entries show at all (each post once, across
 members) and their ids in the output feeds are worked out afresh every time, from the entries'
@@ -16,9 +19,9 @@ urls.site_host, feedids.original_id_of): pure functions of a string, whose answe
 urls.json (`Remembered`) under the code's and settings' fingerprint: at 20,000 entries that is
 most of a member edit's work before any page.
 
-When nothing at all changed since the last build (the store, the member files, the pictures,
-the settings and the code: `quick_key`), the index file gives the whole result without asking
-the store anything.
+When nothing shaping reads changed since the last build (the store, the listed members'
+shaping views, the pictures, the settings and the code: `quick_key`), the index file gives the
+whole result without asking the store anything.
 
 A process that builds again (`invoke dev`) keeps what it decoded of each member's file, and
 decodes only a file whose text changed (`_LastDecoded`).
@@ -33,7 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -43,15 +46,9 @@ from markupsafe import Markup
 from pln_site.entries import StoredEntry
 from pln_site.feeds.images import KeptImage
 from pln_site.files import write_atomically
-from pln_site.members.loader import MEMBER_FILE_SUFFIXES
 from pln_site.members.model import Member
 from pln_site.settings import images_path, store_path
-from pln_site.site.fingerprint import (
-    build_fingerprint,
-    content_files,
-    files_digest,
-    stat_key,
-)
+from pln_site.site.fingerprint import build_fingerprint, stat_key
 from pln_site.site.reading.crossposts import EntryId
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText
@@ -60,7 +57,7 @@ from pln_site.store import EntryHead
 log = logging.getLogger(__name__)
 
 # Part of every key: a change to what is kept, or how, must bump it.
-SHAPED_VERSION = "3"
+SHAPED_VERSION = "4"
 _DATES = ("date", "first_seen")
 _ENTRY_FIELDS = tuple(f.name for f in fields(StoredEntry))
 _TEXT_FIELDS = tuple(f.name for f in fields(EntryText))
@@ -133,12 +130,12 @@ class ShapedCache:
             self._fingerprint = build_fingerprint(self.settings)
         return self._fingerprint
 
-    def quick_key(self) -> str:
+    def quick_key(self, members: Iterable[Member]) -> str:
         """A digest of everything shaping reads, taken without opening the store: the store's
-        files by size and time of change, every member file by its bytes."""
-        members = content_files(self.settings, traced=True, suffixes=MEMBER_FILE_SUFFIXES)
+        files by size and time of change, what shaping reads of each listed member."""
         store = store_path(self.settings)
-        parts = [SHAPED_VERSION, self.fingerprint, files_digest(members)]
+        views = sorted(shaping_view(member) for member in members)
+        parts = [SHAPED_VERSION, self.fingerprint, _digest(views)]
         pictures = images_path(self.settings) / "index.json"
         for path in (store, Path(f"{store}-wal"), pictures):
             parts.append(stat_key(path).hex() if path.is_file() else f"{path}: none")
@@ -146,12 +143,11 @@ class ShapedCache:
 
     def signature(self, member: Member, heads: list[EntryHead], *, any_pictures: bool) -> str:
         """A digest of what shaping `member`'s entries reads, but the pictures (checked one by
-        one: `pictures_unchanged`): their member file as loaded, which entries show, each at
-        its revision, and whether the fetch kept any picture (with none, none is looked up)."""
+        one: `pictures_unchanged`): what it reads of their member file, which entries show,
+        each at its revision, and whether the fetch kept any picture (with none, none is looked
+        up)."""
         shown = ";".join(f"{head.rowid}.{head.revision}" for head in heads)
-        # The repr, not model_dump: the exports leave out fields that shaping reads (a feed's
-        # `show`, `keep` and `skip`).
-        parts = [SHAPED_VERSION, self.fingerprint, repr(member), shown]
+        parts = [SHAPED_VERSION, self.fingerprint, shaping_view(member), shown]
         return _digest([*parts, f"pictures: {any_pictures}"])
 
     # -- the index ----------------------------------------------------------------------------
@@ -315,6 +311,20 @@ def pictures_unchanged(asked: dict[str, KeptImage | None], kept_now: Any) -> boo
     """Whether every picture that shaping looked up is kept (or not) as it was then:
     `kept_now(url)` says what the fetch keeps now (PictureShelf.kept)."""
     return all(kept_now(url) == kept for url, kept in asked.items())
+
+
+def shaping_view(member: Member) -> str:
+    """What shaping reads of a member: their id, their site and feeds (whose site is whose), each
+    feed's keep, skip, show and platform, and their own show. The repr, not model_dump: the
+    exports leave out fields that shaping reads (a feed's `show`, `keep` and `skip`)."""
+    return repr((member.id, member.url, member.feeds, member.show))
+
+
+def items_made_from(shaped: MemberShaped, member: Member) -> str:
+    """What a member's river items are made from (RiverItem.made_from): their shaped entries
+    and the member as loaded, whom the items show (name, avatar, languages) and whom shaping
+    reads only in part."""
+    return _digest([shaped.token, repr(member)])
 
 
 def _digest(parts: list[str]) -> str:

@@ -25,6 +25,7 @@ from pln_site.site.reading.shapedcache import (
     MemberShaped,
     ShapedCache,
     ShapedIndex,
+    items_made_from,
     pictures_unchanged,
 )
 from pln_site.store import EntryHead, Sites, Store
@@ -69,7 +70,7 @@ class RiverShaper:
     def shaped(self, store: Store) -> ShapedRiver:
         """The listed members' entries, shaped, each post once, in the river's order."""
         cache = ShapedCache(self.settings)
-        quick_key = cache.quick_key()
+        quick_key = cache.quick_key(self.members.values())
         index = cache.load_index(quick_key)
         if index is not None:
             kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
@@ -129,7 +130,7 @@ class RiverShaper:
         river.entries.sort(key=lambda e: position.get((e.feed_url, e.key), len(position)))
         for member_id, found in shaped.items():
             if found.token:
-                river.made_from[member_id] = found.token
+                river.made_from[member_id] = items_made_from(found, self.members[member_id])
             river.texts.update(found.texts)
             river.copies.update(found.copies)
             self.pictures.used.update((kept.file, kept) for kept in found.asked.values() if kept)
