@@ -12,7 +12,7 @@ import listparser
 import pytest
 
 from pln_site.settings import NETWORK, READING
-from pln_site.site.base import build_time, link_from
+from pln_site.site.base import build_moment, build_time, link_from
 from pln_site.site.plugin import enabled
 from tests.support.project import FIXTURE_SITE, build_site
 
@@ -50,6 +50,19 @@ def test_the_build_time_is_now_unless_source_date_epoch_pins_it(monkeypatch) -> 
     assert build_time() == PINNED
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
     assert build_time() >= before
+
+
+def test_what_pages_may_carry_of_the_build_time_is_its_day_unless_it_is_pinned(
+    monkeypatch,
+) -> None:
+    """What an empty feed says of its update and the build's fingerprint covers: the same all
+    day (a page made from it can be taken from the last build), the pinned time when pinned."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    today = build_time().date()
+    moment = build_moment()
+    assert (moment.date(), moment.time(), moment.tzinfo) == (today, dt.time(0), dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    assert build_moment() == PINNED
 
 
 def test_every_file_that_names_its_time_names_the_pinned_one(tmp_path: Path, monkeypatch) -> None:

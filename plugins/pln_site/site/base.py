@@ -32,6 +32,13 @@ def build_time() -> dt.datetime:
     return pinned_build_time() or dt.datetime.now(dt.UTC)
 
 
+def build_moment() -> dt.datetime:
+    """The build's time as far as pages may depend on it without being made again on every
+    build: SOURCE_DATE_EPOCH when set, else the start of the build's day (UTC). The build's
+    fingerprint covers exactly this (site/fingerprint.py)."""
+    return pinned_build_time() or build_time().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def link_from(page_save_as: str, target_url: str, siteurl: str | None) -> str:
     """A link to `target_url` written into the file `page_save_as`.
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pln_site.members.loader import MEMBER_FILE_SUFFIXES
-from pln_site.site.base import build_time, pinned_build_time
+from pln_site.site.base import build_moment
 
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "feedparser", "nh3")
 # A file changed less recently than this is known by its size and time of change (_stat_key).
@@ -49,8 +49,7 @@ def build_fingerprint(settings: dict) -> str:
         digest.update(file_key(path))
     # Pages change with the build's date (members go quiet), and with its time when that is
     # pinned (SOURCE_DATE_EPOCH: the feeds' and exports' timestamps).
-    pinned = pinned_build_time()
-    when = pinned.isoformat() if pinned else build_time().date().isoformat()
+    when = build_moment().isoformat()
     versions = [platform.python_version(), *(_version(name) for name in LIBRARIES)]
     extra = [when, *versions]
     digest.update("\0".join(extra).encode("utf-8"))

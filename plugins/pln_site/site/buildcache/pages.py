@@ -114,11 +114,7 @@ class ReusingWriter(Writer):
         digests = self._digests_of(context)
         names: set[str] = set()
         for template in templates:
-            key = (getattr(template, "filename", None) or "", template.name)
-            if key not in self.template_names:
-                self.template_names[key] = names_read(template.environment, template.name,
-                                                      self._trees)  # fmt: skip
-            read = self.template_names[key]
+            read = self._names_of(template)
             if read is None:
                 return None
             names |= read
@@ -152,6 +148,12 @@ class ReusingWriter(Writer):
 
     def page_digest(self, template: Any, digests: PageDigests, context: dict) -> str | None:
         """What the page rendered from `template` with `context` is made from; None: unknown."""
+        names = self._names_of(template)
+        return None if names is None else digests.page(names, context)
+
+    def _names_of(self, template: Any) -> frozenset[str] | None:
+        """The names `template` reads (digests.names_read), looked up once per build; None: a
+        template made from a string, or one whose names cannot be known."""
         name = getattr(template, "name", None)
         if name is None:  # a template made from a string: nothing to look up by
             return None
@@ -159,8 +161,7 @@ class ReusingWriter(Writer):
         key = (getattr(template, "filename", None) or "", name)
         if key not in self.template_names:
             self.template_names[key] = names_read(template.environment, name, self._trees)
-        names = self.template_names[key]
-        return None if names is None else digests.page(names, context)
+        return self.template_names[key]
 
     def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
         """Pelican's, but a page whose text was just taken from its file is not written again:

@@ -119,8 +119,9 @@ class NetworkGenerator(SiteGenerator):
         # Every page is made from the roster, the members' posts and the blog's posts that
         # mention a member, as a list shows them: an edited post's text leaves them all as the
         # last build wrote them.
-        made_from = (self.roster, reading_data(self.context), self._mentions())
-        write_all = partial(self._write_all, writer)
+        mentions = self._mentions()
+        made_from = (self.roster, reading_data(self.context), mentions)
+        write_all = partial(self._write_all, writer, mentions)
         self.write_set(writer, "network", made_from, NETWORK_TEMPLATES, write_all)
 
     def _mentions(self) -> dict[str, PostList]:
@@ -128,9 +129,9 @@ class NetworkGenerator(SiteGenerator):
         found = self.context.get("mentions_by_member") or {}
         return {member_id: PostList(posts) for member_id, posts in found.items()}
 
-    def _write_all(self, writer: Any) -> None:
+    def _write_all(self, writer: Any, mentions: dict[str, PostList]) -> None:
         self._write_directory(writer)
-        self._write_members(writer)
+        self._write_members(writer, mentions)
         self._write_topics(writer)
         self._write_stats(writer)
         self._write_graph(writer)
@@ -177,11 +178,10 @@ class NetworkGenerator(SiteGenerator):
                 **self._common(),
             )
 
-    def _write_members(self, writer: Any) -> None:
+    def _write_members(self, writer: Any, mentions: dict[str, PostList]) -> None:
         # Each page is given its member's posts and mentions, not the whole reading feed: the
         # build cache then renders it again only when those change.
         reading = reading_data(self.context)
-        mentions = self._mentions()
         for member in self.members:
             page_url = self.roster.member_url(member)
             absolute_page = self.absolute(page_url)

@@ -20,7 +20,7 @@ from pelican import signals
 from pln_site.datetext import site_timezone
 from pln_site.entries import StoredEntry
 from pln_site.settings import store_path
-from pln_site.site.base import SiteGenerator, pinned_build_time
+from pln_site.site.base import SiteGenerator, build_moment
 from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.reading.crossposts import (
     AlsoOn,
@@ -202,9 +202,9 @@ class ReadingGenerator(SiteGenerator):
             # As Pelican's writer says it of a page: a picture no page shows any more is then
             # removed from the output (buildcache/outputs.py).
             signals.content_written.send(str(published), context=self.context)
-        # Every reading page and feed is made from the store and the member files (the
-        # shaped entries' key), the roster and the hot links (which move on with the clock):
-        # with those as they were, an edited post leaves them all as the last build wrote them.
+        # Every reading page and feed is made from the store (the shaped entries' key), the
+        # members (the roster) and the hot links (which move on with the clock): with those as
+        # they were, an edited post leaves them all as the last build wrote them.
         made_from = (self.shaped_key, self.store_found, self.roster, self.hot)
         write_all = partial(self._write_all, writer)
         self.write_set(writer, "reading", made_from, READING_TEMPLATES, write_all)
@@ -442,8 +442,7 @@ class ReadingGenerator(SiteGenerator):
         every build could never be taken from the last one (the build cache)."""
         if self.entries:
             return self.entries[0].date  # the river's order: newest first
-        pinned = pinned_build_time()
-        return pinned or self.now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return build_moment()
 
     def _feed_items(self, items: Sequence[RiverItem]) -> list[FeedItem]:
         """The items of one output feed, newest first, no two updated in the same second."""
