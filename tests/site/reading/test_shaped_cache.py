@@ -109,6 +109,42 @@ def test_a_process_that_builds_again_decodes_only_the_files_that_changed(tmp_pat
     assert decoded == ["ada", "ada", "ada", "ada"]
 
 
+def test_a_file_as_it_was_on_disk_is_not_even_read_again(tmp_path, monkeypatch):
+    """Of 500 members' files, a post edit in `invoke dev` reads none: each is known by its size,
+    times and inode. A file written since is read, here by a process that keeps the text."""
+    read, decoded = [], []
+    read_text, decode = shapedcache._read_text, shapedcache.ShapedCache._decode
+    monkeypatch.setattr(
+        shapedcache, "_read_text", lambda path: read.append(path) or read_text(path)
+    )
+    monkeypatch.setattr(
+        shapedcache.ShapedCache, "_decode",
+        lambda self, member_id, *rest: decoded.append(member_id) or decode(self, member_id, *rest),
+    )  # fmt: skip
+    cache_in(tmp_path).save_member("ada", "signature-1", shaped())
+    [path] = (cache_in(tmp_path).folder / "members").glob("*.json")
+
+    def age(seconds_ago: float) -> None:  # a file written within a tick of the clock is reread
+        when = time.time() - seconds_ago
+        os.utime(path, (when, when))
+
+    age(60)
+    first = cache_in(tmp_path).load_member("ada", "signature-1")
+    again = cache_in(tmp_path).load_member("ada", "signature-1")
+    assert first == shaped() and again is first
+    assert (len(read), decoded) == (1, ["ada"])
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    path.write_text(text, encoding="utf-8")  # the same text, a new file: read, not decoded
+    age(30)
+    assert cache_in(tmp_path).load_member("ada", "signature-1") is first
+    assert (len(read), decoded) == (2, ["ada"])
+    assert cache_in(tmp_path).load_member("ada", "signature-1") is first
+    assert len(read) == 2
+    path.unlink()  # gone: nothing is kept, whatever was decoded before
+    assert cache_in(tmp_path).load_member("ada", "signature-1") is None
+
+
 def test_a_picture_kept_or_dropped_since_makes_the_shaped_entries_stale():
     asked = shaped().asked
     as_then = {"https://ada.example/ab.jpg": KeptImage("ab.jpg", 800, 600)}

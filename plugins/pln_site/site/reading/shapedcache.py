@@ -39,7 +39,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from markupsafe import Markup
 
@@ -202,19 +202,21 @@ class ShapedCache:
 
     def load_member(self, member_id: str, signature: str) -> MemberShaped | None:
         path = self._member_file(member_id)
-        text = _read_text(path)
-        if text is None:
-            return None
-        token = _token(text)
         known = _last_decoded.of(self.folder)
         decoded = known.get(path)
-        if decoded is None or decoded[0] != token:
-            found = self._decode(member_id, text, token)
-            if found is None:
+        state = _file_state(path)  # before reading: a file replaced meanwhile is read next time
+        if decoded is None or state is None or decoded.state != state:
+            text = _read_text(path)
+            if text is None:
                 return None
-            decoded = known[path] = (token, found)
-        kept_under, shaped = decoded[1]
-        return shaped if kept_under == (member_id, signature) else None
+            token = _token(text)
+            if decoded is None or decoded.token != token:
+                found = self._decode(member_id, text, token)
+                if found is None:
+                    return None
+                decoded = _Decoded(state, token, *found)
+            known[path] = decoded._replace(state=state)
+        return decoded.shaped if decoded.kept_under == (member_id, signature) else None
 
     def _decode(
         self, member_id: str, text: str, token: str
@@ -285,14 +287,22 @@ class ShapedCache:
             log.warning("reading: could not keep the shaped entries in %s (%s)", path, error)
 
 
-_Decoded = tuple[str, tuple[tuple[str, str], MemberShaped]]  # token, ((member, signature), kept)
+class _Decoded(NamedTuple):
+    """A member's file as a build decoded it."""
+
+    state: bytes | None  # its size, times and inode then (fingerprint.stat_key)
+    token: str  # the digest of its text
+    kept_under: tuple[str, str]  # (member id, signature)
+    shaped: MemberShaped
 
 
 class _LastDecoded:
     """In a process that builds again (`invoke dev`), a member's file read as it was last time
     gives the same objects back (they are never changed) instead of being decoded again: at 500
-    members that was 0.6 s of every post edit. One site's folder at a time, so that a process
-    that builds many sites does not keep them all."""
+    members that was 0.6 s of every post edit. A file with the size, times and inode it had
+    then is not even read (every write of one is a new file, renamed into place); one that
+    differs is read, and decoded when its text differs. One site's folder at a time, so
+    that a process that builds many sites does not keep them all."""
 
     def __init__(self) -> None:
         self.folder: Path | None = None
@@ -337,6 +347,14 @@ def _token(text: str) -> str:
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     return _parsed(_read_text(path))
+
+
+def _file_state(path: Path) -> bytes | None:
+    """The file by its size, times and inode (fingerprint.stat_key); None when it is missing."""
+    try:
+        return stat_key(path)
+    except OSError:
+        return None
 
 
 def _read_text(path: Path) -> str | None:
