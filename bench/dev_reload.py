@@ -11,6 +11,16 @@ the page in Chromium (Debian's `chromium`, driven by playwright), then saves the
 again with a new sentence, each time waiting for the sentence in the page's DOM. Prints each
 edit's time and their median. What a save costs is a build of what changed (Pelican, the
 plugins; the search index comes after the reload) plus the reload.
+
+With --settle, each save waits for the search index of the one before (`invoke dev` makes it
+in the background after each build, and it shares the two cores with the next build), as a
+writer who reads the page before saving again; without it, the saves follow each other as fast
+as the page shows them.
+
+The time is the page's own: from the write to the moment the reloaded page's DOM was parsed
+(its navigation entry's domInteractive, on the wall clock that the browser's timeOrigin counts
+from too). Playwright only says that the sentence is there: it looks again at growing intervals,
+up to half a second apart, so the moment it notices is not the moment the page had it.
 """
 
 from __future__ import annotations
@@ -41,6 +51,11 @@ BIG_POST, BIG_POST_URL = Path("posts") / "post-0000.md", "posts/post-0000/"
 BIG_MEMBER, BIG_MEMBER_URL = Path("network") / "member-0000.yaml", "network/member-0000/"
 START_SECONDS = 180
 EDIT_SECONDS = 120
+# When the page in the tab had its DOM parsed, in seconds since the epoch.
+PARSED_AT = """() => {
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return (performance.timeOrigin + navigation.domInteractive) / 1000;
+}"""
 
 
 def prepare_site(root: Path) -> Path:
@@ -115,10 +130,15 @@ def wait_for_server(url: str, dev: subprocess.Popen) -> None:
 
 
 def measure(
-    root: Path, settings_file: Path, edits: int, targets: list[tuple[Path, str, Edit]]
+    root: Path,
+    settings_file: Path,
+    edits: int,
+    targets: list[tuple[Path, str, Edit]],
+    settle: bool = False,
 ) -> dict[str, list[float]]:
     """For each (file under content/, page URL, how to add a sentence): `edits` saves, each
-    timed from the write to the sentence in the open page's DOM; seconds by file name."""
+    timed from the write to the sentence in the open page's DOM; seconds by file name.
+    `settle`: before each save, wait for the search index of the build before."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -126,7 +146,8 @@ def measure(
         raise SystemExit("needs Chromium: apt-get install chromium")
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    log = (root / "dev-output.txt").open("wb")
+    log_file = root / "dev-output.txt"
+    log = log_file.open("wb")
     dev = subprocess.Popen(
         [sys.executable, "-m", "invoke", "--search-root", str(PROJECT), "dev",
          "-s", str(settings_file), "--port", str(port)],
@@ -145,11 +166,16 @@ def measure(
                     tab.goto(url + page_url)
                     timed = seconds[file.name] = []
                     for number in range(1, edits + 1):
+                        if settle:
+                            wait_for_index(log_file, dev)
                         sentence = f"Edit {number}: {uuid.uuid4().hex}."
-                        start = time.perf_counter()
+                        start = time.time()  # the wall clock, as the browser's
                         add(path, original, sentence)
                         tab.get_by_text(sentence).wait_for(timeout=EDIT_SECONDS * 1000)
-                        timed.append(time.perf_counter() - start)
+                        parsed_at = tab.evaluate(PARSED_AT)
+                        if parsed_at < start:
+                            raise SystemExit(f"the sentence came without a reload: {tab.url}")
+                        timed.append(parsed_at - start)
                         print(f"{file.name}, edit {number}: {timed[-1]:.2f} s", flush=True)
                     tab.close()
             finally:
@@ -165,12 +191,27 @@ def measure(
     return seconds
 
 
+def wait_for_index(log_file: Path, dev: subprocess.Popen) -> None:
+    """Until the dev server has said the search index is updated after its last build."""
+    deadline, said = time.monotonic() + EDIT_SECONDS, ""
+    while time.monotonic() < deadline and dev.poll() is None:
+        said = log_file.read_text(encoding="utf-8", errors="replace")
+        if said.rfind("Search index updated.") > said.rfind("Built;"):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"no search index after the last build:\n{said[-2000:]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     options.add_argument("--edits", type=int, default=10, help="how many saves (default 10)")
     options.add_argument(
         "--members", type=int, default=0,
         help="a bigsite.py site of this many members instead of the example site",
+    )  # fmt: skip
+    options.add_argument(
+        "--settle", action="store_true",
+        help="before each save, wait for the search index of the one before",
     )  # fmt: skip
     arguments = options.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dev-reload-") as folder:
@@ -184,10 +225,11 @@ def main(argv: list[str] | None = None) -> int:
             settings_file = prepare_site(root)
             targets = [(POST, POST_URL, append_to_post)]
             where = "the example site"
-        seconds = measure(root, settings_file, arguments.edits, targets)
+        seconds = measure(root, settings_file, arguments.edits, targets, arguments.settle)
     for name, timed in seconds.items():
         print(
-            f"edit to browser, {len(timed)} saves of {name} on {where}: "
+            f"edit to browser, {len(timed)} saves of {name} on {where}"
+            f"{' (each after the last one was indexed)' if arguments.settle else ''}: "
             f"median {statistics.median(timed):.2f} s (fastest {min(timed):.2f} s, "
             f"slowest {max(timed):.2f} s)"
         )

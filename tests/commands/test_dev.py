@@ -6,19 +6,25 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from pln_site.commands import dev as dev_command
+from pln_site.commands.settings import load_settings
 from pln_site.devserver import Route
 from tests.support.dev import (
     CHANGE_SECONDS,
     DevProcess,
     build_events,
+    dev_events,
     dev_site,
     edit,
     free_port,
+    held_dev_site,
     next_build,
     running_dev,
 )
@@ -36,6 +42,25 @@ def page(url: str) -> BeautifulSoup:
     response = httpx.get(url, timeout=10)
     assert response.status_code == 200, url
     return BeautifulSoup(response.text, "html.parser")
+
+
+def server_timing(response: httpx.Response) -> dict[str, str]:
+    """The Server-Timing header's metrics: name -> description."""
+    metrics = {}
+    for metric in response.headers["server-timing"].split(","):
+        name, _, desc = metric.strip().partition(";desc=")
+        metrics[name] = desc.strip('"')
+    return metrics
+
+
+def kinds_until_build(events: Iterator[tuple[str, dict]]) -> tuple[list[str], dict]:
+    """The kinds of the events up to the next build's state, and that state."""
+    kinds = []
+    for kind, data in events:
+        kinds.append(kind)
+        if kind == "build":
+            return kinds, data
+    raise AssertionError("the event stream ended")
 
 
 def dev_scripts(soup: BeautifulSoup) -> list[str]:
@@ -235,3 +260,58 @@ def test_a_saved_settings_file_is_read_again(tmp_path):
         assert next_build(events, after=current)["problems"] == []
         title = page(dev.url).find(class_="site-title")
         assert title is not None and title.get_text(strip=True) == "Renamed while watched"
+
+
+def test_a_saved_post_is_announced_and_served_once_its_page_is_written(tmp_path):
+    """The post's page is written early in the build: the stream names it then and the server
+    gives the new page, naming that build (so that the tab does not reload again when the
+    build ends), while the rest of the site is still being built (held here for as long as
+    the test needs). After a saved settings file no page is announced before the build is
+    done: a page could otherwise show with the styles of the build before."""
+    site, held = held_dev_site(tmp_path)
+    with running_dev(site) as dev:
+        events = dev_events(dev)
+        kind, current = next(events)
+        assert kind == "build" and current["building"] is None
+        held.hold()
+        edit(site.content / POST, OLD_TEXT, NEW_TEXT)
+        kind, written = next(events)
+        assert (kind, written["page"]) == ("page", "posts/hello-network/index.html")
+        assert written["build"] != current["build"]
+        response = httpx.get(f"{dev.url}posts/hello-network/", timeout=10)
+        assert dev.stdout.count("Built;") == 1  # the build is still held, after its posts
+        text = BeautifulSoup(response.text, "html.parser").get_text(" ", strip=True)
+        assert NEW_TEXT in text and OLD_TEXT not in text
+        assert server_timing(response) == {
+            "dev-build": written["build"],
+            "dev-page": written["page"],
+        }
+        other = httpx.get(f"{dev.url}network/", timeout=10)  # not written yet: the last build's
+        assert server_timing(other)["dev-build"] == current["build"]
+        held.release()
+        _, state = kinds_until_build(events)
+        assert state["build"] == written["build"] and state["problems"] == []
+        assert (
+            server_timing(httpx.get(f"{dev.url}network/", timeout=10))["dev-build"]
+            == state["build"]
+        )
+
+        with site.settings_file.open("a", encoding="utf-8") as settings:
+            settings.write('SITENAME = "Renamed while watched"\n')
+        kinds, latest = kinds_until_build(events)
+        assert kinds == ["build"] and latest["build"] != state["build"]
+
+
+def test_pages_are_announced_early_only_when_posts_pages_members_or_the_store_changed(tmp_path):
+    site = dev_site(tmp_path)
+    settings = load_settings(site.settings_file)
+    content, store = site.content.resolve(), site.store.resolve()
+
+    def early(*paths: Path) -> bool:
+        return dev_command._only_pages_change(list(paths), settings)
+
+    assert early(content / POST, content / "network" / "amara-okafor.yaml")
+    assert early(content / "pages" / "about.md", store, Path(f"{store}-wal"))
+    assert not early(content / POST, content / "images" / "avatars" / "amara-okafor.jpg")
+    assert not early(site.settings_file.resolve())
+    assert not early(tmp_path / "theme" / "templates" / "base.html")

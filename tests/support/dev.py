@@ -16,7 +16,7 @@ import httpx
 
 from tests.support.processes import default_sigint, free_port
 from tests.support.project import PROJECT
-from tests.support.workflows import Site
+from tests.support.workflows import SITE_PLUGINS, Site
 
 START_SECONDS = 120  # the first build, on a machine that runs other builds meanwhile
 CHANGE_SECONDS = 60  # from a saved file to the page that shows it, on a busy machine
@@ -82,8 +82,9 @@ def running_dev(site: Site) -> Iterator[DevProcess]:
         dev.stop()
 
 
-def build_events(dev: DevProcess) -> Iterator[dict]:
-    """The states the event stream announces, one after another, the current one first."""
+def dev_events(dev: DevProcess) -> Iterator[tuple[str, dict]]:
+    """The events of the stream, one after another, as (kind, data): "build" for a build's
+    state (the current one first), "page" for a page that the build under way has written."""
     timeout = httpx.Timeout(5, read=CHANGE_SECONDS)
     with httpx.stream("GET", f"{dev.url}__dev/events", timeout=timeout) as response:
         assert response.headers["content-type"] == "text/event-stream"
@@ -91,8 +92,13 @@ def build_events(dev: DevProcess) -> Iterator[dict]:
         for line in response.iter_lines():
             if line.startswith("event:"):
                 event = line.removeprefix("event:").strip()
-            elif line.startswith("data:") and event == "build":
-                yield json.loads(line.removeprefix("data:"))
+            elif line.startswith("data:"):
+                yield event, json.loads(line.removeprefix("data:"))
+
+
+def build_events(dev: DevProcess) -> Iterator[dict]:
+    """The states the event stream announces, one after another, the current one first."""
+    return (data for kind, data in dev_events(dev) if kind == "build")
 
 
 def next_build(events: Iterator[dict], after: dict) -> dict:
@@ -114,3 +120,52 @@ def dev_site(root: Path) -> Site:
     site = Site(root)
     site.write_settings()
     return site
+
+
+HOLD_PLUGIN = '''"""Holds each build once Pelican has written the posts, while the file `hold` is beside
+this plugin: the rest of a big site's build, made to last until the test says."""
+
+import time
+from pathlib import Path
+
+from pelican import signals
+
+HOLD = Path(__file__).with_name("hold")
+
+
+def _wait(_generator, writer=None):
+    deadline = time.monotonic() + 120
+    while HOLD.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def register():
+    signals.article_writer_finalized.connect(_wait)
+'''
+
+
+class HeldBuilds:
+    """A plugin of the site's own that holds each build after its posts' pages are written,
+    between `hold()` and `release()`."""
+
+    def __init__(self, site: Site) -> None:
+        self.folder = site.root / "test-plugins"
+        self.folder.mkdir()
+        (self.folder / "hold_build.py").write_text(HOLD_PLUGIN, encoding="utf-8")
+
+    def settings(self, plugins: list[str]) -> dict:
+        return {"PLUGIN_PATHS": [str(self.folder)], "PLUGINS": [*plugins, "hold_build"]}
+
+    def hold(self) -> None:
+        (self.folder / "hold").touch()
+
+    def release(self) -> None:
+        (self.folder / "hold").unlink()
+
+
+def held_dev_site(root: Path) -> tuple[Site, HeldBuilds]:
+    """The fixture site in `root` with the plugin that holds its builds, settings written."""
+    site = Site(root)
+    held = HeldBuilds(site)
+    site.write_settings(**held.settings(SITE_PLUGINS))
+    return site, held

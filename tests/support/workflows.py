@@ -13,6 +13,8 @@ from pln_site.commands.settings import load_settings
 from pln_site.devserver import LocalFeedServer, Route
 from tests.support.project import FIXTURE_SITE, run_invoke, site_paths, write_site_settings
 
+SITE_PLUGINS = ["pln_site.site.network", "pln_site.site.reading", "pln_site.site.mentions"]
+
 
 class Web:
     """One local server per made-up host: `site("ada.example", {"/": Route(...)})`."""
@@ -53,7 +55,7 @@ class Site:
     def write_settings(self, resolve: dict[str, str] | None = None, **extra) -> Path:
         defaults = {
             **site_paths(self.root, self.content),
-            "PLUGINS": ["pln_site.site.network", "pln_site.site.reading", "pln_site.site.mentions"],
+            "PLUGINS": SITE_PLUGINS,
             "PLANET_ALLOW_PRIVATE_ADDRESSES": True,
             "PLANET_TIMEOUT": 5,
             "PLANET_CONNECT_TIMEOUT": 2,

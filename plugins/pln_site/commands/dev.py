@@ -6,6 +6,12 @@ pln_site plugins, and the feed store (its file and its write-ahead log), so that
 fetch` in another terminal updates the open reading pages when it finishes. A failed build is
 printed and shown over the page (dev_server.py, static/dev-reload.js); the output keeps the last
 good build. Ctrl-C stops the watcher and the server; the task ends it as every command ends.
+
+When only posts, pages, member files or the store changed, each page is announced as soon as
+the build has written it, and the tab that shows it reloads then: an edited post is shown once
+its own page is written, before the lists, the directory and the river are done. After an
+edit of anything else (the theme, its styles, the settings) the tabs reload when the whole
+build is done, so that no page is shown with styles or pictures of the build before.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from pelican import signals
 from watchfiles import Change, DefaultFilter, watch
 
 import pln_site
@@ -30,6 +38,7 @@ from pln_site.commands.dev_server import (
     DevHTTPServer,
     DevRequestHandler,
     new_build_id,
+    page_key,
 )
 from pln_site.commands.serve import port_problem
 from pln_site.commands.settings import load_settings
@@ -41,6 +50,10 @@ from pln_site.settings import images_path, store_path
 QUIET_MS = 50
 MOST_MS = 1600
 BACKGROUND_NICENESS = 10  # the search index's: a build and the reload come first
+# The files of posts and pages (Pelican's readers) and of members: what the pages are written
+# from, and nothing that a page links to (a style sheet, a picture) is.
+PAGE_SOURCES = frozenset({".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm",
+                          ".yaml", ".yml"})  # fmt: skip
 
 
 def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
@@ -63,8 +76,9 @@ def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
         print(f"Serving {display_path(output)} at http://127.0.0.1:{port}/ (Ctrl-C stops)")
         print("Watching for changes; the open pages reload after each build.", flush=True)
         for changed in _changes(settings_path, settings):
-            print(f"Changed: {terminal_text(changed)}", flush=True)
-            _build(settings_path, events, search)
+            print(f"Changed: {terminal_text(display_path(changed[0]))}", flush=True)
+            early = _only_pages_change(changed, settings)
+            _build(settings_path, events, search, pages_of=output if early else None)
     finally:
         events.close()
         search.wait()
@@ -73,9 +87,15 @@ def dev(settings_file: str | os.PathLike, port: int = 8000) -> None:
         server.server_close()
 
 
-def _build(settings_path: Path, events: BuildEvents, search: SearchIndexer) -> None:
-    problems = build_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL)
-    state = BuildState(new_build_id(), tuple(p.as_json() for p in problems))
+def _build(
+    settings_path: Path, events: BuildEvents, search: SearchIndexer, pages_of: Path | None = None
+) -> None:
+    """One build; `pages_of`: the output folder whose pages are announced as they are written
+    (None: the open pages reload when the build is done)."""
+    build = new_build_id()
+    with _announcing_pages(events, build, pages_of):
+        problems = build_for_dev(settings_path, DEV_RELOAD_SCRIPT_URL=SCRIPT_URL)
+    state = BuildState(build, tuple(p.as_json() for p in problems))
     events.publish(state)
     if problems:
         print("Build failed: the pages show the last good build. Fix and save.", flush=True)
@@ -122,6 +142,47 @@ class SearchIndexer:
                 self._again = False
 
 
+@contextlib.contextmanager
+def _announcing_pages(events: BuildEvents, build: str, output: Path | None) -> Iterator[None]:
+    """While the build `build` runs, each HTML page of `output` that it writes is announced
+    (Pelican says every page it writes; a page taken as the last build left it is not new)."""
+    if output is None:
+        yield
+        return
+    started = time.time_ns()
+    folder = output.resolve()
+
+    def written(path: str, **_context: object) -> None:
+        page = Path(path)
+        if page.suffix != ".html":
+            return
+        try:
+            if page.stat().st_mtime_ns < started:
+                return  # the last build's file, as it was
+            events.page_written(page_key(page.resolve().relative_to(folder)))
+        except (OSError, ValueError):  # gone meanwhile, or not under the output folder
+            return
+
+    events.start(build)
+    signals.content_written.connect(written, weak=False)
+    try:
+        yield
+    finally:
+        signals.content_written.disconnect(written)
+
+
+def _only_pages_change(changed: list[Path], settings: dict) -> bool:
+    """Whether every changed file is a post's, a page's, a member's or the store's."""
+    content = Path(settings["PATH"]).resolve()
+    store = store_path(settings).resolve()
+    store_files = {store, Path(f"{store}-wal")}
+
+    def is_page_source(path: Path) -> bool:
+        return path.suffix.lower() in PAGE_SOURCES and path.is_relative_to(content)
+
+    return all(path in store_files or is_page_source(path) for path in changed)
+
+
 def _in_the_background() -> None:
     """Lower this thread's priority, and that of the programs it starts (on Linux each thread
     has a nice value of its own; elsewhere nothing changes)."""
@@ -130,8 +191,8 @@ def _in_the_background() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
 
 
-def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
-    """One line per batch of changes that a build reads (the first path of the batch)."""
+def _changes(settings_path: Path, settings: dict) -> Iterator[list[Path]]:
+    """Each batch of changes that a build reads: the files changed, sorted."""
     store = store_path(settings)
     store.parent.mkdir(parents=True, exist_ok=True)  # a site not fetched yet has no cache/
     inputs = [settings["PATH"], settings["THEME"], settings_path, *_plugin_folders()]
@@ -145,7 +206,7 @@ def _changes(settings_path: Path, settings: dict) -> Iterator[str]:
             # The build's own reading: SQLite makes a log file for a reader and removes it.
             continue
         built_on = _store_state(store)  # before the build: a fetch's later writes build again
-        yield display_path(changed[0])
+        yield [Path(path) for path in changed]
 
 
 def _store_state(store: Path) -> tuple[tuple[int, int] | None, ...]:

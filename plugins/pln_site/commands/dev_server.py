@@ -4,11 +4,14 @@
   output: a page names it only in a build that `invoke dev` makes (DEV_RELOAD_SCRIPT_URL).
 - `/__dev/events` is a stream of Server-Sent Events: the state of the latest build (the id of
   the build the output folder holds, and the problems of the latest attempt), sent on connect
-  and after every build.
+  and after every build; and, while a build that only posts, pages, member files or fetched
+  entries started is under way, each page it has written so far ("page" events): the tab that
+  shows one reloads then, before the build has done the rest of the site.
 - Every answer names, in a `Server-Timing` header, the build that was current when the request
-  came: the script reads it from the page's own navigation entry and reloads when a newer build
-  is announced, so a build that finished between the page's load and the script's connection is
-  not missed.
+  came (or, for a page that the build under way has written already, that build) and the page's
+  file: the script reads them from the page's own navigation entry and reloads when a newer
+  build is announced, so a build that finished between the page's load and the script's
+  connection is not missed, and a page reloaded early is not reloaded again when its build ends.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from pln_site.commands.serve import SiteRequestHandler
 
@@ -40,17 +44,36 @@ class BuildState:
     build: str
     problems: tuple[dict, ...] = field(default=())
 
-    def as_event(self) -> bytes:
-        data = json.dumps({"build": self.build, "problems": list(self.problems)})
-        return f"event: build\ndata: {data}\n\n".encode()
+    def as_event(self, building: str | None = None) -> bytes:
+        """`building`: the build under way, whose pages already written are new."""
+        data = {"build": self.build, "problems": list(self.problems), "building": building}
+        return f"event: build\ndata: {json.dumps(data)}\n\n".encode()
+
+
+def page_event(build: str, page: str) -> bytes:
+    data = json.dumps({"build": build, "page": page})
+    return f"event: page\ndata: {data}\n\n".encode()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one stream has sent: the state, and how many pages of which build under way."""
+
+    state: BuildState | None = None
+    building: str | None = None
+    pages: int = 0
 
 
 class BuildEvents:
-    """The latest BuildState, and the streams waiting for the next one."""
+    """The latest BuildState, the pages written so far by the build under way (each page as
+    `page_key` names it), and the streams waiting for what comes next."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._state = BuildState(build=new_build_id())
+        self._building: str | None = None
+        self._pages: list[str] = []  # in the order they were written
+        self._known: set[str] = set()  # the same pages, to look one up
         self._closed = False
 
     @property
@@ -58,10 +81,31 @@ class BuildEvents:
         with self._changed:
             return self._state
 
-    def publish(self, state: BuildState) -> None:
+    def start(self, build: str) -> None:
+        """The build `build` begins: the pages it writes are announced (`page_written`)."""
         with self._changed:
-            self._state = state
+            self._building, self._pages, self._known = build, [], set()
+
+    def page_written(self, page: str) -> None:
+        with self._changed:
+            if self._building is not None and page not in self._known:
+                self._pages.append(page)
+                self._known.add(page)
+                self._changed.notify_all()
+
+    def publish(self, state: BuildState) -> None:
+        """A build ended (`state`): what it wrote is the output's now."""
+        with self._changed:
+            self._state, self._building, self._pages, self._known = state, None, [], set()
             self._changed.notify_all()
+
+    def build_of(self, page: str | None) -> str:
+        """The build whose output `page` is: the one under way once it wrote the page, else
+        the last one."""
+        with self._changed:
+            if self._building is not None and page in self._known:
+                return self._building
+            return self._state.build
 
     def close(self) -> None:
         """End every stream (the server is stopping)."""
@@ -69,11 +113,30 @@ class BuildEvents:
             self._closed = True
             self._changed.notify_all()
 
-    def next_state(self, seen: BuildState | None, timeout: float) -> BuildState | None:
-        """The state once it is not `seen` (`seen` again after `timeout`); None once closed."""
+    def next_events(self, seen: Seen, timeout: float) -> tuple[Seen, list[bytes]] | None:
+        """What happened since `seen` (nothing after `timeout`), and what is seen then; None
+        once closed."""
         with self._changed:
-            self._changed.wait_for(lambda: self._closed or self._state is not seen, timeout)
-            return None if self._closed else self._state
+            self._changed.wait_for(lambda: self._closed or self._seen() != seen, timeout)
+            if self._closed:
+                return None
+            now = self._seen()
+            events = []
+            if now.state != seen.state:
+                events.append(self._state.as_event(self._building))
+            first = seen.pages if seen.building == self._building else 0
+            if self._building is not None:
+                events += [page_event(self._building, page) for page in self._pages[first:]]
+            return now, events
+
+    def _seen(self) -> Seen:
+        return Seen(self._state, self._building, len(self._pages))
+
+
+def page_key(page: Path | str) -> str:
+    """A page by its file under the output folder, as the events and the script name it
+    (percent-encoded: it travels in a header)."""
+    return quote(Path(page).as_posix().lstrip("/"))
 
 
 def new_build_id() -> str:
@@ -87,11 +150,14 @@ class DevRequestHandler(SiteRequestHandler):
     def __init__(self, *args: Any, events: BuildEvents, **kwargs: Any) -> None:
         self.events = events
         self.served_build = events.state.build  # before the file is read: see the module's note
+        self.served_page: str | None = None
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
         route = self.path.split("?", 1)[0]
-        self.served_build = self.events.state.build
+        found = self.get_path_that_exists(route)
+        self.served_page = page_key(unquote(found)) if found else None
+        self.served_build = self.events.build_of(self.served_page)
         if route == EVENTS_URL:
             self.send_events()
         elif route == SCRIPT_URL:
@@ -102,7 +168,10 @@ class DevRequestHandler(SiteRequestHandler):
     def end_headers(self) -> None:
         # An edited page must come from the server each time, never from the browser's cache.
         self.send_header("Cache-Control", "no-store")
-        self.send_header("Server-Timing", f'dev-build;desc="{self.served_build}"')
+        timing = f'dev-build;desc="{self.served_build}"'
+        if self.served_page is not None:
+            timing += f', dev-page;desc="{self.served_page}"'
+        self.send_header("Server-Timing", timing)
         super().end_headers()
 
     def send_file(self, data: bytes, content_type: str) -> None:
@@ -116,13 +185,13 @@ class DevRequestHandler(SiteRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        seen: BuildState | None = None
+        seen = Seen()
         try:
             self.wfile.write(f"retry: {RETRY_MILLISECONDS}\n\n".encode())
-            while (state := self.events.next_state(seen, KEEPALIVE_SECONDS)) is not None:
-                self.wfile.write(b": still here\n\n" if state is seen else state.as_event())
+            while (news := self.events.next_events(seen, KEEPALIVE_SECONDS)) is not None:
+                seen, events = news
+                self.wfile.write(b"".join(events) or b": still here\n\n")
                 self.wfile.flush()
-                seen = state
         except (BrokenPipeError, ConnectionResetError):  # the tab was closed or reloaded
             pass
         self.close_connection = True

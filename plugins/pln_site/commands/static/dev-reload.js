@@ -1,5 +1,6 @@
 // Served by `invoke dev` alone, and named only by the pages it builds: reloads the page when a
-// new build is done, and shows a failed build's problems over the page until the next good one.
+// new build is done, or sooner, once the build under way has written this page; and shows a
+// failed build's problems over the page until the next good one.
 // The problems quote the files being edited, so they are written as text (textContent), never
 // as markup.
 (function () {
@@ -7,12 +8,13 @@
 
   var OVERLAY_ID = "dev-build-problems";
 
-  // The build this page came from: the dev server names it in every answer's Server-Timing.
-  function pageBuild() {
+  // The build this page came from ("dev-build") and its file ("dev-page"): the dev server
+  // names them in every answer's Server-Timing.
+  function served(name) {
     var navigation = performance.getEntriesByType("navigation")[0];
     var timings = (navigation && navigation.serverTiming) || [];
     for (var i = 0; i < timings.length; i++) {
-      if (timings[i].name === "dev-build") return timings[i].description;
+      if (timings[i].name === name) return timings[i].description;
     }
     return null;
   }
@@ -65,16 +67,23 @@
     document.body.appendChild(overlay);
   }
 
-  var built = pageBuild();
+  var built = served("dev-build");
+  var page = served("dev-page");
   var events = new EventSource("/__dev/events");
   events.addEventListener("build", function (event) {
     var state = JSON.parse(event.data);
-    if (state.problems.length) {
+    if (state.building !== null && state.building === built) {
+      hideProblems(); // this page comes from the build under way, newer than the state
+    } else if (state.problems.length) {
       showProblems(state.problems);
     } else if (state.build !== built) {
       location.reload();
     } else {
       hideProblems();
     }
+  });
+  events.addEventListener("page", function (event) {
+    var written = JSON.parse(event.data);
+    if (page !== null && written.page === page && written.build !== built) location.reload();
   });
 })();

@@ -130,8 +130,10 @@ class NetworkGenerator(SiteGenerator):
         return {member_id: PostList(posts) for member_id, posts in found.items()}
 
     def _write_all(self, writer: Any, mentions: dict[str, PostList]) -> None:
-        self._write_directory(writer)
+        # The members' own pages first: in `invoke dev` the page of the member just edited is
+        # shown once it is written, and the directory's lists of 500 cards take a while.
         self._write_members(writer, mentions)
+        self._write_directory(writer)
         self._write_topics(writer)
         self._write_stats(writer)
         self._write_graph(writer)
