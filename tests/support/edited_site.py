@@ -126,8 +126,9 @@ class Site:
     def edit_setting(self, pick: int) -> None:
         self.settings["SITENAME"] = f"Site of step {self.step}"
 
-    def add_entry(self, pick: int) -> None:
-        self._save(AMARA if pick % 2 else DANA, f"entry-{self.step}", f"Entry of step {self.step}")
+    def add_entry(self, pick: int, published: dt.datetime | None = None) -> None:
+        source = AMARA if pick % 2 else DANA
+        self._save(source, f"entry-{self.step}", f"Entry of step {self.step}", published=published)
 
     def edit_entry(self, pick: int) -> None:
         source = AMARA if pick % 2 else DANA

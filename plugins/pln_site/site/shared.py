@@ -56,13 +56,27 @@ class ReadingData:
     # member id -> what their posts as shown are made from (their shaped entries' digest,
     # RiverItem.made_from): what the build cache knows their posts by.
     made_from: Mapping[str, str] = field(default_factory=dict)
+    # member id -> the (feed, key) of their posts in posts_by_member, when known without
+    # reading them (the reading plugin reads a member's posts only when a page shows them).
+    post_ids: Mapping[str, Sequence[tuple[str, str]]] | None = None
+    # The `count` newest posts of all members, when the reading plugin knows them without
+    # reading every member's (else they are merged from posts_by_member).
+    newest_posts: Callable[[int], list[StoredEntry]] | None = None
 
     def __build_digest__(self) -> tuple[Any, ...]:
         """What pages can show of the reading feed, for the build cache: each member's posts
         (MemberPosts), whether there is a store, and its rules."""
-        posts = {member_id: self.posts_of(member_id) for member_id in self.posts_by_member}
+        posts = {member_id: self._posts_known(member_id) for member_id in self.posts_by_member}
         functions = (self.title_of, self.topic_page_url, self.topic_atom_url, self.language_of)
         return (posts, self.store_found, functions)
+
+    def _posts_known(self, member_id: str) -> Any:
+        """A member's posts as the build cache knows them, without reading them when it can."""
+        made_from = self.made_from.get(member_id)
+        ids = self.post_ids.get(member_id) if self.post_ids is not None else None
+        if made_from and ids is not None:
+            return posts_made_from(made_from, ids)
+        return self.posts_of(member_id)
 
     def posts_of(self, member_id: str) -> MemberPosts:
         return MemberPosts(self.posts_by_member.get(member_id, ()), self.made_from.get(member_id))
@@ -75,6 +89,8 @@ class ReadingData:
     def newest(self, count: int) -> list[StoredEntry]:
         """The `count` newest posts of all members, newest first. Each member's list holds
         their newest posts, so up to that list's length the answer is the whole store's."""
+        if self.newest_posts is not None:
+            return self.newest_posts(count)
         merged = heapq.merge(
             *self.posts_by_member.values(), key=lambda entry: entry.date, reverse=True
         )
@@ -94,8 +110,14 @@ class MemberPosts(list[StoredEntry]):
     def __build_digest__(self) -> Any:
         if not self.made_from:
             return list(self)
-        shown = "\0".join(f"{entry.feed_url}\0{entry.key}" for entry in self)
-        return f"made from\0{self.made_from}\0{shown}"  # one string: cheaper to walk
+        return posts_made_from(self.made_from, [(entry.feed_url, entry.key) for entry in self])
+
+
+def posts_made_from(made_from: str, ids: Iterable[tuple[str, str]]) -> str:
+    """A member's posts as the build cache knows them: what they are made from and which they
+    are (one string: cheaper to walk)."""
+    shown = "\0".join(f"{feed}\0{key}" for feed, key in ids)
+    return f"made from\0{made_from}\0{shown}"
 
 
 class PostList(list[Any]):

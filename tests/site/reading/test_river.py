@@ -15,7 +15,6 @@ from pln_site.site.reading.river import (
     entry_text,
     group_by_day,
     paginate,
-    posts_by_member,
     river_items,
     stand_in_title,
 )
@@ -60,15 +59,6 @@ def items_for(entries, *, full=False, excerpt_chars=400):
         avatar_url=lambda m: None,
         initials=lambda name: name[:1],
     )
-
-
-def test_posts_by_member_keeps_the_newest_few_per_member() -> None:
-    base = dt.datetime(2024, 5, 1, tzinfo=UTC)
-    entries = [stored(str(n), "ada", when=base - dt.timedelta(hours=n)) for n in range(12)]
-    entries.append(stored("b", "bea", when=base))
-    grouped = posts_by_member(entries, per_member=10)
-    assert [e.key for e in grouped["ada"]] == [str(n) for n in range(10)]
-    assert [e.key for e in grouped["bea"]] == ["b"]
 
 
 def test_a_titleless_post_gets_the_start_of_its_text_as_plain_text() -> None:

@@ -9,12 +9,15 @@ import os
 import shutil
 import time
 
+import pytest
 from markupsafe import Markup
 
+from pln_site.errors import SiteError
 from pln_site.feeds.images import KeptImage
-from pln_site.site.reading import shapedcache
+from pln_site.site.reading import shapedcache, shaping
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText
+from pln_site.site.reading.shaping import ShapedRiver
 from tests.support.edited_site import PINNED, Site
 from tests.support.stored_entries import stored_entry
 
@@ -58,7 +61,10 @@ def test_what_is_kept_reads_back_as_it_was_and_only_under_its_signature(tmp_path
     assert loaded is not None and isinstance(next(iter(loaded.texts.values())).body_html, Markup)
     assert cache.load_member("ada", "signature-2") is None  # something it came from changed
     assert cache.load_member("grace", "signature-1") is None
-    index = shapedcache.ShapedIndex({"ada": "signature-1"}, [(FEED, "1")], {(FEED, "1"): "urn:x"})
+    kept_file = shapedcache.KeptMember("signature-1", kept.token, kept.asked, (1, 2, 3))
+    index = shapedcache.ShapedIndex(
+        {"ada": kept_file}, [(FEED, "1", "ada")], {(FEED, "1"): "urn:x"}
+    )
     older = tmp_path / "planet-shaped.json"  # where older code kept every member's at once
     older.write_text("{}", encoding="utf-8")
     cache.save_index("key-1", index)
@@ -238,3 +244,59 @@ def test_the_remembered_answers_are_kept_only_for_the_same_code_and_settings(tmp
     assert other_settings.load_remembered(computes)["upper"].known == {}
     kept.write_text("[", encoding="utf-8")
     assert cache_in(tmp_path).load_remembered(computes)["upper"].known == {}
+
+
+def test_the_river_reads_a_members_entries_only_when_a_page_asks_for_one(tmp_path):
+    """A post edit needs which entries the river shows and what each member's are made from,
+    not the entries: only the members whose entries are asked for are read."""
+    base = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+
+    def entries_of(member: str, hours: list[int]) -> list:
+        return [
+            stored_entry(feed=f"https://{member}.example/feed.xml", member=member,
+                         link=f"https://{member}.example/{h}", html="", when=base - dt.timedelta(hours=h))
+            for h in hours
+        ]  # fmt: skip
+
+    kept = {
+        "ada": shapedcache.MemberShaped(entries_of("ada", list(range(12))), {}, {}, {}),
+        "bea": shapedcache.MemberShaped(entries_of("bea", [5]), {}, {}, {}),
+    }
+    river_order = sorted(
+        (e for found in kept.values() for e in found.entries), key=lambda e: e.date, reverse=True
+    )
+    read: list[str] = []
+
+    def shaped_of(member_id: str) -> shapedcache.MemberShaped:
+        read.append(member_id)
+        return kept[member_id]
+
+    places = [(e.feed_url, e.key, e.member_id) for e in river_order]
+    river = ShapedRiver(places, {}, {"ada": "made-of-ada"}, shaped_of)
+    latest = river.latest(per_member=10)
+    assert [key for _, key in latest["ada"]] == [f"https://ada.example/{h}" for h in range(10)]
+    assert [key for _, key in latest["bea"]] == ["https://bea.example/5"]
+    assert read == []  # known without reading anybody's entries
+    assert [e.key for e in river.newest(3)] == [e.key for e in river_order[:3]]
+    assert read == ["ada"]  # Ada wrote the three newest
+    assert [e.key for e in river.posts_of("bea")] == ["https://bea.example/5"]
+    assert river.entries == river_order
+    assert read == ["ada", "bea"]  # each read once
+    assert river.entry((FEED, "nowhere")) is None
+
+
+def test_a_kept_file_that_changes_during_the_build_stops_it_with_what_to_do(tmp_path):
+    """The index says which files hold the members' entries; one read later that is gone or
+    under another signature (another build of the site at the same time) stops the build with
+    a clear message, and the next build shapes afresh."""
+    cache = cache_in(tmp_path)
+    cache.save_member("ada", "signature-1", shaped())
+    kept = shapedcache.KeptMember("signature-1", "token", {}, None)
+    index = shapedcache.ShapedIndex({"ada": kept}, [(FEED, "1", "ada")], {})
+    cache.save_index("key-1", index)
+    assert shaping._kept_shaped(cache, index, "ada") == shaped()
+    cache.save_member("ada", "signature-2", shaped())  # written by another build meanwhile
+    with pytest.raises(SiteError) as stopped:
+        shaping._kept_shaped(cache, index, "ada")
+    assert "'ada'" in stopped.value.message and "build again" in (stopped.value.hint or "")
+    assert cache.load_index("key-1") is None

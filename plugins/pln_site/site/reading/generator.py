@@ -24,7 +24,6 @@ from pln_site.site.base import SiteGenerator, build_moment
 from pln_site.site.feedlinks import distinct_updates
 from pln_site.site.reading.crossposts import (
     AlsoOn,
-    EntryId,
     also_on,
     feed_label,
 )
@@ -47,10 +46,9 @@ from pln_site.site.reading.river import (
     entry_title,
     member_sites,
     paginate,
-    posts_by_member,
     river_items,
 )
-from pln_site.site.reading.shaping import RiverShaper
+from pln_site.site.reading.shaping import MemberPostsOf, RiverShaper, ShapedRiver, ShownEntries
 from pln_site.site.roster import roster_for
 from pln_site.site.shared import READING_KEY, ReadingData
 from pln_site.site.topics import Topic
@@ -75,17 +73,12 @@ class ReadingGenerator(SiteGenerator):
         # Whose site is whose: which copy of a shared link or id is whose (see Sites).
         self.sites = member_sites(self.members.values())
         self.per_member = int(self.settings["PLANET_MAX_PER_MEMBER"])
-        self.entries: list[StoredEntry] = []  # without their HTML: self.texts holds what shows
-        self.texts: dict[tuple[str, str], EntryText] = {}
-        # A cross-posted post's original -> its copies in the member's other feeds.
-        self.copies: dict[EntryId, list[StoredEntry]] = {}
-        # Member id -> what their items are made from (shapedcache.MemberShaped.token).
-        self.made_from: dict[str, str] = {}
-        self.origins: dict[str, FeedOrigin] = {}
-        self.ids: dict[tuple[str, str], str] = {}  # (feed, key) -> the output feeds' id
+        # The shown entries (without their HTML: the river says what shows of each), each
+        # member's read only when a page needs them (shaping.ShapedRiver).
+        self.river = ShapedRiver.empty()
+        self.health: list[FeedHealth] = []
+        self.origins: dict[str, FeedOrigin] = {}  # made with the reading pages, if they are
         self.store_found = False
-        # What the shaped entries were made from (shaping.ShapedRiver.key); empty: no store.
-        self.shaped_key = ""
         # What the shown entries of the last PLANET_HOT_DAYS cite (hotlinks.py).
         self.links: list[StoredLink] = []
         self.hot = HotLinks(hot=[], between_members=[])
@@ -95,12 +88,11 @@ class ReadingGenerator(SiteGenerator):
     # -- context ----------------------------------------------------------------------------
 
     def generate_context(self) -> None:
-        self.entries, health = self._read_store()
-        self.origins = self._origins(health)
-        by_member = posts_by_member(self.entries)
+        self.river, self.health = self._read_store()
+        latest = self.river.latest()
         self.hot = hot_links(
             self.links,
-            {(entry.feed_url, entry.key): entry for entry in self.entries},
+            ShownEntries(self.river),
             self.members,
             self.sites,
             min_members=int(self.settings["PLANET_HOT_MIN_MEMBERS"]),
@@ -109,33 +101,38 @@ class ReadingGenerator(SiteGenerator):
         )
         # What other plugins' pages show of the feed (the directory's "latest posts").
         self.context[READING_KEY] = ReadingData(
-            posts_by_member=by_member,
+            posts_by_member=MemberPostsOf(self.river, latest),
+            post_ids=latest,
+            newest_posts=self.river.newest,
             store_found=self.store_found,
             # For titleless posts (notes): a stand-in from their text, as the river shows them.
             title_of=self.title_of,
             topic_page_url=self.topic_page_url,
             topic_atom_url=self.topic_atom_url,
             language_of=self.language_of,
-            made_from=self.made_from,
+            made_from=self.river.made_from,
         )
-        log.info("reading: %d entries from %d members", len(self.entries), len(by_member))
+        log.info("reading: %d entries from %d members", len(self.river.places), len(latest))
+
+    @property
+    def entries(self) -> list[StoredEntry]:
+        """Every entry the river shows, in its order (every member's are read)."""
+        return self.river.entries
 
     def title_of(self, entry: StoredEntry) -> str:
-        known = self.texts.get((entry.feed_url, entry.key))
+        known = self.river.text_of(entry)
         return known.title if known else entry_title(entry)[0]
 
     def _also_on(self, entry: StoredEntry) -> tuple[AlsoOn, ...]:
         member = self.members.get(entry.member_id)
         return also_on(
-            entry,
-            self.copies.get((entry.feed_url, entry.key), ()),
-            lambda copy: feed_label(member, copy.feed_url),
+            entry, self.river.copies_of(entry), lambda copy: feed_label(member, copy.feed_url)
         )
 
     def language_of(self, entry: StoredEntry) -> str | None:
         return entry_language(entry, self.members.get(entry.member_id))
 
-    def _read_store(self) -> tuple[list[StoredEntry], list[FeedHealth]]:
+    def _read_store(self) -> tuple[ShapedRiver, list[FeedHealth]]:
         path = store_path(self.settings)
         if not path.is_file():
             # Opening a Store would create it: a build only ever reads.
@@ -144,29 +141,22 @@ class ReadingGenerator(SiteGenerator):
                 "the river is empty",
                 path,
             )
-            return [], []
+            return ShapedRiver.empty(), []
         try:
             with Store(path, read_only=True) as store:
-                entries = self._shaped_entries(store)
+                river = RiverShaper(self.settings, self.members, self.sites, self.pictures).shaped(
+                    store
+                )
                 health = store.feed_health()
                 hot_days = dt.timedelta(days=int(self.settings["PLANET_HOT_DAYS"]))
                 self.links = store.links_since(self.now - hot_days)
         except sqlite3.DatabaseError as error:
             log.error("reading: the store %s cannot be read (%s); the river is empty", path, error)
-            return [], []
+            return ShapedRiver.empty(), []
         self.store_found = True
-        return entries, health
+        return river, health
 
-    def _shaped_entries(self, store: Store) -> list[StoredEntry]:
-        """The listed members' entries, shaped, each post once, in the river's order
-        (shaping.py)."""
-        river = RiverShaper(self.settings, self.members, self.sites, self.pictures).shaped(store)
-        self.texts, self.copies, self.ids = river.texts, river.copies, river.ids
-        self.made_from = river.made_from
-        self.shaped_key = river.key
-        return river.entries
-
-    def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
+    def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:  # every entry read
         """feed URL -> what the feed is called, for <source> in the output feeds."""
         origins: dict[str, FeedOrigin] = {}
         known = {feed.url: feed for feed in health}
@@ -205,11 +195,12 @@ class ReadingGenerator(SiteGenerator):
         # Every reading page and feed is made from the store (the shaped entries' key), the
         # members (the roster) and the hot links (which move on with the clock): with those as
         # they were, an edited post leaves them all as the last build wrote them.
-        made_from = (self.shaped_key, self.store_found, self.roster, self.hot)
+        made_from = (self.river.key, self.store_found, self.roster, self.hot)
         write_all = partial(self._write_all, writer)
         self.write_set(writer, "reading", made_from, READING_TEMPLATES, write_all)
 
     def _write_all(self, writer: Any) -> None:
+        self.origins = self._origins(self.health)
         items = self._items(self.entries)
         topic_rivers = self._topic_rivers(items)
         common = {
@@ -292,14 +283,20 @@ class ReadingGenerator(SiteGenerator):
         return river_items(
             entries,
             self.members,
-            text_of=lambda entry: self.texts[entry.feed_url, entry.key],
+            text_of=self._text_of,
             tz=self._timezone(),
             member_page_url=self.roster.member_page_url,
             avatar_url=self.roster.shown_avatar_url,
             initials=self.roster.initials,
             also_on_of=self._also_on,
-            made_from_of=lambda entry: self.made_from.get(entry.member_id),
+            made_from_of=lambda entry: self.river.made_from.get(entry.member_id),
         )
+
+    def _text_of(self, entry: StoredEntry) -> EntryText:
+        text = self.river.text_of(entry)
+        if text is None:
+            raise KeyError((entry.feed_url, entry.key))  # every shown entry has its text
+        return text
 
     def _topic_rivers(self, items: list[RiverItem]) -> list[tuple[Topic, list[RiverItem]]]:
         """Each topic with its items, in the river's order: one pass over the river, not one
@@ -440,9 +437,8 @@ class ReadingGenerator(SiteGenerator):
         """When an empty feed was last updated: when the river last changed (its newest entry;
         with none, the start of the build's day). Not the build's time: a feed made again on
         every build could never be taken from the last one (the build cache)."""
-        if self.entries:
-            return self.entries[0].date  # the river's order: newest first
-        return build_moment()
+        newest = self.river.newest(1)  # the river's order: newest first
+        return newest[0].date if newest else build_moment()
 
     def _feed_items(self, items: Sequence[RiverItem]) -> list[FeedItem]:
         """The items of one output feed, newest first, no two updated in the same second."""
@@ -455,7 +451,7 @@ class ReadingGenerator(SiteGenerator):
         entry, member = item.entry, item.member
         avatar = self.feed_absolute(item.avatar_url) if item.avatar_url else None
         return FeedItem(
-            id=self.ids.get((entry.feed_url, entry.key)) or derived_id(entry),
+            id=self.river.ids.get((entry.feed_url, entry.key)) or derived_id(entry),
             url=entry.link,
             title=item.title,
             has_title=item.has_title,

@@ -170,18 +170,6 @@ def _split_capped(
     return kept, rest
 
 
-def posts_by_member(
-    entries: Iterable[StoredEntry], per_member: int = LATEST_PER_MEMBER
-) -> dict[str, list[StoredEntry]]:
-    """member id -> that member's newest entries (at most `per_member`); `entries` newest first."""
-    grouped: dict[str, list[StoredEntry]] = {}
-    for entry in entries:
-        posts = grouped.setdefault(entry.member_id, [])
-        if len(posts) < per_member:
-            posts.append(entry)
-    return grouped
-
-
 def stand_in_title(entry: StoredEntry, max_chars: int = STAND_IN_MAX_CHARS) -> str:
     """A short plain-text name for a titleless entry (a micro post): the start of its text."""
     for html in (entry.content_html, entry.summary_html):

@@ -21,7 +21,10 @@ most of a member edit's work before any page.
 
 When nothing shaping reads changed since the last build (the store, the listed members'
 shaping views, the pictures, the settings and the code: `quick_key`), the index file gives the
-whole result without asking the store anything.
+whole result without asking the store anything: which entries the river shows, in its order,
+whose each one is, and of each member what their kept file is made from (its token) and the
+pictures it looked up. Their files are then read only when a page needs their entries
+(shaping.ShapedRiver): a post edit needs none of the 20,000.
 
 A process that builds again (`invoke dev`) keeps what it decoded of each member's file, and
 decodes only a file whose text changed (`_LastDecoded`).
@@ -57,7 +60,7 @@ from pln_site.store import EntryHead
 log = logging.getLogger(__name__)
 
 # Part of every key: a change to what is kept, or how, must bump it.
-SHAPED_VERSION = "4"
+SHAPED_VERSION = "5"
 _DATES = ("date", "first_seen")
 _ENTRY_FIELDS = tuple(f.name for f in fields(StoredEntry))
 _TEXT_FIELDS = tuple(f.name for f in fields(EntryText))
@@ -103,13 +106,36 @@ class Remembered(Generic[T]):
 
 
 @dataclass
-class ShapedIndex:
-    """The last build's whole result, found without the store: each member's signature, the
-    shown entries' order and their ids in the output feeds."""
+class KeptMember:
+    """What the index says of one member's kept file: the signature it is kept under, its
+    token (MemberShaped.token), the pictures its shaping looked up, and the file's inode,
+    size and time of change when the index was written (every write of it is a new file)."""
 
-    members: dict[str, str]  # member id -> signature
-    order: list[EntryId]
+    signature: str
+    token: str
+    asked: dict[str, KeptImage | None]
+    state: tuple[int, int, int] | None = None
+
+
+@dataclass
+class ShapedIndex:
+    """The last build's whole result, found without the store: each member's kept file, the
+    shown entries in the river's order with their members, and their ids in the output
+    feeds."""
+
+    members: dict[str, KeptMember]
+    river: list[RiverPlace]
     ids: dict[EntryId, str]
+
+    def files_unchanged(self, cache: ShapedCache) -> bool:
+        """Whether every member's file is the one the index was written beside."""
+        return all(
+            kept.state is not None and file_state(cache.member_file(member_id)) == kept.state
+            for member_id, kept in self.members.items()
+        )
+
+
+RiverPlace = tuple[str, str, str]  # (feed, key, member id) of one entry the river shows
 
 
 class ShapedCache:
@@ -158,8 +184,16 @@ class ShapedCache:
             return None
         try:
             return ShapedIndex(
-                members={str(k): str(v) for k, v in data["members"].items()},
-                order=[(str(feed), str(key)) for feed, key in data["order"]],
+                members={
+                    str(member_id): KeptMember(
+                        signature=str(kept["signature"]),
+                        token=str(kept["token"]),
+                        asked=_asked(kept["asked"]),
+                        state=_state_of(kept["state"]),
+                    )
+                    for member_id, kept in data["members"].items()
+                },
+                river=[(str(feed), str(key), str(member)) for feed, key, member in data["river"]],
                 ids={(str(feed), str(key)): str(found) for feed, key, found in data["ids"]},
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -169,13 +203,25 @@ class ShapedCache:
     def save_index(self, quick_key: str, index: ShapedIndex) -> None:
         data = {
             "key": quick_key,
-            "members": index.members,
-            "order": [list(found) for found in index.order],
+            "members": {
+                member_id: {
+                    "signature": kept.signature,
+                    "token": kept.token,
+                    "asked": _asked_data(kept.asked),
+                    "state": list(kept.state) if kept.state else None,
+                }
+                for member_id, kept in index.members.items()
+            },
+            "river": [list(place) for place in index.river],
             "ids": [[feed, key, found] for (feed, key), found in index.ids.items()],
         }
         self._write(self.folder / "index.json", json.dumps(data))
         # What older code kept in one file beside this folder: the folder replaces it.
         self.folder.with_name(f"{self.folder.name}.json").unlink(missing_ok=True)
+
+    def forget_index(self) -> None:
+        """The next build shapes afresh what the index said."""
+        (self.folder / "index.json").unlink(missing_ok=True)
 
     # -- what the slow path asks of every link and id ----------------------------------------
 
@@ -201,7 +247,7 @@ class ShapedCache:
     # -- one member's shaped entries -----------------------------------------------------------
 
     def load_member(self, member_id: str, signature: str) -> MemberShaped | None:
-        path = self._member_file(member_id)
+        path = self.member_file(member_id)
         known = _last_decoded.of(self.folder)
         decoded = known.get(path)
         state = _file_state(path)  # before reading: a file replaced meanwhile is read next time
@@ -233,10 +279,7 @@ class ShapedCache:
                 copies={
                     (feed, k): [_entry(copy) for copy in found] for feed, k, found in data["copies"]
                 },
-                asked={
-                    str(url): KeptImage(*kept) if kept is not None else None
-                    for url, kept in data["asked"]
-                },
+                asked=_asked(data["asked"]),
                 token=token,
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -254,18 +297,15 @@ class ShapedCache:
                 [feed, k, [_entry_data(copy) for copy in found]]
                 for (feed, k), found in shaped.copies.items()
             ],
-            "asked": [
-                [url, [kept.file, kept.width, kept.height] if kept is not None else None]
-                for url, kept in shaped.asked.items()
-            ],
+            "asked": _asked_data(shaped.asked),
         }
         text = json.dumps(data)
         shaped.token = _token(text)
-        self._write(self._member_file(member_id), text)
+        self._write(self.member_file(member_id), text)
 
     def forget_others(self, member_ids: set[str]) -> None:
         """Remove the files of members no longer listed (a member file deleted, unlisted)."""
-        kept = {self._member_file(member_id).name for member_id in member_ids}
+        kept = {self.member_file(member_id).name for member_id in member_ids}
         for path in (self.folder / "members").glob("*.json"):
             if path.name not in kept:
                 path.unlink(missing_ok=True)
@@ -273,7 +313,7 @@ class ShapedCache:
         for path in [path for path in decoded if path.name not in kept]:
             del decoded[path]
 
-    def _member_file(self, member_id: str) -> Path:
+    def member_file(self, member_id: str) -> Path:
         # By digest: a member id is a file name already, but this way no id can lead elsewhere.
         name = hashlib.sha256(member_id.encode("utf-8")).hexdigest()[:24]
         return self.folder / "members" / f"{name}.json"
@@ -330,11 +370,20 @@ def shaping_view(member: Member) -> str:
     return repr((member.id, member.url, member.feeds, member.show))
 
 
-def items_made_from(shaped: MemberShaped, member: Member) -> str:
+def items_made_from(token: str, member: Member) -> str:
     """What a member's river items are made from (RiverItem.made_from): their shaped entries
-    and the member as loaded, whom the items show (name, avatar, languages) and whom shaping
-    reads only in part."""
-    return _digest([shaped.token, repr(member)])
+    (the token of their kept file) and the member as loaded, whom the items show (name,
+    avatar, languages) and whom shaping reads only in part."""
+    return _digest([token, repr(member)])
+
+
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """A kept file's inode, size and time of change; None when it is missing."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def _digest(parts: list[str]) -> str:
@@ -376,6 +425,24 @@ def _parsed(text: str | None) -> dict[str, Any] | None:
         log.info("reading: ignoring damaged shaped entries (%s)", error)
         return None
     return data if isinstance(data, dict) else None
+
+
+def _state_of(found: Any) -> tuple[int, int, int] | None:
+    if not found:
+        return None
+    inode, size, changed = (int(part) for part in found)
+    return (inode, size, changed)
+
+
+def _asked(data: list[Any]) -> dict[str, KeptImage | None]:
+    return {str(url): KeptImage(*kept) if kept is not None else None for url, kept in data}
+
+
+def _asked_data(asked: dict[str, KeptImage | None]) -> list[Any]:
+    return [
+        [url, [kept.file, kept.width, kept.height] if kept is not None else None]
+        for url, kept in asked.items()
+    ]
 
 
 def _entry_data(entry: StoredEntry) -> dict[str, Any]:

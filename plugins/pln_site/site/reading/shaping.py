@@ -8,23 +8,31 @@ for the whole river.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from pln_site.entries import StoredEntry
+from pln_site.errors import SiteError
+from pln_site.feeds.images import KeptImage
 from pln_site.members.lens import Lenses, judge
 from pln_site.members.model import Member
+from pln_site.messages import display_path
 from pln_site.settings import store_path
 from pln_site.site.reading.crossposts import EntryId, PostMarks, collapse, post_marks
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.feedids import original_id_of, output_ids
 from pln_site.site.reading.pictures import PictureShelf
-from pln_site.site.reading.river import EntryText, entry_text
+from pln_site.site.reading.river import LATEST_PER_MEMBER, EntryText, entry_text
 from pln_site.site.reading.shapedcache import (
+    KeptMember,
     MemberShaped,
+    RiverPlace,
     ShapedCache,
     ShapedIndex,
+    file_state,
     items_made_from,
     pictures_unchanged,
 )
@@ -34,19 +42,147 @@ from pln_site.urls import same_url_key, site_host
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class ShapedRiver:
     """The entries the pages show (each post once, without its HTML, newest first), their ids
     in the output feeds, what the pages show of each, each post's copies in the member's other
-    feeds, and by member what their river items are made from (RiverItem.made_from)."""
+    feeds, and by member what their river items are made from (RiverItem.made_from).
 
-    entries: list[StoredEntry]
-    ids: dict[EntryId, str]
-    texts: dict[EntryId, EntryText] = field(default_factory=dict)
-    copies: dict[EntryId, list[StoredEntry]] = field(default_factory=dict)
-    made_from: dict[str, str] = field(default_factory=dict)
-    # A digest of all it was made from (ShapedCache.quick_key); it may change when they did not.
-    key: str = ""
+    A member's shaped entries are read (`shaped_of`) when a page first needs one of them: which
+    entries the river shows, whose each one is and what each member's are made from are known
+    without them, so a build whose reading pages are all taken from the last one (a post
+    edited) reads none of the members' files."""
+
+    def __init__(
+        self,
+        places: list[RiverPlace],
+        ids: dict[EntryId, str],
+        made_from: dict[str, str],
+        shaped_of: Callable[[str], MemberShaped],
+        key: str = "",
+    ) -> None:
+        self.places = places  # (feed, key, member) in the river's order
+        self.ids = ids
+        self.made_from = made_from
+        # A digest of all it was made from (ShapedCache.quick_key); it may change when they did not.
+        self.key = key
+        self._shaped_of = shaped_of
+        self._shaped: dict[str, MemberShaped] = {}
+        self._entries: list[StoredEntry] | None = None
+        self._owners: dict[EntryId, str] | None = None
+        self._ids_of: dict[str, dict[EntryId, StoredEntry]] = {}  # member -> their entries by id
+
+    @classmethod
+    def empty(cls) -> ShapedRiver:
+        return cls([], {}, {}, _nobody)
+
+    def member(self, member_id: str) -> MemberShaped:
+        """`member_id`'s shaped entries, read once."""
+        found = self._shaped.get(member_id)
+        if found is None:
+            found = self._shaped[member_id] = self._shaped_of(member_id)
+        return found
+
+    @property
+    def entries(self) -> list[StoredEntry]:
+        """Every entry the river shows, in its order (every member's entries are read)."""
+        if self._entries is None:
+            position = {(feed, key): number for number, (feed, key, _) in enumerate(self.places)}
+            members = dict.fromkeys(member_id for _, _, member_id in self.places)
+            entries = [entry for member_id in members for entry in self.member(member_id).entries]
+            entries.sort(key=lambda e: position.get((e.feed_url, e.key), len(position)))
+            self._entries = entries
+        return self._entries
+
+    def entry(self, entry_id: EntryId) -> StoredEntry | None:
+        """The shown entry `entry_id` (only its member's entries are read)."""
+        if self._owners is None:
+            self._owners = {(feed, key): member_id for feed, key, member_id in self.places}
+        member_id = self._owners.get(entry_id)
+        if member_id is None:
+            return None
+        return self._by_id(member_id).get(entry_id)
+
+    def newest(self, count: int) -> list[StoredEntry]:
+        """The `count` newest entries (only their members' entries are read)."""
+        found = (self.entry((feed, key)) for feed, key, _ in self.places[: max(count, 0)])
+        return [entry for entry in found if entry is not None]
+
+    def latest(self, per_member: int = LATEST_PER_MEMBER) -> dict[str, list[EntryId]]:
+        """Member id -> their newest entries (at most `per_member`), newest first."""
+        latest: dict[str, list[EntryId]] = {}
+        for feed, key, member_id in self.places:
+            mine = latest.setdefault(member_id, [])
+            if len(mine) < per_member:
+                mine.append((feed, key))
+        return latest
+
+    def posts_of(self, member_id: str, per_member: int = LATEST_PER_MEMBER) -> list[StoredEntry]:
+        """`member_id`'s newest entries (at most `per_member`), newest first: a member's shaped
+        entries are in the river's order."""
+        return self.member(member_id).entries[:per_member]
+
+    def text_of(self, entry: StoredEntry) -> EntryText | None:
+        """What the pages show of `entry`; None for an entry the river does not show."""
+        try:
+            return self.member(entry.member_id).texts.get((entry.feed_url, entry.key))
+        except KeyError:  # a member with no entry in the river
+            return None
+
+    def copies_of(self, entry: StoredEntry) -> list[StoredEntry]:
+        """The copies of the post `entry` in its member's other feeds."""
+        try:
+            return self.member(entry.member_id).copies.get((entry.feed_url, entry.key), [])
+        except KeyError:
+            return []
+
+    def _by_id(self, member_id: str) -> dict[EntryId, StoredEntry]:
+        found = self._ids_of.get(member_id)
+        if found is None:
+            entries = self.member(member_id).entries
+            found = self._ids_of[member_id] = {(e.feed_url, e.key): e for e in entries}
+        return found
+
+
+def _nobody(member_id: str) -> MemberShaped:
+    raise KeyError(member_id)
+
+
+class ShownEntries(Mapping[EntryId, StoredEntry]):
+    """The river's entries by id, each member's read when one of theirs is asked for."""
+
+    def __init__(self, river: ShapedRiver) -> None:
+        self.river = river
+
+    def __getitem__(self, entry_id: EntryId) -> StoredEntry:
+        found = self.river.entry(entry_id)
+        if found is None:
+            raise KeyError(entry_id)
+        return found
+
+    def __iter__(self) -> Iterator[EntryId]:
+        return ((feed, key) for feed, key, _ in self.river.places)
+
+    def __len__(self) -> int:
+        return len(self.river.places)
+
+
+class MemberPostsOf(Mapping[str, Sequence[StoredEntry]]):
+    """Member id -> their newest posts (`latest`: their ids), each member's read when asked."""
+
+    def __init__(self, river: ShapedRiver, latest: Mapping[str, Sequence[EntryId]]) -> None:
+        self.river = river
+        self.latest = latest
+
+    def __getitem__(self, member_id: str) -> Sequence[StoredEntry]:
+        if member_id not in self.latest:
+            raise KeyError(member_id)
+        return self.river.posts_of(member_id, len(self.latest[member_id]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.latest)
+
+    def __len__(self) -> int:
+        return len(self.latest)
 
 
 class RiverShaper:
@@ -72,13 +208,16 @@ class RiverShaper:
         cache = ShapedCache(self.settings)
         quick_key = cache.quick_key(self.members.values())
         index = cache.load_index(quick_key)
-        if index is not None:
-            kept = {mid: cache.load_member(mid, sig) for mid, sig in index.members.items()}
-            if all(self._still_good(found) for found in kept.values()):
-                position = _positions(index.order)
-                river = self._merged(cast(dict[str, MemberShaped], kept), position, index.ids)
-                river.key = quick_key
-                return river
+        if index is not None and index.files_unchanged(cache) and self._pictures_as_then(index):
+            for kept in index.members.values():
+                self._use_pictures(kept.asked)
+            made_from = {
+                member_id: items_made_from(kept.token, self.members[member_id])
+                for member_id, kept in index.members.items()
+                if kept.token
+            }
+            shaped_of = partial(_kept_shaped, cache, index)
+            return ShapedRiver(index.river, index.ids, made_from, shaped_of, quick_key)
         remembered = cache.load_remembered(
             {"link_key": same_url_key, "site_host": site_host, "original_id": original_id_of}
         )
@@ -92,49 +231,53 @@ class RiverShaper:
             member_id: cache.signature(self.members[member_id], found, any_pictures=any_pictures)
             for member_id, found in by_member.items()
         }
-        order = [(head.feed_url, head.key) for head in heads]
-        position = _positions(order)
+        position = _positions([(head.feed_url, head.key) for head in heads])
         excerpts: ExcerptCache | None = None  # read only when some member is shaped
         shaped: dict[str, MemberShaped] = {}
         reshaped = 0
         for member_id, signature in signatures.items():
             found = cache.load_member(member_id, signature)
-            if not self._still_good(found):
+            if found is None or not pictures_unchanged(found.asked, self.pictures.kept):
                 if excerpts is None:
                     excerpts = ExcerptCache(_excerpt_cache_path(self.settings))
                 found = self._shape_member(store, by_member[member_id], position, excerpts)
                 cache.save_member(member_id, signature, found)
                 reshaped += 1
-            shaped[member_id] = cast(MemberShaped, found)
+            shaped[member_id] = found
+            self._use_pictures(found.asked)
         if excerpts is not None:
             # Only a build that shaped everyone knows which excerpts no entry needs any more.
             excerpts.save(prune=reshaped == len(signatures))
         log.info("reading: %d of %d members' entries shaped again", reshaped, len(signatures))
-        river = self._merged(shaped, position, {})
-        river.ids = output_ids(river.entries, sites, remembered["original_id"])
-        river.key = quick_key
+        entries = [entry for found in shaped.values() for entry in found.entries]
+        entries.sort(key=lambda e: position.get((e.feed_url, e.key), len(position)))
+        places = [(entry.feed_url, entry.key, entry.member_id) for entry in entries]
+        ids = output_ids(entries, sites, remembered["original_id"])
+        made_from = {
+            member_id: items_made_from(found.token, self.members[member_id])
+            for member_id, found in shaped.items()
+            if found.token
+        }
         cache.save_remembered(remembered)
         cache.forget_others(set(shaped))
-        cache.save_index(quick_key, ShapedIndex(signatures, order, river.ids))
-        return river
+        files = {
+            member_id: KeptMember(
+                signatures[member_id], found.token, found.asked,
+                file_state(cache.member_file(member_id)),
+            )
+            for member_id, found in shaped.items()
+        }  # fmt: skip
+        cache.save_index(quick_key, ShapedIndex(files, places, ids))
+        return ShapedRiver(places, ids, made_from, shaped.__getitem__, quick_key)
 
-    def _still_good(self, found: MemberShaped | None) -> bool:
-        """Whether kept shaped entries may stand: found, and their pictures kept as they were."""
-        return found is not None and pictures_unchanged(found.asked, self.pictures.kept)
+    def _pictures_as_then(self, index: ShapedIndex) -> bool:
+        """Whether every picture the kept entries looked up is kept (or not) as it was then."""
+        kept_now = self.pictures.kept
+        return all(pictures_unchanged(kept.asked, kept_now) for kept in index.members.values())
 
-    def _merged(
-        self, shaped: dict[str, MemberShaped], position: dict[EntryId, int], ids: dict[EntryId, str]
-    ) -> ShapedRiver:
-        """Every member's shaped entries as one river, by `position` (in the store's listing)."""
-        river = ShapedRiver([entry for found in shaped.values() for entry in found.entries], ids)
-        river.entries.sort(key=lambda e: position.get((e.feed_url, e.key), len(position)))
-        for member_id, found in shaped.items():
-            if found.token:
-                river.made_from[member_id] = items_made_from(found, self.members[member_id])
-            river.texts.update(found.texts)
-            river.copies.update(found.copies)
-            self.pictures.used.update((kept.file, kept) for kept in found.asked.values() if kept)
-        return river
+    def _use_pictures(self, asked: dict[str, KeptImage | None]) -> None:
+        """The build's shelf publishes the pictures these shaped entries show."""
+        self.pictures.used.update((kept.file, kept) for kept in asked.values() if kept)
 
     def _shape_member(
         self,
@@ -191,6 +334,19 @@ class RiverShaper:
         member = self.members.get(entry.member_id)
         feeds = member.feeds if member is not None else []
         return any(ref.url == entry.feed_url and not ref.platform for ref in feeds)
+
+
+def _kept_shaped(cache: ShapedCache, index: ShapedIndex, member_id: str) -> MemberShaped:
+    """A member's kept shaped entries, as the index says they were kept."""
+    found = cache.load_member(member_id, index.members[member_id].signature)
+    if found is None:  # changed since the build began: another build of the site at once?
+        cache.forget_index()
+        raise SiteError(
+            f"the kept entries of the member {member_id!r} in {display_path(cache.folder)} "
+            "changed while this build was reading them",
+            hint="build again: they will be made afresh",
+        )
+    return found
 
 
 def _positions(order: list[EntryId]) -> dict[EntryId, int]:
