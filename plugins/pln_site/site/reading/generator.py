@@ -156,8 +156,9 @@ class ReadingGenerator(SiteGenerator):
         self.store_found = True
         return river, health
 
-    def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:  # every entry read
-        """feed URL -> what the feed is called, for <source> in the output feeds."""
+    def _origins(self, health: list[FeedHealth]) -> dict[str, FeedOrigin]:
+        """feed URL -> what the feed is called, for <source> in the output feeds (made with
+        them: it reads every member's entries)."""
         origins: dict[str, FeedOrigin] = {}
         known = {feed.url: feed for feed in health}
         newest: dict[str, dt.datetime] = {}  # feed URL -> its newest entry's date

@@ -69,6 +69,7 @@ class ShapedRiver:
         self._shaped: dict[str, MemberShaped] = {}
         self._entries: list[StoredEntry] | None = None
         self._owners: dict[EntryId, str] | None = None
+        self._members: set[str] | None = None
         self._ids_of: dict[str, dict[EntryId, StoredEntry]] = {}  # member -> their entries by id
 
     @classmethod
@@ -95,9 +96,7 @@ class ShapedRiver:
 
     def entry(self, entry_id: EntryId) -> StoredEntry | None:
         """The shown entry `entry_id` (only its member's entries are read)."""
-        if self._owners is None:
-            self._owners = {(feed, key): member_id for feed, key, member_id in self.places}
-        member_id = self._owners.get(entry_id)
+        member_id = self._owners_by_id().get(entry_id)
         if member_id is None:
             return None
         return self._by_id(member_id).get(entry_id)
@@ -123,17 +122,26 @@ class ShapedRiver:
 
     def text_of(self, entry: StoredEntry) -> EntryText | None:
         """What the pages show of `entry`; None for an entry the river does not show."""
-        try:
-            return self.member(entry.member_id).texts.get((entry.feed_url, entry.key))
-        except KeyError:  # a member with no entry in the river
+        if entry.member_id not in self._in_river():
             return None
+        return self.member(entry.member_id).texts.get((entry.feed_url, entry.key))
 
     def copies_of(self, entry: StoredEntry) -> list[StoredEntry]:
         """The copies of the post `entry` in its member's other feeds."""
-        try:
-            return self.member(entry.member_id).copies.get((entry.feed_url, entry.key), [])
-        except KeyError:
+        if entry.member_id not in self._in_river():
             return []
+        return self.member(entry.member_id).copies.get((entry.feed_url, entry.key), [])
+
+    def _in_river(self) -> set[str]:
+        """The members with entries in the river."""
+        if self._members is None:
+            self._members = {member_id for _, _, member_id in self.places}
+        return self._members
+
+    def _owners_by_id(self) -> dict[EntryId, str]:
+        if self._owners is None:
+            self._owners = {(feed, key): member_id for feed, key, member_id in self.places}
+        return self._owners
 
     def _by_id(self, member_id: str) -> dict[EntryId, StoredEntry]:
         found = self._ids_of.get(member_id)
