@@ -101,7 +101,7 @@ class ReadingGenerator(SiteGenerator):
         )
         # What other plugins' pages show of the feed (the directory's "latest posts").
         self.context[READING_KEY] = ReadingData(
-            posts_by_member=MemberPostsOf(self.river, latest),
+            posts_by_member=MemberPostsOf(self.river),
             post_ids=latest,
             newest_posts=self.river.newest,
             store_found=self.store_found,

@@ -179,9 +179,19 @@ class ShapedCache:
     # -- the index ----------------------------------------------------------------------------
 
     def load_index(self, quick_key: str) -> ShapedIndex | None:
-        data = _read_json(self.folder / "index.json")
+        path = self.folder / "index.json"
+        state = file_state(path)  # before reading: a file replaced meanwhile is read next time
+        if state is not None and _last_index.of(self.folder) == (state, quick_key):
+            return _last_index.index  # `invoke dev`: the file as it was at the last build
+        data = _read_json(path)
         if data is None or data.get("key") != quick_key:
             return None
+        index = self._index_from(data)
+        if index is not None and state is not None:
+            _last_index.keep(self.folder, state, quick_key, index)
+        return index
+
+    def _index_from(self, data: dict[str, Any]) -> ShapedIndex | None:
         try:
             return ShapedIndex(
                 members={
@@ -355,6 +365,27 @@ class _LastDecoded:
 
 
 _last_decoded = _LastDecoded()
+
+
+class _LastIndex:
+    """The index a process last read (`invoke dev` builds again and again): the same file,
+    with the same inode, size and time of change, under the same key, gives the same index (it
+    is never changed after reading: the river keeps its lists as they are)."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+        self.state: tuple[int, int, int] | None = None
+        self.key = ""
+        self.index: ShapedIndex | None = None
+
+    def of(self, folder: Path) -> tuple[tuple[int, int, int] | None, str]:
+        return (self.state, self.key) if folder == self.folder else (None, "")
+
+    def keep(self, folder: Path, state: tuple[int, int, int], key: str, index: ShapedIndex) -> None:
+        self.folder, self.state, self.key, self.index = folder, state, key, index
+
+
+_last_index = _LastIndex()
 
 
 def pictures_unchanged(asked: dict[str, KeptImage | None], kept_now: Any) -> bool:

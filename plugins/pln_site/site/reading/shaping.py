@@ -70,6 +70,7 @@ class ShapedRiver:
         self._entries: list[StoredEntry] | None = None
         self._owners: dict[EntryId, str] | None = None
         self._members: set[str] | None = None
+        self._latest: dict[str, list[EntryId]] | None = None
         self._ids_of: dict[str, dict[EntryId, StoredEntry]] = {}  # member -> their entries by id
 
     @classmethod
@@ -106,19 +107,20 @@ class ShapedRiver:
         found = (self.entry((feed, key)) for feed, key, _ in self.places[: max(count, 0)])
         return [entry for entry in found if entry is not None]
 
-    def latest(self, per_member: int = LATEST_PER_MEMBER) -> dict[str, list[EntryId]]:
-        """Member id -> their newest entries (at most `per_member`), newest first."""
-        latest: dict[str, list[EntryId]] = {}
-        for feed, key, member_id in self.places:
-            mine = latest.setdefault(member_id, [])
-            if len(mine) < per_member:
-                mine.append((feed, key))
-        return latest
+    def latest(self) -> dict[str, list[EntryId]]:
+        """Member id -> their newest entries (at most LATEST_PER_MEMBER), in the river's order."""
+        if self._latest is None:
+            self._latest = {}
+            for feed, key, member_id in self.places:
+                mine = self._latest.setdefault(member_id, [])
+                if len(mine) < LATEST_PER_MEMBER:
+                    mine.append((feed, key))
+        return self._latest
 
-    def posts_of(self, member_id: str, per_member: int = LATEST_PER_MEMBER) -> list[StoredEntry]:
-        """`member_id`'s newest entries (at most `per_member`), newest first: a member's shaped
-        entries are in the river's order."""
-        return self.member(member_id).entries[:per_member]
+    def posts_of(self, member_id: str) -> list[StoredEntry]:
+        """`member_id`'s newest entries, as `latest` names them (only theirs are read)."""
+        found = (self.entry(entry_id) for entry_id in self.latest().get(member_id, ()))
+        return [entry for entry in found if entry is not None]
 
     def text_of(self, entry: StoredEntry) -> EntryText | None:
         """What the pages show of `entry`; None for an entry the river does not show."""
@@ -175,22 +177,21 @@ class ShownEntries(Mapping[EntryId, StoredEntry]):
 
 
 class MemberPostsOf(Mapping[str, Sequence[StoredEntry]]):
-    """Member id -> their newest posts (`latest`: their ids), each member's read when asked."""
+    """Member id -> their newest posts (ShapedRiver.latest), each member's read when asked."""
 
-    def __init__(self, river: ShapedRiver, latest: Mapping[str, Sequence[EntryId]]) -> None:
+    def __init__(self, river: ShapedRiver) -> None:
         self.river = river
-        self.latest = latest
 
     def __getitem__(self, member_id: str) -> Sequence[StoredEntry]:
-        if member_id not in self.latest:
+        if member_id not in self.river.latest():
             raise KeyError(member_id)
-        return self.river.posts_of(member_id, len(self.latest[member_id]))
+        return self.river.posts_of(member_id)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.latest)
+        return iter(self.river.latest())
 
     def __len__(self) -> int:
-        return len(self.latest)
+        return len(self.river.latest())
 
 
 class RiverShaper:
