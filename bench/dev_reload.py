@@ -12,10 +12,11 @@ again with a new sentence, each time waiting for the sentence in the page's DOM.
 edit's time and their median. What a save costs is a build of what changed (Pelican, the
 plugins; the search index comes after the reload) plus the reload.
 
-With --settle, each save waits for the search index of the one before (`invoke dev` makes it
-in the background after each build, and it shares the two cores with the next build), as a
-writer who reads the page before saving again; without it, the saves follow each other as fast
-as the page shows them.
+With --settle, each save waits for the build of the one before to end and for its search
+index (`invoke dev` makes it in the background after each build, and it shares the two cores
+with the next build), as a writer who reads the page before saving again; without it, the saves
+follow each other as fast as the page shows them, which is before their build has ended: the
+next build then waits for it.
 
 The time is the page's own: from the write to the moment the reloaded page's DOM was parsed
 (its navigation entry's domInteractive, on the wall clock that the browser's timeOrigin counts
@@ -192,11 +193,13 @@ def measure(
 
 
 def wait_for_index(log_file: Path, dev: subprocess.Popen) -> None:
-    """Until the dev server has said the search index is updated after its last build."""
+    """Until the dev server has finished its last build and that build's search index: the
+    page shows an edit before its build is done, so the build may still be running."""
     deadline, said = time.monotonic() + EDIT_SECONDS, ""
     while time.monotonic() < deadline and dev.poll() is None:
         said = log_file.read_text(encoding="utf-8", errors="replace")
-        if said.rfind("Search index updated.") > said.rfind("Built;"):
+        indexed = said.rfind("Search index updated.")
+        if indexed > max(said.rfind(news) for news in ("Changed:", "Built;", "Build failed")):
             return
         time.sleep(0.05)
     raise SystemExit(f"no search index after the last build:\n{said[-2000:]}")

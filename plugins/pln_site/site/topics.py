@@ -48,10 +48,11 @@ def group_topics(
     regex_subs = list(regex_subs)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     by_slug: dict[str, list[Member]] = defaultdict(list)
+    slugs: dict[str, str] = {}  # each spelling slugged once: 500 members name 30 topics
     for member in members:
         seen: set[str] = set()
         for name in member.topics:
-            slug = topic_slug(name, regex_subs)
+            slug = slugs.get(name) or slugs.setdefault(name, topic_slug(name, regex_subs))
             spellings[slug][name] += 1
             if slug not in seen:  # one member, one entry, even if it lists a topic twice
                 seen.add(slug)
