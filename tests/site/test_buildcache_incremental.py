@@ -391,6 +391,31 @@ def test_a_members_new_name_shows_in_the_river_without_shaping_their_entries_aga
     assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
 
 
+def test_a_members_new_why_leaves_the_reading_pages_as_they_were_without_making_them(
+    tmp_path, monkeypatch
+):
+    """The reading pages show a member's name, site, feeds and languages, not why they are in
+    the network: a new `why` leaves every reading page and feed as the last build wrote it (no
+    river item is made), while the member's own page shows it, as a clean build does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    site.step = 1
+    site.add_entry(1)  # an entry of Amara's, on the river with her name
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    before = site.build(output, cache)
+    made = sizes_given(monkeypatch, reading_generator, "river_items")
+    reading = sorted(name for name in before if name.startswith("reading/"))
+    times = {name: (output / name).stat().st_mtime_ns for name in reading}
+    site.step = 2
+    site.edit_member_why(0)  # amara-okafor.yaml
+    after = site.build(output, cache)
+    assert made == []
+    assert {name: (output / name).stat().st_mtime_ns for name in reading} == times
+    page = BeautifulSoup(after["network/amara-okafor/index.html"], "html.parser")
+    assert "Taught me step 2." in page.get_text(" ", strip=True)
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
 def test_after_a_post_edit_only_the_newest_posts_members_kept_entries_are_read(
     tmp_path, monkeypatch
 ):

@@ -89,7 +89,7 @@ class Roster:
     def _topic_rules(self) -> tuple[Any, ...]:
         return (self.settings["NETWORK_TOPIC_URL"], self.slug_substitutions)
 
-    def member_page_url(self, member: Member) -> str | None:
+    def member_page_url(self, member: Member | str) -> str | None:
         """The member's page on this site when the directory writes one, else None (pages link
         the member's own site then)."""
         if not (self.directory and self.settings["NETWORK_MEMBER_URL"]):

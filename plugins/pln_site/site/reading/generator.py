@@ -41,6 +41,7 @@ from pln_site.site.reading.pictures import PictureShelf
 from pln_site.site.reading.river import (
     EntryText,
     RiverItem,
+    RiverMember,
     capped,
     entry_language,
     entry_title,
@@ -69,6 +70,8 @@ class ReadingGenerator(SiteGenerator):
         # Raises MemberFilesInvalid, which stops the build before anything is written.
         self.roster = roster_for(self)
         self.members = self.roster.by_id  # the listed members, by id
+        # ...and as the reading pages show them: what the pages are given and made from.
+        self.shown = {member_id: RiverMember.of(m) for member_id, m in self.members.items()}
         self.topics: list[Topic] = self.roster.topics
         # Whose site is whose: which copy of a shared link or id is whose (see Sites).
         self.sites = member_sites(self.members.values())
@@ -93,11 +96,11 @@ class ReadingGenerator(SiteGenerator):
         self.hot = hot_links(
             self.links,
             ShownEntries(self.river),
-            self.members,
+            self.shown,
             self.sites,
             min_members=int(self.settings["PLANET_HOT_MIN_MEMBERS"]),
             title_of=self.title_of,
-            member_page_url=self.roster.member_page_url,
+            member_page_url=self._member_page_url,
         )
         # What other plugins' pages show of the feed (the directory's "latest posts").
         self.context[READING_KEY] = ReadingData(
@@ -123,14 +126,29 @@ class ReadingGenerator(SiteGenerator):
         known = self.river.text_of(entry)
         return known.title if known else entry_title(entry)[0]
 
+    def _member_page_url(self, shown: RiverMember) -> str | None:
+        return self.roster.member_page_url(shown.id)
+
+    def _avatar_url(self, shown: RiverMember) -> str | None:
+        return self.roster.shown_avatar_url(self.members[shown.id])
+
+    def _members_as_shown(self) -> tuple[Any, ...]:
+        """What the reading pages show of the roster: each listed member as the river shows
+        them, with their page's and avatar's addresses, and the topics (names, slugs, who is
+        in each)."""
+        return (
+            [(m, self._member_page_url(m), self._avatar_url(m)) for m in self.shown.values()],
+            self.topics,
+        )
+
     def _also_on(self, entry: StoredEntry) -> tuple[AlsoOn, ...]:
-        member = self.members.get(entry.member_id)
+        member = self.shown.get(entry.member_id)
         return also_on(
             entry, self.river.copies_of(entry), lambda copy: feed_label(member, copy.feed_url)
         )
 
     def language_of(self, entry: StoredEntry) -> str | None:
-        return entry_language(entry, self.members.get(entry.member_id))
+        return entry_language(entry, self.shown.get(entry.member_id))
 
     def _read_store(self) -> tuple[ShapedRiver, list[FeedHealth]]:
         path = store_path(self.settings)
@@ -165,7 +183,7 @@ class ReadingGenerator(SiteGenerator):
         for entry in self.entries:
             if entry.feed_url not in newest or entry.date > newest[entry.feed_url]:
                 newest[entry.feed_url] = entry.date
-        for member in self.members.values():
+        for member in self.shown.values():
             for ref in member.feeds:
                 stored = known.get(ref.url)
                 title = ref.title or (stored.title if stored else None) or member.name
@@ -175,7 +193,7 @@ class ReadingGenerator(SiteGenerator):
                 )
         for feed in health:  # feeds a member file no longer names still have stored entries
             if feed.url not in origins:
-                owner = self.members.get(feed.member_id)
+                owner = self.shown.get(feed.member_id)
                 title = feed.title or (owner.name if owner else feed.url)
                 origins[feed.url] = FeedOrigin(
                     url=feed.url,
@@ -194,9 +212,10 @@ class ReadingGenerator(SiteGenerator):
             # removed from the output (buildcache/outputs.py).
             signals.content_written.send(str(published), context=self.context)
         # Every reading page and feed is made from the store (the shaped entries' key), the
-        # members (the roster) and the hot links (which move on with the clock): with those as
-        # they were, an edited post leaves them all as the last build wrote them.
-        made_from = (self.river.key, self.store_found, self.roster, self.hot)
+        # members as the pages show them and the hot links (which move on with the clock):
+        # with those as they were, an edited post or a member's new `why` leaves them all as
+        # the last build wrote them.
+        made_from = (self.river.key, self.store_found, self._members_as_shown(), self.hot)
         write_all = partial(self._write_all, writer)
         self.write_set(writer, "reading", made_from, READING_TEMPLATES, write_all)
 
@@ -283,11 +302,11 @@ class ReadingGenerator(SiteGenerator):
     def _items(self, entries: Sequence[StoredEntry]) -> list[RiverItem]:
         return river_items(
             entries,
-            self.members,
+            self.shown,
             text_of=self._text_of,
             tz=self._timezone(),
-            member_page_url=self.roster.member_page_url,
-            avatar_url=self.roster.shown_avatar_url,
+            member_page_url=self._member_page_url,
+            avatar_url=self._avatar_url,
             initials=self.roster.initials,
             also_on_of=self._also_on,
             made_from_of=lambda entry: self.river.made_from.get(entry.member_id),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from pln_site.entries import StoredEntry
-from pln_site.members.model import Member
+from pln_site.site.reading.river import RiverMember
 from pln_site.store import Sites, StoredLink
 from pln_site.urls import cited_page_key, without_tracking
 
@@ -25,7 +25,7 @@ from pln_site.urls import cited_page_key, without_tracking
 class Citation:
     """One post's link to the page: who, in which post, and the words around the link."""
 
-    member: Member
+    member: RiverMember
     member_page_url: str | None  # the member's page here, None: link their own site
     post_title: str
     post_url: str | None
@@ -41,12 +41,12 @@ class HotLink:
     url: str  # as the newest citation wrote it, without tracking parameters
     anchor: str  # the fragment id of its place on the links page
     citations: list[Citation] = field(default_factory=list)
-    owners: list[Member] = field(default_factory=list)  # members whose site it is on
+    owners: list[RiverMember] = field(default_factory=list)  # members whose site it is on
 
     @property
-    def members(self) -> list[Member]:
+    def members(self) -> list[RiverMember]:
         """The members who cite it, each once, the newest citer first."""
-        found: dict[str, Member] = {}
+        found: dict[str, RiverMember] = {}
         for citation in self.citations:
             found.setdefault(citation.member.id, citation.member)
         return list(found.values())
@@ -70,12 +70,12 @@ class HotLinks:
 def hot_links(
     links: Iterable[StoredLink],
     shown: Mapping[tuple[str, str], StoredEntry],
-    members: Mapping[str, Member],
+    members: Mapping[str, RiverMember],
     sites: Sites,
     *,
     min_members: int,
     title_of: Callable[[StoredEntry], str],
-    member_page_url: Callable[[Member], str | None],
+    member_page_url: Callable[[RiverMember], str | None],
 ) -> HotLinks:
     """Group the stored links of shown entries (`shown`: (feed, key) -> entry, the entries
     the pages show, after the lens) by the page they cite."""

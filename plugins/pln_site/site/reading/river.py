@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from pln_site.entries import StoredEntry
+from pln_site.members.model import FeedRef, Member
 from pln_site.site.reading.crossposts import AlsoOn
 from pln_site.site.reading.excerpt import demote_headings, excerpt_html, is_cut
 from pln_site.site.reading.notes import is_note
@@ -44,11 +45,34 @@ PAGE_WINDOW = 2
 
 
 @dataclass(frozen=True)
+class RiverMember:
+    """A member as the reading pages and feeds show them: their name and site beside each
+    entry, their feeds (a platform's label, a feed's title and page) and their languages (an
+    entry's `lang`). The reading pages are given this, not the whole member file, and are made
+    from it: a new `why`, topic note or meeting leaves every reading page as it was."""
+
+    id: str
+    name: str
+    url: str
+    feeds: tuple[FeedRef, ...]
+    languages: tuple[str, ...]
+
+    @classmethod
+    def of(cls, member: Member) -> RiverMember:
+        languages = tuple(str(code) for code in member.languages)
+        return cls(member.id, str(member.name), str(member.url), tuple(member.feeds), languages)
+
+    def __build_digest__(self) -> str:
+        """For the build cache: every field as the repr (plain data, one call)."""
+        return repr(self)
+
+
+@dataclass(frozen=True)
 class RiverItem:
     """One entry as a river page shows it."""
 
     entry: StoredEntry  # a build's copy holds no HTML: the fields below are what it shows
-    member: Any  # pln_site.members.model.Member (the planet does not import the network plugin)
+    member: RiverMember
     title: str  # the entry's own title, or a stand-in made from its text
     has_title: bool  # False: `title` is a stand-in, not the author's
     body_html: Markup  # excerpt or full content; both come from sanitized HTML
@@ -275,12 +299,12 @@ def entry_text(
 
 def river_items(
     entries: Iterable[StoredEntry],
-    members: dict[str, Any],
+    members: dict[str, RiverMember],
     *,
     text_of: Callable[[StoredEntry], EntryText],
     tz: dt.tzinfo,
-    member_page_url: Callable[[Any], str | None],
-    avatar_url: Callable[[Any], str | None],
+    member_page_url: Callable[[RiverMember], str | None],
+    avatar_url: Callable[[RiverMember], str | None],
     initials: Callable[[str], str],
     also_on_of: Callable[[StoredEntry], tuple[AlsoOn, ...]] = lambda entry: (),
     made_from_of: Callable[[StoredEntry], str | None] = lambda entry: None,

@@ -54,7 +54,7 @@ from pln_site.settings import images_path, store_path
 from pln_site.site.fingerprint import build_fingerprint, stat_key
 from pln_site.site.reading.crossposts import EntryId
 from pln_site.site.reading.pictures import Picture
-from pln_site.site.reading.river import EntryText
+from pln_site.site.reading.river import EntryText, RiverMember
 from pln_site.store import EntryHead
 
 log = logging.getLogger(__name__)
@@ -403,9 +403,9 @@ def shaping_view(member: Member) -> str:
 
 def items_made_from(token: str, member: Member) -> str:
     """What a member's river items are made from (RiverItem.made_from): their shaped entries
-    (the token of their kept file) and the member as loaded, whom the items show (name,
-    avatar, languages) and whom shaping reads only in part."""
-    return _digest([token, repr(member)])
+    (the token of their kept file) and the member as the items show them (RiverMember: name,
+    site, feeds, languages), which shaping reads only in part."""
+    return _digest([token, repr(RiverMember.of(member))])
 
 
 def file_state(path: Path) -> tuple[int, int, int] | None:
