@@ -416,6 +416,48 @@ def test_a_members_new_why_leaves_the_reading_pages_as_they_were_without_making_
     assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
 
 
+def test_after_a_member_edit_the_cards_show_last_posts_without_reading_every_members_entries(
+    tmp_path, monkeypatch
+):
+    """Every card in the directory shows its member's last post: the index of the shaped
+    entries keeps each member's newest post and its title, so a member edit (which makes the
+    directory's lists again) reads no kept entries of a member only for their card."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
+    site = Site(tmp_path)
+    site.step = 1
+    site.add_entry(2, published=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # Dana's, years ago
+    for step in range(2, 7):  # five of Amara's, this week: the home page lists those
+        site.step = step
+        site.add_entry(1)
+    an_hour_ago = time.time() - 3600  # a store written just now is never trusted as unchanged
+    for written in site.store.parent.glob(f"{site.store.name}*"):
+        os.utime(written, (an_hour_ago, an_hour_ago))
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    read = members_read(monkeypatch)
+    site.step = 7
+    site.edit_member_why(1)  # bruno-lima.yaml: no posts of his own
+    after = site.build(output, cache)
+    assert "dana-kowalska" not in read
+    directory = BeautifulSoup(after["network/index.html"], "html.parser")
+    dana = directory.find(id="member-dana-kowalska").select_one(".network-last-post a")
+    assert dana.get_text(strip=True) == "Entry of step 1"
+    assert "network/index.html" in rendered_pages(cache)
+    assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def members_read(monkeypatch) -> list[str]:
+    """The ids of the members whose kept shaped entries are read from now on."""
+    read: list[str] = []
+    load_member = shapedcache.ShapedCache.load_member
+    monkeypatch.setattr(
+        shapedcache.ShapedCache, "load_member",
+        lambda self, member_id, signature: read.append(member_id)
+        or load_member(self, member_id, signature),
+    )  # fmt: skip
+    return read
+
+
 def test_after_a_post_edit_only_the_newest_posts_members_kept_entries_are_read(
     tmp_path, monkeypatch
 ):
@@ -434,13 +476,7 @@ def test_after_a_post_edit_only_the_newest_posts_members_kept_entries_are_read(
         os.utime(written, (an_hour_ago, an_hour_ago))
     output, cache = tmp_path / "output", tmp_path / "cache"
     site.build(output, cache)
-    read: list[str] = []
-    load_member = shapedcache.ShapedCache.load_member
-    monkeypatch.setattr(
-        shapedcache.ShapedCache, "load_member",
-        lambda self, member_id, signature: read.append(member_id)
-        or load_member(self, member_id, signature),
-    )  # fmt: skip
+    read = members_read(monkeypatch)
     site.step = 7
     site.edit_post_text(0)
     after = site.build(output, cache)

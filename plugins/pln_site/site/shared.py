@@ -62,6 +62,9 @@ class ReadingData:
     # The `count` newest posts of all members, when the reading plugin knows them without
     # reading every member's (else they are merged from posts_by_member).
     newest_posts: Callable[[int], list[StoredEntry]] | None = None
+    # A member's newest post, when the reading plugin knows it without reading all of theirs
+    # (else the first of posts_by_member).
+    newest_of: Callable[[str], StoredEntry | None] | None = None
 
     def __build_digest__(self) -> tuple[Any, ...]:
         """What pages can show of the reading feed, for the build cache: each member's posts
@@ -79,10 +82,19 @@ class ReadingData:
         return self.posts_of(member_id)
 
     def posts_of(self, member_id: str) -> MemberPosts:
-        return MemberPosts(self.posts_by_member.get(member_id, ()), self.made_from.get(member_id))
+        """A member's newest posts, read when a page shows them, not when the build cache
+        asks what a page is made from (when the reading plugin knows which they are)."""
+        ids = self.post_ids.get(member_id, ()) if self.post_ids is not None else None
+
+        def read() -> Sequence[StoredEntry]:
+            return self.posts_by_member.get(member_id, ())
+
+        return MemberPosts(read, self.made_from.get(member_id), ids)
 
     def latest(self, member_id: str) -> StoredEntry | None:
         """The member's newest post, None when the store has none."""
+        if self.newest_of is not None:
+            return self.newest_of(member_id)
         posts = self.posts_of(member_id)
         return posts[0] if posts else None
 
@@ -97,20 +109,46 @@ class ReadingData:
         return list(itertools.islice(merged, max(count, 0)))
 
 
-class MemberPosts(list[StoredEntry]):
-    """A member's newest posts, newest first, as pages list them. The build cache knows them by
-    what they are made from (`made_from`: their member's shaped entries, which cover the
-    titles `ReadingData.title_of` gives a note, unlike a post's fields without its text) and
-    which they are; without it, by the posts themselves."""
+class MemberPosts(Sequence[StoredEntry]):
+    """A member's newest posts, newest first, as pages list them, read (`read()`) when a
+    page first shows one. The build cache knows them by what they are made from (`made_from`:
+    their member's shaped entries, which cover the titles `ReadingData.title_of` gives a
+    note, unlike a post's fields without its text) and which they are (`ids`, when known
+    unread); without it, by the posts themselves."""
 
-    def __init__(self, posts: Iterable[StoredEntry], made_from: str | None = None) -> None:
-        super().__init__(posts)
+    def __init__(
+        self,
+        read: Callable[[], Iterable[StoredEntry]],
+        made_from: str | None = None,
+        ids: Sequence[tuple[str, str]] | None = None,
+    ) -> None:
+        self._read = read
+        self._posts: list[StoredEntry] | None = None
         self.made_from = made_from
+        self.ids = ids
+
+    @property
+    def posts(self) -> list[StoredEntry]:
+        if self._posts is None:
+            self._posts = list(self._read())
+        return self._posts
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.posts[index]
+
+    def __len__(self) -> int:
+        return len(self.ids) if self.ids is not None else len(self.posts)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
 
     def __build_digest__(self) -> Any:
         if not self.made_from:
-            return list(self)
-        return posts_made_from(self.made_from, [(entry.feed_url, entry.key) for entry in self])
+            return list(self.posts)
+        ids = self.ids
+        if ids is None:
+            ids = [(entry.feed_url, entry.key) for entry in self.posts]
+        return posts_made_from(self.made_from, ids)
 
 
 def posts_made_from(made_from: str, ids: Iterable[tuple[str, str]]) -> str:

@@ -62,8 +62,9 @@ def test_what_is_kept_reads_back_as_it_was_and_only_under_its_signature(tmp_path
     assert cache.load_member("ada", "signature-2") is None  # something it came from changed
     assert cache.load_member("grace", "signature-1") is None
     kept_file = shapedcache.KeptMember("signature-1", kept.token, kept.asked, (1, 2, 3))
+    newest = {"ada": shapedcache.NewestPost(kept.entries[0], "Ada's newest")}
     index = shapedcache.ShapedIndex(
-        {"ada": kept_file}, [(FEED, "1", "ada")], {(FEED, "1"): "urn:x"}
+        {"ada": kept_file}, [(FEED, "1", "ada")], {(FEED, "1"): "urn:x"}, newest
     )
     older = tmp_path / "planet-shaped.json"  # where older code kept every member's at once
     older.write_text("{}", encoding="utf-8")

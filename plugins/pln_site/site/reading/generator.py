@@ -107,6 +107,7 @@ class ReadingGenerator(SiteGenerator):
             posts_by_member=MemberPostsOf(self.river),
             post_ids=latest,
             newest_posts=self.river.newest,
+            newest_of=self.river.newest_of,
             store_found=self.store_found,
             # For titleless posts (notes): a stand-in from their text, as the river shows them.
             title_of=self.title_of,
@@ -123,8 +124,8 @@ class ReadingGenerator(SiteGenerator):
         return self.river.entries
 
     def title_of(self, entry: StoredEntry) -> str:
-        known = self.river.text_of(entry)
-        return known.title if known else entry_title(entry)[0]
+        known = self.river.title_of(entry)
+        return known if known is not None else entry_title(entry)[0]
 
     def _member_page_url(self, shown: RiverMember) -> str | None:
         return self.roster.member_page_url(shown.id)

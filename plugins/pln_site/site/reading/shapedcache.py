@@ -60,7 +60,7 @@ from pln_site.store import EntryHead
 log = logging.getLogger(__name__)
 
 # Part of every key: a change to what is kept, or how, must bump it.
-SHAPED_VERSION = "5"
+SHAPED_VERSION = "6"
 _DATES = ("date", "first_seen")
 _ENTRY_FIELDS = tuple(f.name for f in fields(StoredEntry))
 _TEXT_FIELDS = tuple(f.name for f in fields(EntryText))
@@ -117,15 +117,25 @@ class KeptMember:
     state: tuple[int, int, int] | None = None
 
 
+@dataclass(frozen=True)
+class NewestPost:
+    """A member's newest shown post as a card lists it: the entry (without its HTML) and the
+    title the pages give it."""
+
+    entry: StoredEntry
+    title: str
+
+
 @dataclass
 class ShapedIndex:
     """The last build's whole result, found without the store: each member's kept file, the
-    shown entries in the river's order with their members, and their ids in the output
-    feeds."""
+    shown entries in the river's order with their members, their ids in the output feeds,
+    and each member's newest post (what the directory's cards show of 500 members' files)."""
 
     members: dict[str, KeptMember]
     river: list[RiverPlace]
     ids: dict[EntryId, str]
+    newest: dict[str, NewestPost] = field(default_factory=dict)
 
     def files_unchanged(self, cache: ShapedCache) -> bool:
         """Whether every member's file is the one the index was written beside."""
@@ -205,6 +215,10 @@ class ShapedCache:
                 },
                 river=[(str(feed), str(key), str(member)) for feed, key, member in data["river"]],
                 ids={(str(feed), str(key)): str(found) for feed, key, found in data["ids"]},
+                newest={
+                    str(member_id): NewestPost(_entry(entry), str(title))
+                    for member_id, (entry, title) in data["newest"].items()
+                },
             )
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             log.info("reading: ignoring the shaped entries' index (%s)", error)
@@ -224,6 +238,10 @@ class ShapedCache:
             },
             "river": [list(place) for place in index.river],
             "ids": [[feed, key, found] for (feed, key), found in index.ids.items()],
+            "newest": {
+                member_id: [_entry_data(post.entry), post.title]
+                for member_id, post in index.newest.items()
+            },
         }
         self._write(self.folder / "index.json", json.dumps(data))
         # What older code kept in one file beside this folder: the folder replaces it.

@@ -29,6 +29,7 @@ from pln_site.site.reading.river import LATEST_PER_MEMBER, EntryText, entry_text
 from pln_site.site.reading.shapedcache import (
     KeptMember,
     MemberShaped,
+    NewestPost,
     RiverPlace,
     ShapedCache,
     ShapedIndex,
@@ -59,10 +60,13 @@ class ShapedRiver:
         made_from: dict[str, str],
         shaped_of: Callable[[str], MemberShaped],
         key: str = "",
+        newest: dict[str, NewestPost] | None = None,
     ) -> None:
         self.places = places  # (feed, key, member) in the river's order
         self.ids = ids
         self.made_from = made_from
+        # Each member's newest post, when the index knew it: the cards show it unread.
+        self.newest_known = newest or {}
         # A digest of all it was made from (ShapedCache.quick_key); it may change when they did not.
         self.key = key
         self._shaped_of = shaped_of
@@ -121,6 +125,25 @@ class ShapedRiver:
         """`member_id`'s newest entries, as `latest` names them (only theirs are read)."""
         found = (self.entry(entry_id) for entry_id in self.latest().get(member_id, ()))
         return [entry for entry in found if entry is not None]
+
+    def newest_of(self, member_id: str) -> StoredEntry | None:
+        """`member_id`'s newest entry (theirs are read only when the index did not keep it)."""
+        known = self.newest_known.get(member_id)
+        if known is not None:
+            return known.entry
+        posts = self.posts_of(member_id)
+        return posts[0] if posts else None
+
+    def title_of(self, entry: StoredEntry) -> str | None:
+        """The title the pages give `entry`; None for an entry the river does not show."""
+        known = self.newest_known.get(entry.member_id)
+        if known is not None and (known.entry.feed_url, known.entry.key) == (
+            entry.feed_url,
+            entry.key,
+        ):
+            return known.title
+        text = self.text_of(entry)
+        return text.title if text is not None else None
 
     def text_of(self, entry: StoredEntry) -> EntryText | None:
         """What the pages show of `entry`; None for an entry the river does not show."""
@@ -187,6 +210,9 @@ class MemberPostsOf(Mapping[str, Sequence[StoredEntry]]):
             raise KeyError(member_id)
         return self.river.posts_of(member_id)
 
+    def __contains__(self, member_id: object) -> bool:  # without reading theirs
+        return member_id in self.river.latest()
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.river.latest())
 
@@ -226,7 +252,9 @@ class RiverShaper:
                 if kept.token
             }
             shaped_of = partial(_kept_shaped, cache, index)
-            return ShapedRiver(index.river, index.ids, made_from, shaped_of, quick_key)
+            return ShapedRiver(
+                index.river, index.ids, made_from, shaped_of, quick_key, index.newest
+            )
         remembered = cache.load_remembered(
             {"link_key": same_url_key, "site_host": site_host, "original_id": original_id_of}
         )
@@ -276,8 +304,9 @@ class RiverShaper:
             )
             for member_id, found in shaped.items()
         }  # fmt: skip
-        cache.save_index(quick_key, ShapedIndex(files, places, ids))
-        return ShapedRiver(places, ids, made_from, shaped.__getitem__, quick_key)
+        newest = _newest_posts(entries, shaped)
+        cache.save_index(quick_key, ShapedIndex(files, places, ids, newest))
+        return ShapedRiver(places, ids, made_from, shaped.__getitem__, quick_key, newest)
 
     def _pictures_as_then(self, index: ShapedIndex) -> bool:
         """Whether every picture the kept entries looked up is kept (or not) as it was then."""
@@ -356,6 +385,21 @@ def _kept_shaped(cache: ShapedCache, index: ShapedIndex, member_id: str) -> Memb
             hint="build again: they will be made afresh",
         )
     return found
+
+
+def _newest_posts(
+    entries: list[StoredEntry], shaped: Mapping[str, MemberShaped]
+) -> dict[str, NewestPost]:
+    """Each member's first entry in the river's order, with the title the pages give it."""
+    newest: dict[str, NewestPost] = {}
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.member_id not in seen:
+            seen.add(entry.member_id)
+            text = shaped[entry.member_id].texts.get((entry.feed_url, entry.key))
+            if text is not None:  # else the title is the entry's own: read it with theirs
+                newest[entry.member_id] = NewestPost(entry, text.title)
+    return newest
 
 
 def _positions(order: list[EntryId]) -> dict[EntryId, int]:
