@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from pln_site.devserver import Route
-from pln_site.feeds.images import ImageFolder, entry_images
+from pln_site.feeds.imagefolder import ImageFolder, entry_images
 from pln_site.settings import images_path
 from tests.support.fetching import BASE_SETTINGS, atom_entry, atom_feed, days_ago
 

@@ -423,17 +423,7 @@ def test_after_a_member_edit_the_cards_show_last_posts_without_reading_every_mem
     entries keeps each member's newest post and its title, so a member edit (which makes the
     directory's lists again) reads no kept entries of a member only for their card."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
-    site = Site(tmp_path)
-    site.step = 1
-    site.add_entry(2, published=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # Dana's, years ago
-    for step in range(2, 7):  # five of Amara's, this week: the home page lists those
-        site.step = step
-        site.add_entry(1)
-    an_hour_ago = time.time() - 3600  # a store written just now is never trusted as unchanged
-    for written in site.store.parent.glob(f"{site.store.name}*"):
-        os.utime(written, (an_hour_ago, an_hour_ago))
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    site.build(output, cache)
+    site, output, cache = built_with_amaras_week(tmp_path)
     read = members_read(monkeypatch)
     site.step = 7
     site.edit_member_why(1)  # bruno-lima.yaml: no posts of his own
@@ -444,6 +434,23 @@ def test_after_a_member_edit_the_cards_show_last_posts_without_reading_every_mem
     assert dana.get_text(strip=True) == "Entry of step 1"
     assert "network/index.html" in rendered_pages(cache)
     assert after == site.build(tmp_path / "clean", tmp_path / "clean-cache")
+
+
+def built_with_amaras_week(tmp_path: Path) -> tuple[Site, Path, Path]:
+    """A site built once with a post of Dana's years ago and five of Amara's this week (the
+    home page lists those), from a store a fetch left an hour before; (site, output, cache)."""
+    site = Site(tmp_path)
+    site.step = 1
+    site.add_entry(2, published=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    for step in range(2, 7):
+        site.step = step
+        site.add_entry(1)
+    an_hour_ago = time.time() - 3600  # a store written just now is never trusted as unchanged
+    for written in site.store.parent.glob(f"{site.store.name}*"):
+        os.utime(written, (an_hour_ago, an_hour_ago))
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    site.build(output, cache)
+    return site, output, cache
 
 
 def members_read(monkeypatch) -> list[str]:
@@ -465,17 +472,7 @@ def test_after_a_post_edit_only_the_newest_posts_members_kept_entries_are_read(
     made from: of the members' kept files (at 500 members, reading them all was 0.3 s of every
     post edit) the build reads only those of the members whose posts the home page shows."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED)
-    site = Site(tmp_path)
-    site.step = 1
-    site.add_entry(2, published=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # Dana's, years ago
-    for step in range(2, 7):  # five of Amara's, this week
-        site.step = step
-        site.add_entry(1)
-    an_hour_ago = time.time() - 3600  # a store written just now is never trusted as unchanged
-    for written in site.store.parent.glob(f"{site.store.name}*"):
-        os.utime(written, (an_hour_ago, an_hour_ago))
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    site.build(output, cache)
+    site, output, cache = built_with_amaras_week(tmp_path)
     read = members_read(monkeypatch)
     site.step = 7
     site.edit_post_text(0)

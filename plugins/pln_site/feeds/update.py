@@ -25,7 +25,8 @@ from pln_site.feeds.decide import Outcome, ParseBody, Skip, after_fetch, after_p
 from pln_site.feeds.http.clients import ClientSet
 from pln_site.feeds.http.fetch import ACCEPT, FetchResult, Limits, fetch_feed
 from pln_site.feeds.http.guard import guarded_client
-from pln_site.feeds.images import ImageFolder, ImageReport, bring_home, wanted_images
+from pln_site.feeds.imagefolder import ImageFolder
+from pln_site.feeds.images import ImageReport, bring_home, wanted_images
 from pln_site.feeds.links import with_links
 from pln_site.feeds.parse.feed import parse_feed
 from pln_site.feeds.parse.pools import ParsePools

@@ -13,7 +13,7 @@ import pytest
 from markupsafe import Markup
 
 from pln_site.errors import SiteError
-from pln_site.feeds.images import KeptImage
+from pln_site.feeds.imagefolder import KeptImage
 from pln_site.site.reading import shapedcache, shaping
 from pln_site.site.reading.pictures import Picture
 from pln_site.site.reading.river import EntryText

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from pln_site.feeds.images import ImageFolder, KeptImage
+from pln_site.feeds.imagefolder import ImageFolder, KeptImage
 from pln_site.settings import images_path
 
 PICTURES_FOLDER = "reading/images"  # under OUTPUT_PATH

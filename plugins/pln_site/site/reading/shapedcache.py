@@ -47,7 +47,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from markupsafe import Markup
 
 from pln_site.entries import StoredEntry
-from pln_site.feeds.images import KeptImage
+from pln_site.feeds.imagefolder import KeptImage
 from pln_site.files import write_atomically
 from pln_site.members.model import Member
 from pln_site.settings import images_path, store_path

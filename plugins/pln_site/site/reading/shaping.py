@@ -16,7 +16,7 @@ from typing import Any
 
 from pln_site.entries import StoredEntry
 from pln_site.errors import SiteError
-from pln_site.feeds.images import KeptImage
+from pln_site.feeds.imagefolder import KeptImage
 from pln_site.members.lens import Lenses, judge
 from pln_site.members.model import Member
 from pln_site.messages import display_path
