@@ -154,3 +154,35 @@ def test_each_part_of_the_site_has_its_own_index_and_an_edit_renews_only_its_par
     assert again["pagefind-network"] == first["pagefind-network"]
     assert again["pagefind-reading"] == first["pagefind-reading"]
     assert any("step" in words for words in indexed_words(output).values())
+
+
+def test_pagefind_is_pointed_at_the_marked_pages_alone_and_indexes_what_the_whole_folder_gives(
+    tmp_path, monkeypatch
+):
+    """Pagefind indexes only the pages that mark their searchable part: it is given those
+    pages by name (the directory's lists of every member's card, read only to be skipped, were
+    more than half of its time at 500 members), and the index is the one it makes from each
+    part's whole folder."""
+    require("pagefind_bin", "pip install 'pagefind[bin]'")
+    site = Site(tmp_path)
+    site.add_entry(1)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    globs: list[str] = []
+    build_index = pagefind.build_index
+
+    def seen(site_folder, bundle, binary, marked=()):
+        result = build_index(site_folder, bundle, binary, marked)
+        globs.append(pagefind._glob_of(site_folder, marked) or bundle.glob)
+        return result
+
+    monkeypatch.setattr(pagefind, "build_index", seen)
+    site.build(output, cache)
+    by_name = indexed_words(output)
+    [network_glob] = [glob for glob in globs if glob.startswith("network/")]
+    assert "amara-okafor" in network_glob and "by/" not in network_glob
+    assert any(url.rstrip("/").endswith("network/amara-okafor") for url in by_name)
+
+    monkeypatch.setattr(pagefind, "_glob_of", lambda site_folder, pages: None)
+    whole = tmp_path / "whole"
+    site.build(whole, tmp_path / "whole-cache")
+    assert indexed_words(whole) == by_name
