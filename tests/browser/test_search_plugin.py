@@ -186,3 +186,16 @@ def test_pagefind_is_pointed_at_the_marked_pages_alone_and_indexes_what_the_whol
     whole = tmp_path / "whole"
     site.build(whole, tmp_path / "whole-cache")
     assert indexed_words(whole) == by_name
+
+
+def test_too_many_or_oddly_named_marked_pages_fall_back_to_the_parts_folder(tmp_path):
+    """The glob naming the marked pages goes on Pagefind's command line: a site whose names
+    would make it longer than a command line takes (a blog of thousands of posts), or a name
+    a glob would read otherwise, is indexed by its part's folder glob, as before."""
+    site = tmp_path
+    two = [site / "network" / name / "index.html" for name in ("ada", "cy")]
+    assert pagefind._glob_of(site, two) == "network/{ada,cy}/index.html"
+    many = [site / "posts" / f"a-long-post-title-number-{n}" / "index.html" for n in range(5000)]
+    assert pagefind._glob_of(site, many) is None
+    assert pagefind._glob_of(site, [*two, site / "posts" / "a,b" / "index.html"]) is None
+    assert pagefind._glob_of(site, []) is None
