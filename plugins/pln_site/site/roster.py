@@ -53,7 +53,6 @@ class Roster:
         self.topics: list[Topic] = group_topics(self.members, self.slug_substitutions)
         # Whether the directory writes member and topic pages that other pages may link to.
         self.directory = enabled(NETWORK, settings)
-        self._slugs: dict[str, str] = {}
         self._unshown_avatars: set[str] = set()
         self._avatars_written = False
 
@@ -99,11 +98,7 @@ class Roster:
         return self.member_url(member)
 
     def topic_slug(self, name: str) -> str:
-        # Every card and member page asks for the slugs of its topics; slugify is slow.
-        slug = self._slugs.get(name)
-        if slug is None:
-            slug = self._slugs[name] = topic_slug(name, self.slug_substitutions)
-        return slug
+        return topic_slug(name, self.slug_substitutions)
 
     def topic_url(self, topic: Topic | str) -> str:
         """The directory's topic page URL, from a Topic or a topic's name as a member file

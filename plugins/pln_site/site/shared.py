@@ -136,11 +136,8 @@ class MemberPosts(Sequence[StoredEntry]):
     def __getitem__(self, index: Any) -> Any:
         return self.posts[index]
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # also what `if posts` asks: known unread when the ids are
         return len(self.ids) if self.ids is not None else len(self.posts)
-
-    def __bool__(self) -> bool:
-        return len(self) > 0
 
     def __build_digest__(self) -> Any:
         if not self.made_from:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -32,6 +33,13 @@ class Topic:
 
 def topic_slug(name: str, regex_subs: Iterable[tuple[str, str]] = ()) -> str:
     """The topic's slug, the way Pelican slugs tags; never empty (e.g. a topic written "++")."""
+    return _slug(name, tuple((find, put) for find, put in regex_subs))
+
+
+# Slugify is slow, and a build asks for the slugs of a few dozen topics thousands of times (500
+# members' cards, pages and topic lists): each name is slugged once per process.
+@functools.lru_cache(maxsize=4096)
+def _slug(name: str, regex_subs: tuple[tuple[str, str], ...]) -> str:
     slug = slugify(name, regex_subs=regex_subs)
     if slug:
         return slug
@@ -48,11 +56,10 @@ def group_topics(
     regex_subs = list(regex_subs)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     by_slug: dict[str, list[Member]] = defaultdict(list)
-    slugs: dict[str, str] = {}  # each spelling slugged once: 500 members name 30 topics
     for member in members:
         seen: set[str] = set()
         for name in member.topics:
-            slug = slugs.get(name) or slugs.setdefault(name, topic_slug(name, regex_subs))
+            slug = topic_slug(name, regex_subs)
             spellings[slug][name] += 1
             if slug not in seen:  # one member, one entry, even if it lists a topic twice
                 seen.add(slug)

@@ -21,7 +21,7 @@ from pln_site.members.lens import Lenses, judge
 from pln_site.members.model import Member
 from pln_site.messages import display_path
 from pln_site.settings import store_path
-from pln_site.site.reading.crossposts import EntryId, PostMarks, collapse, post_marks
+from pln_site.site.reading.crossposts import EntryId, PostMarks, collapse, entry_id, post_marks
 from pln_site.site.reading.excerptcache import ExcerptCache
 from pln_site.site.reading.feedids import original_id_of, output_ids
 from pln_site.site.reading.pictures import PictureShelf
@@ -137,10 +137,7 @@ class ShapedRiver:
     def title_of(self, entry: StoredEntry) -> str | None:
         """The title the pages give `entry`; None for an entry the river does not show."""
         known = self.newest_known.get(entry.member_id)
-        if known is not None and (known.entry.feed_url, known.entry.key) == (
-            entry.feed_url,
-            entry.key,
-        ):
+        if known is not None and entry_id(known.entry) == entry_id(entry):
             return known.title
         text = self.text_of(entry)
         return text.title if text is not None else None

@@ -117,9 +117,8 @@ def _glob_of(site: Path, pages: Sequence[Path]) -> str | None:
     names = [page.relative_to(site).as_posix() for page in pages]
     if not names or any(GLOB_SPECIALS & set(name) for name in names):
         return None
-    folder = posixpath.commonpath(names) + "/" if len(names) > 1 else ""
-    if folder == "/":
-        folder = ""
+    common = posixpath.commonpath(names) if len(names) > 1 else ""
+    folder = common + "/" if common else ""
     middles = [name[len(folder) :] for name in names]
     ending = "/" + INDEX_PAGE
     if len(middles) > 1 and all(m.endswith(ending) and len(m) > len(ending) for m in middles):
